@@ -1,0 +1,604 @@
+"""Load a realistic demo dataset drawn from the seed documents, at any size.
+
+    manage.py demodata                      # 60 participants and one log-in per role
+    manage.py demodata --deelnemers 100000  # for benchmarks: bulk inserts, memory flat
+
+Participants are written in chunks: each chunk's rows are built, inserted in bulk (hours with
+COPY on PostgreSQL) and dropped before the next, so memory stays flat at any size.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from faker import Faker
+from tqdm import tqdm
+
+from deelnemers.models import Deelnemer, Doelgroep, LadderTrede
+from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from trajecten.models import (
+    AfstandTotArbeidsmarkt,
+    Fase,
+    Leerdoel,
+    PlanVanAanpak,
+    Route,
+    Traject,
+    Trajecttype,
+    Uitstroom,
+    Urenregistratie,
+)
+from werkplekken.models import Plaatsing, Werkplek, Werksoort
+
+DEMO_WACHTWOORD = "demo"
+CHUNK = 1000
+SOORT = Urenregistratie.Soort
+
+ORGANISATIES = [
+    ("Ferm Werk", Organisatie.Soort.GEMEENTE, "Woerden"),
+    ("De Fabriek (PI Almelo)", Organisatie.Soort.LEERWERKBEDRIJF, "Almelo"),
+    ("Gemeente Almelo", Organisatie.Soort.GEMEENTE, "Almelo"),
+    ("Gemeente Woerden", Organisatie.Soort.GEMEENTE, "Woerden"),
+    ("Gemeente Arnhem", Organisatie.Soort.GEMEENTE, "Arnhem"),
+    ("Gemeente Almere", Organisatie.Soort.GEMEENTE, "Almere"),
+    ("Reclassering Nederland", Organisatie.Soort.RECLASSERING, "Almelo"),
+    ("UWV", Organisatie.Soort.UWV, "Hengelo"),
+    ("PI Almelo", Organisatie.Soort.PI, "Almelo"),
+    ("Soweco", Organisatie.Soort.SW_BEDRIJF, "Almelo"),
+    ("Refugee Company", Organisatie.Soort.REINTEGRATIEBEDRIJF, "Arnhem"),
+    ("Groenbedrijf Het Hout", Organisatie.Soort.WERKGEVER, "Almelo"),
+    ("Logistiek Centrum Twente", Organisatie.Soort.WERKGEVER, "Hengelo"),
+    ("Schoonmaakbedrijf Rijnstreek", Organisatie.Soort.WERKGEVER, "Woerden"),
+]
+
+# Werkplekken: (organisatie, naam, soort, werksoort, capaciteit).
+WERKPLEKKEN = [
+    ("De Fabriek (PI Almelo)", "Productiehal", "intern", Werksoort.PRODUCTIE, 25),
+    ("De Fabriek (PI Almelo)", "Groenploeg", "intern", Werksoort.GROEN, 12),
+    ("De Fabriek (PI Almelo)", "Schoonmaakploeg", "intern", Werksoort.SCHOONMAAK, 10),
+    ("De Fabriek (PI Almelo)", "Logistiek", "intern", Werksoort.LOGISTIEK, 15),
+    ("De Fabriek (PI Almelo)", "Receptie", "intern", Werksoort.RECEPTIE, 4),
+    ("De Fabriek (PI Almelo)", "Magazijn", "intern", Werksoort.MAGAZIJN, 10),
+    ("Ferm Werk", "LOC Werkplaats", "intern", Werksoort.PRODUCTIE, 30),
+    ("Ferm Werk", "LOC Catering", "intern", Werksoort.CATERING, 10),
+    ("Groenbedrijf Het Hout", "Buitendienst", "extern", Werksoort.GROEN, 6),
+    ("Logistiek Centrum Twente", "Orderpicking", "extern", Werksoort.LOGISTIEK, 8),
+    ("Schoonmaakbedrijf Rijnstreek", "Kantoorschoonmaak", "extern", Werksoort.SCHOONMAAK, 6),
+]
+
+# Demo log-ins: (username, voornaam, achternaam, rol, organisatie).
+DEMO_GEBRUIKERS = [
+    ("klantmanager", "Karin", "de Jong", Rol.KLANTMANAGER, "Ferm Werk"),
+    ("trajectbegeleider", "Tom", "Bakker", Rol.TRAJECTBEGELEIDER, "De Fabriek (PI Almelo)"),
+    ("manager", "Mirjam", "Visser", Rol.MANAGER, "Ferm Werk"),
+    ("ketenpartner", "Kees", "Mulder", Rol.KETENPARTNER, "Reclassering Nederland"),
+    ("beheerder", "Bart", "Smit", Rol.BEHEERDER, "Ferm Werk"),
+]
+
+# Who refers, in De Fabriek's mix: about half gemeenten, a fifth justice, the rest UWV/SW.
+VERWIJZERS = [
+    ("Ferm Werk", 30, ["bijstand"]),
+    ("Gemeente Almelo", 12, ["bijstand"]),
+    ("Gemeente Arnhem", 6, ["statushouder", "bijstand"]),
+    ("Gemeente Almere", 4, ["dagbesteding"]),
+    ("Reclassering Nederland", 10, ["taakgestrafte"]),
+    ("PI Almelo", 10, ["gedetineerde"]),
+    ("UWV", 18, ["uwv-ww", "uwv-wajong", "uwv-wia"]),
+    ("Soweco", 10, ["beschut-werk", "banenafspraak"]),
+]
+
+# Outcome mix, after Ferm Werk's results table.
+UITSTROOM = [
+    (Uitstroom.Resultaat.WERK, "", 40),
+    (Uitstroom.Resultaat.STUDIE, "", 5),
+    (Uitstroom.Resultaat.PARTICIPATIE, "", 15),
+    (Uitstroom.Resultaat.VOORTIJDIG, Uitstroom.Reden.NIET_HAALBAAR, 10),
+    (Uitstroom.Resultaat.VOORTIJDIG, Uitstroom.Reden.ZELF_BEEINDIGD, 8),
+    (Uitstroom.Resultaat.VOORTIJDIG, Uitstroom.Reden.OVERIG, 7),
+    (Uitstroom.Resultaat.NIET_GELEID, "", 15),
+]
+
+DAGSOORTEN = [
+    (SOORT.GEWERKT, 80),
+    (SOORT.SCHOLING, 8),
+    (SOORT.ZIEK, 5),
+    (SOORT.VERLOF, 3),
+    (SOORT.AFWEZIG_MET_BERICHT, 2),
+    (SOORT.AFWEZIG_ZONDER_BERICHT, 2),
+]
+
+TRAJECTTYPE_MIX = [
+    ("Route Werk", 70),
+    ("Duaal traject", 10),
+    ("Beschut werk", 8),
+    ("Arbeidsmatige dagbesteding", 7),
+    ("Detacheringsbaan", 5),
+]
+
+LEERDOELEN = [
+    (Leerdoel.Soort.WERKNEMERSVAARDIGHEDEN, "Op tijd beginnen en zich tijdig ziek melden."),
+    (Leerdoel.Soort.WERKERVARING, "Zes maanden werkervaring opdoen in de logistiek."),
+    (Leerdoel.Soort.STRUCTUUR, "Vier dagen per week een vast dagritme aanhouden."),
+    (Leerdoel.Soort.TAAL, "Taalniveau 2F halen via de taaltraining."),
+    (Leerdoel.Soort.VAKINHOUDELIJK, "Heftruckcertificaat halen."),
+]
+
+
+def elfproef_bsns(start: int):
+    """Valid BSNs in increasing order from ``start``: unique and deterministic."""
+    getal = start
+    while True:
+        cijfers = f"{getal:09d}"
+        som = sum(int(c) * w for c, w in zip(cijfers[:8], range(9, 1, -1), strict=True))
+        if som % 11 == int(cijfers[8]) and getal:
+            yield cijfers
+        getal += 1
+
+
+def werkdagen(vanaf: date):
+    dag = vanaf
+    while True:
+        if dag.weekday() < 5:
+            yield dag
+        dag += timedelta(days=1)
+
+
+def gewogen(rng: random.Random, keuzes):
+    """One value from ``[(waarde, gewicht), ...]``."""
+    return rng.choices([waarde for waarde, _ in keuzes], [gewicht for _, gewicht in keuzes])[0]
+
+
+@dataclass
+class Context:
+    rng: random.Random
+    vandaag: date
+    organisaties: dict
+    trajecttypes: dict
+    doelgroepen: dict
+    klantmanagers: list
+    begeleiders: list
+    werkplekken: list
+    ferm_werk: Organisatie
+    opgesteld_door: Gebruiker
+    bsns: object
+    faker: Faker
+    uren_rijen: list = field(default_factory=list)
+
+
+class Command(BaseCommand):
+    help = "Laadt demodata: organisaties, werkplekken, deelnemers in elke fase, uren en uitstroom."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--deelnemers", type=int, default=60, help="Aantal deelnemers.")
+        parser.add_argument("--seed", type=int, default=2014, help="Voor herhaalbare data.")
+        parser.add_argument(
+            "--als-leeg",
+            action="store_true",
+            help="Niets doen als er al deelnemers zijn (voor het startscript).",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Ook laden met DEBUG uit (alleen voor benchmarkdatabases, nooit in productie).",
+        )
+
+    def handle(self, *args, deelnemers, seed, als_leeg, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Demodata maakt gebruikers met het wachtwoord 'demo'. Alleen met DEBUG=true, "
+                "of met --force op een database voor benchmarks."
+            )
+        if Deelnemer.objects.exists():
+            if als_leeg:
+                self.stdout.write("Er zijn al deelnemers; demodata overgeslagen.")
+                return
+            raise CommandError("Er zijn al deelnemers. Gebruik een lege database.")
+        if deelnemers < 1:
+            raise CommandError("Geef een aantal deelnemers van 1 of meer.")
+
+        ctx = self.basis(rng=random.Random(seed), aantal=deelnemers)
+        with tqdm(total=deelnemers, unit="deelnemer", disable=deelnemers < CHUNK) as balk:
+            for begin in range(0, deelnemers, CHUNK):
+                n = min(CHUNK, deelnemers - begin)
+                with transaction.atomic():
+                    self.chunk(ctx, n)
+                balk.update(n)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(self.style.SUCCESS(f"{deelnemers} deelnemers geladen."))
+
+    @transaction.atomic
+    def basis(self, *, rng, aantal) -> Context:
+        """Organisations, workplaces and staff, scaled with the number of participants."""
+        organisaties = {
+            naam: Organisatie.objects.get_or_create(
+                naam=naam, defaults={"soort": soort, "plaats": plaats}
+            )[0]
+            for naam, soort, plaats in ORGANISATIES
+        }
+        faker = Faker("nl_NL")
+        faker.seed_instance(rng.random())
+        # Hashing is slow on purpose; one hash serves every demo account.
+        wachtwoord = make_password(DEMO_WACHTWOORD)
+
+        def gebruiker(username, voornaam, achternaam, rol, organisatie):
+            user, _ = Gebruiker.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": voornaam,
+                    "last_name": achternaam,
+                    "rol": rol,
+                    "organisatie": organisatie,
+                    "email": f"{username}@example.nl",
+                    "is_staff": rol == Rol.BEHEERDER,
+                },
+            )
+            user.password = wachtwoord
+            user.save(update_fields=["password"])
+            return user
+
+        demo = {
+            rol: gebruiker(u, v, a, rol, organisaties[o]) for u, v, a, rol, o in DEMO_GEBRUIKERS
+        }
+        self.beheerrechten(demo[Rol.BEHEERDER])
+        extra_km = max(3, aantal // 80)
+        klantmanagers = [demo[Rol.KLANTMANAGER]] + [
+            gebruiker(
+                f"km{i}",
+                faker.first_name(),
+                faker.last_name(),
+                Rol.KLANTMANAGER,
+                organisaties["Ferm Werk"],
+            )
+            for i in range(1, extra_km + 1)
+        ]
+        fabriek = organisaties["De Fabriek (PI Almelo)"]
+        begeleiders = [demo[Rol.TRAJECTBEGELEIDER]] + [
+            gebruiker(
+                f"tb{i}",
+                faker.first_name(),
+                faker.last_name(),
+                Rol.TRAJECTBEGELEIDER,
+                fabriek if i % 2 else organisaties["Ferm Werk"],
+            )
+            for i in range(1, max(3, aantal // 60) + 1)
+        ]
+        werkplekken = []
+        # Enough places for everyone: the seed list, repeated as further locations at scale.
+        herhalingen = max(1, aantal // 200)
+        for ronde in range(herhalingen):
+            for org, naam, soort, werksoort, capaciteit in WERKPLEKKEN:
+                organisatie = organisaties[org]
+                eigen = [b for b in begeleiders if b.organisatie_id == organisatie.pk]
+                werkplek, _ = Werkplek.objects.get_or_create(
+                    organisatie=organisatie,
+                    naam=naam if ronde == 0 else f"{naam} {ronde + 1}",
+                    defaults={
+                        "soort": soort,
+                        "werksoort": werksoort,
+                        "capaciteit": capaciteit,
+                        "plaats": organisatie.plaats,
+                        "begeleider": eigen[(ronde + len(werkplekken)) % len(eigen)]
+                        if eigen
+                        else None,
+                    },
+                )
+                werkplekken.append(werkplek)
+        # The demo trajectbegeleider supervises the first two workplaces of De Fabriek.
+        Werkplek.objects.filter(pk__in=[werkplekken[0].pk, werkplekken[1].pk]).update(
+            begeleider=demo[Rol.TRAJECTBEGELEIDER]
+        )
+        laatste = Deelnemer.objects.order_by("-bsn").values_list("bsn", flat=True).first()
+        return Context(
+            rng=rng,
+            vandaag=timezone.localdate(),
+            organisaties=organisaties,
+            trajecttypes={t.naam: t for t in Trajecttype.objects.prefetch_related("fasetypes")},
+            doelgroepen={d.code: d for d in Doelgroep.objects.all()},
+            klantmanagers=klantmanagers,
+            begeleiders=begeleiders,
+            werkplekken=werkplekken,
+            ferm_werk=organisaties["Ferm Werk"],
+            opgesteld_door=demo[Rol.KLANTMANAGER],
+            bsns=elfproef_bsns(int(laatste) + 1 if laatste else 100_000_009),
+            faker=faker,
+        )
+
+    def beheerrechten(self, beheerder):
+        from django.contrib.auth.models import Permission
+
+        beheerder.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=["accounts", "trajecten", "werkplekken", "deelnemers"],
+                content_type__model__in=[
+                    "organisatie",
+                    "gebruiker",
+                    "trajecttype",
+                    "fasetype",
+                    "werkplek",
+                    "doelgroep",
+                ],
+            )
+        )
+
+    def chunk(self, ctx: Context, n: int):
+        rng, faker, vandaag = ctx.rng, ctx.faker, ctx.vandaag
+        gemeenten = [o for o in ctx.organisaties.values() if o.soort == Organisatie.Soort.GEMEENTE]
+        personen = []
+        for _ in range(n):
+            verwijzer, doelgroepcodes = gewogen(rng, [((v, d), w) for v, w, d in VERWIJZERS])
+            leeftijd = rng.choices([rng.randint(18, 26), rng.randint(27, 64)], [20, 80])[0]
+            geboren = vandaag - timedelta(days=leeftijd * 365 + rng.randint(0, 364))
+            deelnemer = Deelnemer(
+                bsn=next(ctx.bsns),
+                voornaam=faker.first_name(),
+                tussenvoegsel=rng.choice(["", "", "", "de", "van", "van der"]),
+                achternaam=faker.last_name().split(" ")[-1],
+                geboortedatum=geboren,
+                email=faker.email(),
+                telefoon=f"06{rng.randint(10_000_000, 99_999_999)}",
+                straat=faker.street_name(),
+                huisnummer=str(rng.randint(1, 250)),
+                postcode=f"{rng.randint(1000, 9999)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}"
+                f"{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
+                woonplaats=faker.city(),
+                woongemeente=rng.choice(gemeenten),
+                verwijzer=ctx.organisaties[verwijzer],
+                klantmanager=rng.choice(ctx.klantmanagers),
+                taalniveau=rng.choice(Deelnemer.Taalniveau.values),
+                taalachtergrond=rng.choice(Deelnemer.Taalachtergrond.values),
+            )
+            codes = [rng.choice(doelgroepcodes)] + (["jongere"] if leeftijd < 27 else [])
+            personen.append((deelnemer, codes))
+        Deelnemer.objects.bulk_create([p for p, _ in personen])
+        Deelnemer.doelgroepen.through.objects.bulk_create(
+            Deelnemer.doelgroepen.through(deelnemer_id=p.pk, doelgroep_id=ctx.doelgroepen[c].pk)
+            for p, codes in personen
+            for c in codes
+        )
+        LadderTrede.objects.bulk_create(
+            LadderTrede(
+                deelnemer=p,
+                datum=vandaag - timedelta(days=rng.randint(200, 400)),
+                trede=rng.randint(2, 4),
+            )
+            for p, _ in personen
+        )
+
+        plannen = [self.plan_traject(ctx, p, codes) for p, codes in personen]
+        plannen = [p for p in plannen if p]
+        Traject.objects.bulk_create([p.traject for p in plannen])
+        for p in plannen:
+            for fase in p.fasen:
+                fase.traject = p.traject
+            for plaatsing in p.plaatsingen:
+                plaatsing.traject = p.traject
+        Fase.objects.bulk_create([f for p in plannen for f in p.fasen])
+        Plaatsing.objects.bulk_create([pl for p in plannen for pl in p.plaatsingen])
+        Uitstroom.objects.bulk_create(
+            Uitstroom(traject=p.traject, vastgelegd_door=p.traject.klantmanager, **p.uitstroom)
+            for p in plannen
+            if p.uitstroom
+        )
+        pva = [
+            PlanVanAanpak(
+                traject=p.traject,
+                versie=1,
+                opgesteld_door=ctx.opgesteld_door,
+                afstand_tot_arbeidsmarkt=rng.choice(AfstandTotArbeidsmarkt.values),
+                afspraken="Vier dagen per week aanwezig; ziekmelding voor 8.30 uur bij de "
+                "trajectbegeleider.",
+                vervolgroute="Leer-werktraject met werkervaringsplek.",
+                opgesteld_op=p.plan_op,
+                ondertekend_op=p.plan_op,
+            )
+            for p in plannen
+            if p.plan_op
+        ]
+        PlanVanAanpak.objects.bulk_create(pva)
+        Leerdoel.objects.bulk_create(
+            Leerdoel(
+                plan=plan,
+                soort=soort,
+                omschrijving=tekst,
+                status=rng.choice(Leerdoel.Status.values),
+            )
+            for plan in pva
+            for soort, tekst in rng.sample(LEERDOELEN, 3)
+        )
+        self.schrijf_uren(
+            (p.traject.deelnemer_id, fase.pk, werkplek_id, datum, uren, soort, door_id)
+            for p in plannen
+            for fase_index, werkplek_id, datum, uren, soort, door_id in p.uren
+            for fase in [p.fasen[fase_index]]
+        )
+
+    def plan_traject(self, ctx: Context, deelnemer, codes):
+        """Decide one participant's trajectory, phases, placements, hours and outcome."""
+        rng, vandaag = ctx.rng, ctx.vandaag
+        naam = gewogen(rng, TRAJECTTYPE_MIX)
+        trajecttype = ctx.trajecttypes[naam]
+        fasetypes = list(trajecttype.fasetypes.all())
+        status = gewogen(
+            rng,
+            [
+                (Traject.Status.AANGEMELD, 8),
+                (Traject.Status.ACTIEF, 57),
+                (Traject.Status.AFGESLOTEN, 35),
+            ],
+        )
+        route = (
+            Route.JONGEREN
+            if "jongere" in codes
+            else (Route.INBURGERING if "statushouder" in codes else Route.WERK)
+        )
+        if naam in ("Beschut werk", "Arbeidsmatige dagbesteding"):
+            route = Route.PARTICIPATIE
+        klantmanager = deelnemer.klantmanager
+        werkplek = rng.choice(ctx.werkplekken)
+        begeleider = werkplek.begeleider or rng.choice(ctx.begeleiders)
+        plan = TrajectPlan(
+            traject=Traject(
+                deelnemer=deelnemer,
+                trajecttype=trajecttype,
+                route=route,
+                status=status,
+                aanbieder=ctx.ferm_werk,
+                klantmanager=klantmanager,
+                trajectbegeleider=begeleider,
+            )
+        )
+        if status == Traject.Status.AANGEMELD:
+            start = vandaag + timedelta(days=rng.randint(1, 14))
+            plan.traject.startdatum = start
+            plan.fasen.append(self.fase(fasetypes[0], start))
+            return plan
+
+        uren_per_dag = Decimal(rng.choice(["4", "5", "6", "6.5", "7.5"]))
+        if trajecttype.max_uren:
+            # Hour-based: how far this participant has come, in productive hours.
+            doel = Decimal(
+                rng.choice(
+                    [
+                        rng.randint(8, 95),  # still in diagnose
+                        rng.randint(110, 440),  # in leer-werk
+                        rng.randint(460, 790),  # in the extension
+                        800,  # reached the cap
+                    ]
+                )
+            )
+            if status == Traject.Status.AFGESLOTEN:
+                doel = min(doel, Decimal(800))
+        else:
+            doel = None
+        # Working days needed, with room for sick days and leave.
+        uren_nodig = doel if doel is not None else Decimal(rng.randint(240, 960))
+        dagen_nodig = int(uren_nodig / uren_per_dag * Decimal("1.25"))
+        start = vandaag - timedelta(days=int(dagen_nodig * 1.45) + rng.randint(5, 30))
+        plan.traject.startdatum = start
+        plan.plaatsingen.append(
+            Plaatsing(
+                deelnemer=deelnemer,
+                werkplek=werkplek,
+                startdatum=start,
+                uren_per_week=uren_per_dag * 4,
+                taken="Meewerken in de ploeg.",
+                voorkeur_deelnemer=rng.random() < 0.3,
+            )
+        )
+
+        fase_index = 0
+        fase = self.fase(fasetypes[0], start)
+        plan.fasen.append(fase)
+        in_fase = totaal = Decimal(0)
+        laatste = start
+        einde_looptijd = start + timedelta(days=int(dagen_nodig * 1.4))
+        for dag in werkdagen(start):
+            if dag > vandaag or (doel is not None and totaal >= doel):
+                break
+            if doel is None and dag >= einde_looptijd:
+                break
+            uren_op = fase.uren_budget is not None and in_fase >= fase.uren_budget
+            tijd_op = fase.geplande_einddatum is not None and dag > fase.geplande_einddatum
+            if (uren_op or tijd_op) and fase_index + 1 < len(fasetypes):
+                fase.einddatum = laatste
+                fase_index += 1
+                fase = self.fase(fasetypes[fase_index], dag)
+                plan.fasen.append(fase)
+                in_fase = Decimal(0)
+                if fasetypes[fase_index].vereist_plan:
+                    plan.plan_op = dag
+            soort = gewogen(rng, DAGSOORTEN)
+            uren = uren_per_dag
+            if soort in SOORT.productief():
+                fasetype = fasetypes[fase_index]
+                if (
+                    fase.uren_budget is not None
+                    and in_fase + uren > fase.uren_budget
+                    and fase.verlengingen < fasetype.max_verlengingen
+                    and fasetype.verlenging_uren
+                    and totaal + uren <= doel
+                    # About 10% get the diagnose extended; leer-werk is extended when needed.
+                    and rng.random() < (0.1 if fase_index == 0 else 1.0)
+                ):
+                    fase.verlengingen += 1
+                    fase.uren_budget += fasetype.verlenging_uren
+                ruimte = [uren]
+                if doel is not None:
+                    ruimte.append(doel - totaal)
+                if fase.uren_budget is not None:
+                    ruimte.append(fase.uren_budget - in_fase)
+                uren = min(ruimte)
+                if uren <= 0:
+                    continue
+                in_fase += uren
+                totaal += uren
+            plan.uren.append((fase_index, werkplek.pk, dag, uren, soort, begeleider.pk))
+            laatste = dag
+
+        if status == Traject.Status.AFGESLOTEN:
+            einde = max(laatste, start)
+            plan.traject.einddatum = einde
+            fase.einddatum = einde
+            plan.plaatsingen[0].einddatum = einde
+            resultaat, reden = gewogen(rng, [((r, rd), w) for r, rd, w in UITSTROOM])
+            plan.uitstroom = {"datum": einde, "resultaat": resultaat, "reden": reden}
+        return plan
+
+    def fase(self, fasetype, start):
+        return Fase(
+            fasetype=fasetype,
+            startdatum=start,
+            uren_budget=fasetype.uren_budget,
+            geplande_einddatum=(start + timedelta(days=30 * fasetype.duur_maanden))
+            if fasetype.duur_maanden
+            else None,
+        )
+
+    def schrijf_uren(self, rijen):
+        """Hours in bulk: COPY on PostgreSQL, batched inserts elsewhere."""
+        moment = timezone.make_aware(datetime.combine(timezone.localdate(), time(17)))
+        if connection.vendor == "postgresql":
+            kolommen = (
+                "deelnemer_id, fase_id, werkplek_id, datum, uren, soort, "
+                "geregistreerd_door_id, geregistreerd_op"
+            )
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(f"COPY trajecten_urenregistratie ({kolommen}) FROM STDIN") as copy,
+            ):
+                for rij in rijen:
+                    copy.write_row((*rij, moment))
+            return
+        Urenregistratie.objects.bulk_create(
+            (
+                Urenregistratie(
+                    deelnemer_id=d,
+                    fase_id=f,
+                    werkplek_id=w,
+                    datum=datum,
+                    uren=u,
+                    soort=s,
+                    geregistreerd_door_id=door,
+                    geregistreerd_op=moment,
+                )
+                for d, f, w, datum, u, s, door in rijen
+            ),
+            batch_size=2000,
+        )
+
+
+@dataclass
+class TrajectPlan:
+    traject: Traject
+    fasen: list = field(default_factory=list)
+    plaatsingen: list = field(default_factory=list)
+    uren: list = field(default_factory=list)
+    uitstroom: dict | None = None
+    plan_op: date | None = None

@@ -1,0 +1,38 @@
+"""Navigation by role: each role sees only the menu items it can use."""
+
+from django.urls import reverse
+
+from reintegratie.access import heeft_recht
+from reintegratie.accounts.models import Rol
+
+STARTLABEL = {
+    Rol.KLANTMANAGER: "Mijn caseload",
+    Rol.TRAJECTBEGELEIDER: "Vandaag",
+    Rol.MANAGER: "Overzicht",
+    Rol.KETENPARTNER: "Mijn verwijzingen",
+    Rol.BEHEERDER: "Start",
+}
+
+
+def navigatie(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [(STARTLABEL.get(user.rol, "Start"), reverse("start"))]
+    if heeft_recht(user, "deelnemers_zien"):
+        items.append(("Deelnemers", reverse("deelnemers:lijst")))
+    if heeft_recht(user, "werkplekken_zien"):
+        items.append(("Werkplekken", reverse("werkplekken:lijst")))
+    if user.is_staff:
+        items.append(("Beheer", reverse("admin:index")))
+    huidig = request.path
+    return {
+        "navigatie": [
+            {
+                "label": label,
+                "url": url,
+                "actief": huidig == url if url == "/" else huidig.startswith(url),
+            }
+            for label, url in items
+        ]
+    }

@@ -1,0 +1,79 @@
+"""Organisations (ketenpartners) and the users who work for them, each with one role."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Organisatie(models.Model):
+    """A ketenpartner: gemeente, werkbedrijf, leer-werkbedrijf, UWV, Reclassering, employer..."""
+
+    class Soort(models.TextChoices):
+        GEMEENTE = "gemeente", "Gemeente / werkbedrijf"
+        UWV = "uwv", "UWV"
+        RECLASSERING = "reclassering", "Reclassering"
+        PI = "pi", "Penitentiaire inrichting"
+        SW_BEDRIJF = "sw_bedrijf", "Sociale werkvoorziening"
+        REINTEGRATIEBEDRIJF = "reintegratiebedrijf", "Re-integratiebedrijf"
+        LEERWERKBEDRIJF = "leerwerkbedrijf", "Leer-werkbedrijf"
+        WERKGEVER = "werkgever", "Werkgever"
+        ONDERWIJS = "onderwijs", "Onderwijs / taalaanbieder"
+        ZORG = "zorg", "Zorg en welzijn"
+        VRIJWILLIGERS = "vrijwilligers", "Vrijwilligersorganisatie"
+
+    naam = models.CharField("naam", max_length=200, unique=True)
+    soort = models.CharField("soort", max_length=30, choices=Soort.choices)
+    plaats = models.CharField("plaats", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "organisatie"
+        verbose_name_plural = "organisaties"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+
+class Rol(models.TextChoices):
+    KLANTMANAGER = "klantmanager", "Klantmanager"
+    TRAJECTBEGELEIDER = "trajectbegeleider", "Trajectbegeleider"
+    MANAGER = "manager", "Manager"
+    KETENPARTNER = "ketenpartner", "Ketenpartner-contact"
+    BEHEERDER = "beheerder", "Functioneel beheerder"
+
+
+class GebruikerManager(UserManager):
+    # Every request needs the user's organisation for scoping; fetch it with the user.
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisatie")
+
+
+class Gebruiker(AbstractUser):
+    """A user of the system. Belongs to exactly one organisation and has one role."""
+
+    organisatie = models.ForeignKey(
+        Organisatie,
+        verbose_name="organisatie",
+        on_delete=models.PROTECT,
+        related_name="gebruikers",
+        null=True,  # only for superusers created from the command line
+        blank=True,
+    )
+    rol = models.CharField("rol", max_length=20, choices=Rol.choices, blank=True)
+
+    objects = GebruikerManager()
+
+    class Meta:
+        verbose_name = "gebruiker"
+        verbose_name_plural = "gebruikers"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisatie__isnull=True, rol="")
+                | models.Q(organisatie__isnull=False) & ~models.Q(rol=""),
+                name="gebruiker_rol_hoort_bij_organisatie",
+                violation_error_message="Een gebruiker met een rol hoort bij een organisatie.",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username

@@ -1,0 +1,13 @@
+"""Template filters for the way Dutch users read numbers in this domain."""
+
+from django import template
+
+from trajecten.models import uren_tekst
+
+register = template.Library()
+
+
+@register.filter
+def uren(waarde):
+    """7.50 -> "7,5"; None -> "-"."""
+    return "–" if waarde is None else uren_tekst(waarde)

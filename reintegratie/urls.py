@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Re-integratie: beheer"
+admin.site.site_title = "Beheer"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path(
+        "inloggen/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deelnemers/", include("deelnemers.urls")),
+    path("werkplekken/", include("werkplekken.urls")),
+    path("beheer/", admin.site.urls),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TrajectenConfig(AppConfig):
+    name = "trajecten"
+    verbose_name = "Trajecten"

@@ -1,0 +1,501 @@
+"""Trajectories: their configurable types and phases, the hours that drive them, and outcomes.
+
+A Trajecttype is configuration, not code: Route Werk's "100 hours diagnose, 350 hours
+leer-werk, at most one more period of 350 hours, closed at 800 hours" is a row with three
+Fasetypes, set up by the functioneel beheerder. Only gewerkt and scholing hours count
+toward a phase's budget (Ferm Werk counts hours, not weeks).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, Mod
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from reintegratie.access import deelnemer_scope
+from reintegratie.periode import Periode
+
+NUL_UREN = Decimal("0.00")
+UREN_BEREIK_FOUT = "Vul een aantal uren in groter dan 0 en hoogstens 24."
+UREN_KWARTIER_FOUT = "Uren worden per kwartier geregistreerd (bijvoorbeeld 3,25 of 7,5)."
+
+
+def uren_tekst(waarde: Decimal) -> str:
+    """Hours as a Dutch reader writes them: 100, 7,5, 3,25."""
+    return f"{waarde:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def valideer_uren(uren: Decimal) -> None:
+    """Hours on one registration: more than 0, at most 24, in quarter hours."""
+    if not 0 < uren <= 24:
+        raise ValidationError(UREN_BEREIK_FOUT, code="uren_bereik")
+    if (uren * 4) % 1:
+        raise ValidationError(UREN_KWARTIER_FOUT, code="uren_kwartier")
+
+
+class AfstandTotArbeidsmarkt(models.TextChoices):
+    KORT = "kort", "Kort"
+    LANG = "lang", "Lang"
+    NIET_ZELFSTANDIG_WML = "niet_wml", "Niet zelfstandig het WML verdienen"
+    NIET_BELASTBAAR = "niet_belastbaar", "(Nog) niet belastbaar"
+
+
+class Route(models.TextChoices):
+    WERK = "werk", "Route werk"
+    JONGEREN = "jongeren", "Route jongeren"
+    PARTICIPATIE = "participatie", "Route participatie"
+    INBURGERING = "inburgering", "Route inburgering"
+    MEDISCH = "medisch", "Medisch advies eerst"
+
+
+class Trajecttype(models.Model):
+    """A kind of trajectory with its ordered phases and an optional cap on the whole."""
+
+    naam = models.CharField("naam", max_length=100, unique=True)
+    omschrijving = models.TextField("omschrijving", blank=True)
+    max_uren = models.DecimalField(
+        "maximum uren voor het hele traject",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Bijvoorbeeld 800 voor Route Werk. Leeg: geen urenplafond.",
+    )
+    max_duur_maanden = models.PositiveSmallIntegerField(
+        "maximale duur in maanden", null=True, blank=True
+    )
+    actief = models.BooleanField("actief", default=True)
+
+    class Meta:
+        verbose_name = "trajecttype"
+        verbose_name_plural = "trajecttypes"
+        ordering = ["naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_uren__isnull=True) | Q(max_uren__gt=0),
+                name="trajecttype_max_uren_positief",
+            )
+        ]
+
+    def __str__(self):
+        return self.naam
+
+
+class Fasetype(models.Model):
+    """One phase of a trajecttype: an hour budget and/or a duration, and allowed extensions."""
+
+    trajecttype = models.ForeignKey(
+        Trajecttype, verbose_name="trajecttype", on_delete=models.CASCADE, related_name="fasetypes"
+    )
+    volgorde = models.PositiveSmallIntegerField("volgorde")
+    naam = models.CharField("naam", max_length=100)
+    uren_budget = models.DecimalField(
+        "urenbudget", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    duur_maanden = models.PositiveSmallIntegerField("duur in maanden", null=True, blank=True)
+    max_verlengingen = models.PositiveSmallIntegerField("maximaal aantal verlengingen", default=0)
+    verlenging_uren = models.DecimalField(
+        "uren per verlenging", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    verlenging_maanden = models.PositiveSmallIntegerField(
+        "maanden per verlenging", null=True, blank=True
+    )
+    vereist_plan = models.BooleanField(
+        "vereist een plan van aanpak",
+        default=False,
+        help_text="De fase kan pas beginnen als er een plan van aanpak is.",
+    )
+
+    class Meta:
+        verbose_name = "fasetype"
+        verbose_name_plural = "fasetypes"
+        ordering = ["trajecttype", "volgorde"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajecttype", "volgorde"], name="fasetype_volgorde_uniek"
+            ),
+            models.CheckConstraint(
+                condition=Q(uren_budget__isnull=False) | Q(duur_maanden__isnull=False),
+                name="fasetype_budget_of_duur",
+                violation_error_message="Geef een urenbudget, een duur of allebei.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_verlengingen=0)
+                | Q(verlenging_uren__isnull=False)
+                | Q(verlenging_maanden__isnull=False),
+                name="fasetype_verlenging_heeft_omvang",
+                violation_error_message="Geef aan hoeveel uren of maanden een verlenging is.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trajecttype}: {self.naam}"
+
+
+class TrajectQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        return self.filter(deelnemer_scope(user, via="deelnemer__"))
+
+    def lopend(self):
+        return self.exclude(status=Traject.Status.AFGESLOTEN)
+
+    def met_uren(self):
+        """Annotate ``uren_gebruikt``: productive hours over all phases, summed in the database."""
+        return self.annotate(
+            uren_gebruikt=Coalesce(
+                Sum(
+                    "fasen__uren__uren",
+                    filter=Q(fasen__uren__soort__in=Urenregistratie.Soort.productief()),
+                ),
+                NUL_UREN,
+            )
+        )
+
+
+class Traject(Periode):
+    """A participant's trajectory of a given type, made of Fase instances."""
+
+    class Status(models.TextChoices):
+        AANGEMELD = "aangemeld", "Aangemeld"
+        ACTIEF = "actief", "Actief"
+        AFGESLOTEN = "afgesloten", "Afgesloten"
+
+    deelnemer = models.ForeignKey(
+        "deelnemers.Deelnemer",
+        verbose_name="deelnemer",
+        on_delete=models.PROTECT,
+        related_name="trajecten",
+    )
+    trajecttype = models.ForeignKey(
+        Trajecttype, verbose_name="trajecttype", on_delete=models.PROTECT, related_name="trajecten"
+    )
+    route = models.CharField("route", max_length=20, choices=Route.choices)
+    status = models.CharField(
+        "status", max_length=12, choices=Status.choices, default=Status.AANGEMELD
+    )
+    aanbieder = models.ForeignKey(
+        "accounts.Organisatie",
+        verbose_name="aanbieder",
+        on_delete=models.PROTECT,
+        related_name="aangeboden_trajecten",
+        help_text="De organisatie die het traject uitvoert.",
+    )
+    klantmanager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="klantmanager",
+        on_delete=models.PROTECT,
+        related_name="trajecten_als_klantmanager",
+        null=True,
+        blank=True,
+    )
+    trajectbegeleider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="trajectbegeleider",
+        on_delete=models.PROTECT,
+        related_name="trajecten_als_begeleider",
+        null=True,
+        blank=True,
+    )
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+
+    objects = TrajectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "traject"
+        verbose_name_plural = "trajecten"
+        ordering = ["-startdatum", "-id"]
+        constraints = [
+            *Periode.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(status="afgesloten", einddatum__isnull=False)
+                | (~Q(status="afgesloten") & Q(einddatum__isnull=True)),
+                name="traject_afgesloten_heeft_einddatum",
+                violation_error_message="Een afgesloten traject heeft een einddatum, "
+                "een lopend traject niet.",
+            ),
+            models.UniqueConstraint(
+                fields=["deelnemer"],
+                condition=~Q(status="afgesloten"),
+                name="een_lopend_traject_per_deelnemer",
+                violation_error_message="Deze deelnemer heeft al een lopend traject.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "startdatum"], name="traject_status_start")]
+
+    def __str__(self):
+        return f"{self.trajecttype} voor {self.deelnemer} ({self.startdatum:%d-%m-%Y})"
+
+    def huidige_fase(self):
+        """The open phase (no end date); uses prefetched ``fasen`` when present."""
+        return next((f for f in self.fasen.all() if f.einddatum is None), None)
+
+    def resterende_uren(self, uren_gebruikt=None):
+        """Hours left under the trajecttype's cap, or None when it has no cap."""
+        if self.trajecttype.max_uren is None:
+            return None
+        if uren_gebruikt is None:
+            uren_gebruikt = Urenregistratie.objects.filter(fase__traject=self).productief_totaal()
+        return max(self.trajecttype.max_uren - uren_gebruikt, NUL_UREN)
+
+
+class FaseQuerySet(models.QuerySet):
+    def met_uren(self):
+        """Annotate ``uren_gebruikt``: the productive hours booked on each phase."""
+        return self.annotate(
+            uren_gebruikt=Coalesce(
+                Sum("uren__uren", filter=Q(uren__soort__in=Urenregistratie.Soort.productief())),
+                NUL_UREN,
+            )
+        )
+
+
+class Fase(Periode):
+    """A phase of one trajectory, with its own dates, budget and extensions."""
+
+    traject = models.ForeignKey(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="fasen"
+    )
+    fasetype = models.ForeignKey(
+        Fasetype, verbose_name="fasetype", on_delete=models.PROTECT, related_name="fasen"
+    )
+    # Copied from the fasetype when the phase starts, raised by each extension.
+    uren_budget = models.DecimalField(
+        "urenbudget", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    geplande_einddatum = models.DateField("geplande einddatum", null=True, blank=True)
+    verlengingen = models.PositiveSmallIntegerField("aantal verlengingen", default=0)
+
+    objects = FaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fase"
+        verbose_name_plural = "fasen"
+        ordering = ["traject", "startdatum", "fasetype__volgorde"]
+        constraints = [
+            *Periode.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["traject", "fasetype"], name="fase_eenmaal_per_traject"
+            ),
+            models.CheckConstraint(
+                condition=Q(uren_budget__isnull=True) | Q(uren_budget__gt=0),
+                name="fase_budget_positief",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fasetype.naam} ({self.startdatum:%d-%m-%Y})"
+
+
+class UrenQuerySet(models.QuerySet):
+    def productief(self):
+        return self.filter(soort__in=Urenregistratie.Soort.productief())
+
+    def productief_totaal(self):
+        return self.productief().aggregate(totaal=Coalesce(Sum("uren"), NUL_UREN))["totaal"]
+
+
+class Urenregistratie(models.Model):
+    """Hours of one participant on one day at one workplace, of one kind."""
+
+    class Soort(models.TextChoices):
+        GEWERKT = "gewerkt", "Gewerkt"
+        SCHOLING = "scholing", "Scholing/training"
+        ZIEK = "ziek", "Ziek"
+        VERLOF = "verlof", "Verlof"
+        AFWEZIG_MET_BERICHT = "afwezig_met", "Afwezig met bericht"
+        AFWEZIG_ZONDER_BERICHT = "afwezig_zonder", "Afwezig zonder bericht"
+
+        @classmethod
+        def productief(cls):
+            """Only these count toward a phase's budget."""
+            return [cls.GEWERKT, cls.SCHOLING]
+
+    deelnemer = models.ForeignKey(
+        "deelnemers.Deelnemer",
+        verbose_name="deelnemer",
+        on_delete=models.PROTECT,
+        related_name="uren",
+    )
+    fase = models.ForeignKey(
+        Fase, verbose_name="fase", on_delete=models.PROTECT, related_name="uren"
+    )
+    werkplek = models.ForeignKey(
+        "werkplekken.Werkplek",
+        verbose_name="werkplek",
+        on_delete=models.PROTECT,
+        related_name="uren",
+    )
+    datum = models.DateField("datum")
+    uren = models.DecimalField("uren", max_digits=4, decimal_places=2, validators=[valideer_uren])
+    soort = models.CharField("soort", max_length=15, choices=Soort.choices)
+    geregistreerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="geregistreerd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    geregistreerd_op = models.DateTimeField("geregistreerd op", default=timezone.now)
+
+    objects = UrenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "urenregistratie"
+        verbose_name_plural = "urenregistraties"
+        ordering = ["-datum", "deelnemer"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uren__gt=0) & Q(uren__lte=24),
+                name="uren_tussen_0_en_24",
+                violation_error_message=UREN_BEREIK_FOUT,
+            ),
+            models.CheckConstraint(
+                condition=Exact(Mod(models.F("uren") * 4, 1), 0),
+                name="uren_per_kwartier",
+                violation_error_message=UREN_KWARTIER_FOUT,
+            ),
+            models.UniqueConstraint(
+                fields=["deelnemer", "datum", "werkplek", "soort"],
+                name="uren_eenmaal_per_dag_werkplek_soort",
+                violation_error_message="Voor deze deelnemer, dag, werkplek en soort zijn al "
+                "uren geregistreerd; pas die registratie aan.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fase", "soort"], name="uren_fase_soort"),
+            models.Index(fields=["werkplek", "datum"], name="uren_werkplek_datum"),
+            models.Index(fields=["deelnemer", "datum"], name="uren_deelnemer_datum"),
+        ]
+
+    def __str__(self):
+        return f"{self.deelnemer} {self.datum:%d-%m-%Y}: {self.uren} uur {self.get_soort_display()}"
+
+
+class Uitstroom(models.Model):
+    """How a trajectory ended, in the categories of Ferm Werk's results table."""
+
+    class Resultaat(models.TextChoices):
+        WERK = "werk", "Werk/proefplaatsing"
+        STUDIE = "studie", "Studie"
+        PARTICIPATIE = "participatie", "Participatie/vrijwilligerswerk"
+        VOORTIJDIG = "voortijdig", "Voortijdig beëindigd"
+        NIET_GELEID = "niet_geleid", "Niet geleid (participatie/uitstroom)"
+
+    class Reden(models.TextChoices):
+        NIET_HAALBAAR = "niet_haalbaar", "Niet haalbaar"
+        ZELF_BEEINDIGD = "zelf_beeindigd", "Zelf beëindigd"
+        OVERIG = "overig", "Overig"
+
+    traject = models.OneToOneField(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="uitstroom"
+    )
+    datum = models.DateField("datum")
+    resultaat = models.CharField("resultaat", max_length=15, choices=Resultaat.choices)
+    reden = models.CharField(
+        "reden van voortijdige beëindiging", max_length=15, choices=Reden.choices, blank=True
+    )
+    toelichting = models.TextField("toelichting", blank=True)
+    vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "uitstroom"
+        verbose_name_plural = "uitstroom"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(resultaat="voortijdig") & ~Q(reden=""))
+                | (~Q(resultaat="voortijdig") & Q(reden="")),
+                name="uitstroom_reden_alleen_bij_voortijdig",
+                violation_error_message="Geef een reden bij voortijdige beëindiging, "
+                "en alleen dan.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_resultaat_display()} ({self.datum:%d-%m-%Y})"
+
+    def clean(self):
+        super().clean()
+        if self.resultaat == self.Resultaat.VOORTIJDIG and not self.reden:
+            raise ValidationError({"reden": "Kies de reden van de voortijdige beëindiging."})
+        if self.resultaat != self.Resultaat.VOORTIJDIG and self.reden:
+            raise ValidationError({"reden": "Een reden hoort alleen bij voortijdige beëindiging."})
+
+
+class PlanVanAanpak(models.Model):
+    """A version of a trajectory's plan van aanpak; frozen once signed by the participant."""
+
+    traject = models.ForeignKey(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="plannen"
+    )
+    versie = models.PositiveSmallIntegerField("versie")
+    afstand_tot_arbeidsmarkt = models.CharField(
+        "afstand tot de arbeidsmarkt", max_length=20, choices=AfstandTotArbeidsmarkt.choices
+    )
+    afspraken = models.TextField("afspraken", blank=True)
+    vervolgroute = models.TextField("vervolgroute", blank=True)
+    opgesteld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="opgesteld door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opgesteld_op = models.DateField("opgesteld op", default=timezone.localdate)
+    ondertekend_op = models.DateField("ondertekend door de deelnemer op", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "plan van aanpak"
+        verbose_name_plural = "plannen van aanpak"
+        ordering = ["traject", "-versie"]
+        constraints = [
+            models.UniqueConstraint(fields=["traject", "versie"], name="plan_versie_uniek"),
+            models.CheckConstraint(
+                condition=Q(ondertekend_op__isnull=True)
+                | Q(ondertekend_op__gte=models.F("opgesteld_op")),
+                name="plan_ondertekend_na_opstellen",
+                violation_error_message="Een plan wordt ondertekend op of na de dag waarop het "
+                "is opgesteld.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Plan van aanpak v{self.versie}"
+
+
+class Leerdoel(models.Model):
+    class Soort(models.TextChoices):
+        WERKNEMERSVAARDIGHEDEN = "werknemersvaardigheden", "Werknemersvaardigheden"
+        WERKERVARING = "werkervaring", "Werkervaring"
+        STRUCTUUR = "structuur", "Structuur"
+        TAAL = "taal", "Taal"
+        VAKINHOUDELIJK = "vakinhoudelijk", "Vakinhoudelijk"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Nog niet gestart"
+        BEZIG = "bezig", "Mee bezig"
+        BEHAALD = "behaald", "Behaald"
+        NIET_BEHAALD = "niet_behaald", "Niet behaald"
+
+    plan = models.ForeignKey(
+        PlanVanAanpak, verbose_name="plan", on_delete=models.CASCADE, related_name="leerdoelen"
+    )
+    soort = models.CharField("soort", max_length=30, choices=Soort.choices)
+    omschrijving = models.TextField("omschrijving")
+    status = models.CharField("status", max_length=15, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = "leerdoel"
+        verbose_name_plural = "leerdoelen"
+        ordering = ["plan", "id"]
+
+    def __str__(self):
+        return f"{self.get_soort_display()}: {self.omschrijving[:40]}"

@@ -1,0 +1,39 @@
+"""Registering hours for one participant."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from reintegratie.access import deelnemer_voor_view, log_toegang, vereist_recht
+from reintegratie.audit.models import AuditRecord
+
+from .. import services
+from ..forms import UrenForm
+from ..models import uren_tekst
+
+
+@require_http_methods(["GET", "POST"])
+def registreren(request, pk):
+    vereist_recht(request.user, "uren_registreren")
+    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    form = UrenForm(request.POST or None, deelnemer=deelnemer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                registratie = services.registreer_uren(
+                    deelnemer=deelnemer, door=request.user, **form.cleaned_data
+                )
+                log_toegang(request, deelnemer, AuditRecord.Actie.AANGEMAAKT, "uren geregistreerd")
+        except ValidationError as fout:
+            form.add_error(None, fout)
+        else:
+            messages.success(
+                request,
+                f"{uren_tekst(registratie.uren)} uur {registratie.get_soort_display().lower()} "
+                f"geregistreerd op {registratie.datum:%d-%m-%Y}.",
+            )
+            return redirect("deelnemers:dossier", pk=deelnemer.pk)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)
+    return render(request, "trajecten/uren_form.html", {"form": form, "deelnemer": deelnemer})

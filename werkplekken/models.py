@@ -1,0 +1,143 @@
+"""Workplaces (werkplekken) and the placements (plaatsingen) of participants on them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from localflavor.nl.models import NLZipCodeField
+
+from deelnemers.models import POSTCODE_FOUT
+from reintegratie.access import deelnemer_scope, werkplek_scope
+from reintegratie.periode import Periode
+
+
+class Werksoort(models.TextChoices):
+    PRODUCTIE = "productie", "Productie"
+    GROEN = "groen", "Groen"
+    SCHOONMAAK = "schoonmaak", "Schoonmaak"
+    LOGISTIEK = "logistiek", "Logistiek"
+    ADMINISTRATIEF = "administratief", "Administratief"
+    CATERING = "catering", "Catering"
+    PERSONENVERVOER = "personenvervoer", "Personenvervoer"
+    HORECA = "horeca", "Horeca"
+    RECEPTIE = "receptie", "Receptie"
+    MAGAZIJN = "magazijn", "Magazijn"
+
+
+class WerkplekQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        return self.filter(werkplek_scope(user))
+
+    def actief(self):
+        return self.filter(actief=True)
+
+    def met_bezetting(self, datum):
+        """Annotate ``bezetting``: the number of placements running on ``datum``."""
+        lopend = Q(plaatsingen__startdatum__lte=datum) & (
+            Q(plaatsingen__einddatum__isnull=True) | Q(plaatsingen__einddatum__gte=datum)
+        )
+        return self.annotate(bezetting=Count("plaatsingen", filter=lopend))
+
+
+class Werkplek(models.Model):
+    """A place to work and learn: intern (the leer-werkbedrijf itself) or extern (an employer)."""
+
+    class Soort(models.TextChoices):
+        INTERN = "intern", "Intern (leer-werkbedrijf)"
+        EXTERN = "extern", "Extern (werkgever)"
+
+    naam = models.CharField("naam", max_length=150)
+    organisatie = models.ForeignKey(
+        "accounts.Organisatie",
+        verbose_name="organisatie",
+        on_delete=models.PROTECT,
+        related_name="werkplekken",
+    )
+    soort = models.CharField("intern of extern", max_length=6, choices=Soort.choices)
+    werksoort = models.CharField("werksoort", max_length=20, choices=Werksoort.choices)
+    capaciteit = models.PositiveSmallIntegerField("capaciteit (deelnemers tegelijk)")
+    straat = models.CharField("straat", max_length=120, blank=True)
+    huisnummer = models.CharField("huisnummer", max_length=12, blank=True)
+    postcode = NLZipCodeField("postcode", blank=True, error_messages={"invalid": POSTCODE_FOUT})
+    plaats = models.CharField("plaats", max_length=100, blank=True)
+    begeleider = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="begeleider",
+        on_delete=models.PROTECT,
+        related_name="werkplekken",
+        null=True,
+        blank=True,
+    )
+    actief = models.BooleanField("actief", default=True)
+
+    objects = WerkplekQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "werkplek"
+        verbose_name_plural = "werkplekken"
+        ordering = ["organisatie__naam", "naam"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisatie", "naam"], name="werkplek_naam_uniek"),
+            models.CheckConstraint(condition=Q(capaciteit__gt=0), name="werkplek_capaciteit"),
+        ]
+
+    def __str__(self):
+        return f"{self.naam} ({self.organisatie})"
+
+
+class PlaatsingQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        return self.filter(deelnemer_scope(user, via="deelnemer__"))
+
+    def lopend_op(self, datum):
+        return self.filter(startdatum__lte=datum).filter(
+            Q(einddatum__isnull=True) | Q(einddatum__gte=datum)
+        )
+
+
+class Plaatsing(Periode):
+    """A participant at a workplace for a period, with hours a week and tasks."""
+
+    deelnemer = models.ForeignKey(
+        "deelnemers.Deelnemer",
+        verbose_name="deelnemer",
+        on_delete=models.PROTECT,
+        related_name="plaatsingen",
+    )
+    werkplek = models.ForeignKey(
+        Werkplek, verbose_name="werkplek", on_delete=models.PROTECT, related_name="plaatsingen"
+    )
+    traject = models.ForeignKey(
+        "trajecten.Traject",
+        verbose_name="traject",
+        on_delete=models.PROTECT,
+        related_name="plaatsingen",
+        null=True,
+        blank=True,
+    )
+    uren_per_week = models.DecimalField("uren per week", max_digits=4, decimal_places=2)
+    taken = models.TextField("taken", blank=True)
+    voorkeur_deelnemer = models.BooleanField(
+        "werkplek van voorkeur van de deelnemer",
+        default=False,
+        help_text="De deelnemer heeft zelf voor deze werkplek gekozen.",
+    )
+
+    objects = PlaatsingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "plaatsing"
+        verbose_name_plural = "plaatsingen"
+        ordering = ["-startdatum"]
+        constraints = [
+            *Periode.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(uren_per_week__gt=0) & Q(uren_per_week__lte=40),
+                name="plaatsing_uren_per_week",
+                violation_error_message="Vul een aantal uren per week in van meer dan 0 "
+                "en hoogstens 40.",
+            ),
+        ]
+        indexes = [models.Index(fields=["werkplek", "startdatum"], name="plaatsing_werkplek")]
+
+    def __str__(self):
+        return f"{self.deelnemer} bij {self.werkplek.naam}"

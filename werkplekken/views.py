@@ -1,0 +1,66 @@
+"""Workplace pages and placing a participant on a workplace."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from reintegratie.access import deelnemer_voor_view, log_toegang, vereist_recht
+from reintegratie.audit.models import AuditRecord
+
+from . import services
+from .forms import PlaatsingForm
+from .models import Plaatsing, Werkplek
+
+
+def lijst(request):
+    vereist_recht(request.user, "werkplekken_zien")
+    werkplekken = (
+        Werkplek.objects.zichtbaar_voor(request.user)
+        .select_related("organisatie", "begeleider")
+        .met_bezetting(timezone.localdate())
+    )
+    return render(request, "werkplekken/lijst.html", {"werkplekken": werkplekken})
+
+
+def detail(request, pk):
+    vereist_recht(request.user, "werkplekken_zien")
+    vandaag = timezone.localdate()
+    werkplek = get_object_or_404(
+        Werkplek.objects.zichtbaar_voor(request.user)
+        .select_related("organisatie", "begeleider")
+        .prefetch_related(
+            Prefetch(
+                "plaatsingen",
+                queryset=Plaatsing.objects.zichtbaar_voor(request.user)
+                .lopend_op(vandaag)
+                .select_related("deelnemer")
+                .order_by("deelnemer__achternaam"),
+                to_attr="lopende_plaatsingen",
+            )
+        ),
+        pk=pk,
+    )
+    log_toegang(
+        request, [p.deelnemer for p in werkplek.lopende_plaatsingen], AuditRecord.Actie.IN_LIJST
+    )
+    return render(request, "werkplekken/detail.html", {"werkplek": werkplek, "vandaag": vandaag})
+
+
+@require_http_methods(["GET", "POST"])
+def plaatsing_nieuw(request, pk):
+    vereist_recht(request.user, "plaatsing_beheren")
+    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    form = PlaatsingForm(request.POST or None, deelnemer=deelnemer)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            plaatsing = services.plaatsing_aanmaken(form=form, deelnemer=deelnemer)
+            log_toegang(request, deelnemer, AuditRecord.Actie.AANGEMAAKT, "plaatsing toegevoegd")
+        messages.success(request, f"{deelnemer.naam} is geplaatst bij {plaatsing.werkplek.naam}.")
+        return redirect("deelnemers:dossier", pk=deelnemer.pk)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)
+    return render(
+        request, "werkplekken/plaatsing_form.html", {"form": form, "deelnemer": deelnemer}
+    )
