@@ -12,7 +12,7 @@ from .models import NUL_UREN, Fase, Traject, Urenregistratie, uren_tekst
 
 
 @transaction.atomic
-def registreeruren_tekst(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, door):
+def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, door):
     """Book ``uren`` of ``soort`` for ``deelnemer`` at ``werkplek`` on ``datum``.
 
     Refuses, with the message at the field concerned, hours for a participant not placed
