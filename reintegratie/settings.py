@@ -16,7 +16,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=False)
+_WAAR, _ONWAAR = {"true", "1", "yes", "on", "ja"}, {"false", "0", "no", "off", "nee", ""}
+
+
+def env_bool(naam: str, default: bool) -> bool:
+    """A boolean from the environment; a value that is neither yes nor no stops the start-up."""
+    waarde = env.str(naam, default=str(default)).strip().lower()
+    if waarde not in _WAAR | _ONWAAR:
+        raise ImproperlyConfigured(f"{naam}={waarde!r} is geen geldige ja/nee-waarde.")
+    return waarde in _WAAR
+
+
+DEBUG = env_bool("DEBUG", default=False)
 
 # Development keeps a fixed key so sessions survive a restart; production must bring its own.
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
@@ -130,17 +141,18 @@ STORAGES = {
 }
 
 # Security. Everything below is on unless DEBUG is; `check --deploy` runs clean in production.
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # Shared workstations in offices: a session ends when the browser closes, and after 8 hours.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
-if env.bool("BEHIND_TLS_PROXY", default=False):
+# Dutch government guidance (Forum Standaardisatie) asks for HSTS with preload.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

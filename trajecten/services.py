@@ -69,9 +69,7 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
                         f"er is nog {uren_tekst(max(over, NUL_UREN))} uur over."
                     }
                 )
-        rest = traject.resterende_uren(
-            productief.aggregate(t=Sum("uren", default=NUL_UREN))["t"]
-        )
+        rest = traject.resterende_uren(productief.aggregate(t=Sum("uren", default=NUL_UREN))["t"])
         if rest is not None and uren > rest:
             raise ValidationError(
                 {

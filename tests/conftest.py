@@ -1,0 +1,85 @@
+"""Shared fixtures: two organisations, a user per role, and a participant in each.
+
+``eigen`` is the organisation whose participant is involved everywhere (it provides the
+trajectory, hosts the placement); ``vreemd`` is an outsider with a participant of its own.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from reintegratie.accounts.models import Organisatie, Rol
+
+from .factories import (
+    DeelnemerFactory,
+    GebruikerFactory,
+    OrganisatieFactory,
+    PlaatsingFactory,
+    TrajectFactory,
+    WerkplekFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def snelle_wachtwoorden(settings):
+    """Real hashing is slow on purpose; tests log in hundreds of times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Wereld:
+    eigen: Organisatie
+    verwijzer: Organisatie
+    vreemd: Organisatie
+    gebruikers: dict
+    buitenstaander: object
+    deelnemer: object
+    traject: object
+    werkplek: object
+    plaatsing: object
+    vreemde_deelnemer: object
+    vreemde_werkplek: object
+
+
+@pytest.fixture
+def wereld(db):
+    eigen = OrganisatieFactory(naam="Werkbedrijf Eigen", soort=Organisatie.Soort.GEMEENTE)
+    verwijzer = OrganisatieFactory(naam="Reclassering Test", soort=Organisatie.Soort.RECLASSERING)
+    vreemd = OrganisatieFactory(naam="Werkbedrijf Vreemd", soort=Organisatie.Soort.GEMEENTE)
+    gebruikers = {
+        rol: GebruikerFactory(
+            username=rol.value, rol=rol, organisatie=verwijzer if rol == Rol.KETENPARTNER else eigen
+        )
+        for rol in Rol
+    }
+    deelnemer = DeelnemerFactory(verwijzer=verwijzer, klantmanager=gebruikers[Rol.KLANTMANAGER])
+    traject = TrajectFactory(deelnemer=deelnemer, aanbieder=eigen)
+    werkplek = WerkplekFactory(organisatie=eigen, begeleider=gebruikers[Rol.TRAJECTBEGELEIDER])
+    plaatsing = PlaatsingFactory(deelnemer=deelnemer, werkplek=werkplek, traject=traject)
+
+    vreemde_deelnemer = DeelnemerFactory(verwijzer=vreemd)
+    TrajectFactory(deelnemer=vreemde_deelnemer, aanbieder=vreemd)
+    vreemde_werkplek = WerkplekFactory(organisatie=vreemd)
+    PlaatsingFactory(deelnemer=vreemde_deelnemer, werkplek=vreemde_werkplek)
+    return Wereld(
+        eigen=eigen,
+        verwijzer=verwijzer,
+        vreemd=vreemd,
+        gebruikers=gebruikers,
+        buitenstaander=GebruikerFactory(username="buitenstaander", organisatie=vreemd),
+        deelnemer=deelnemer,
+        traject=traject,
+        werkplek=werkplek,
+        plaatsing=plaatsing,
+        vreemde_deelnemer=vreemde_deelnemer,
+        vreemde_werkplek=vreemde_werkplek,
+    )
+
+
+@pytest.fixture
+def klantmanager(wereld):
+    return wereld.gebruikers[Rol.KLANTMANAGER]

@@ -1,0 +1,139 @@
+"""factory_boy factories with Dutch fakes; traits for the states a test needs."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from deelnemers.management.commands.demodata import elfproef_bsns
+from deelnemers.models import Deelnemer
+from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from trajecten.models import Fase, Route, Traject, Trajecttype, Uitstroom, Urenregistratie
+from werkplekken.models import Plaatsing, Werkplek, Werksoort
+
+_bsns = elfproef_bsns(200_000_000)
+
+
+def vandaag():
+    return timezone.localdate()
+
+
+class OrganisatieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisatie
+        django_get_or_create = ["naam"]
+
+    naam = factory.Sequence(lambda n: f"Organisatie {n}")
+    soort = Organisatie.Soort.GEMEENTE
+    plaats = factory.Faker("city", locale="nl_NL")
+
+
+class GebruikerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gebruiker
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    organisatie = factory.SubFactory(OrganisatieFactory)
+    rol = Rol.KLANTMANAGER
+    password = factory.django.Password("geheim-wachtwoord")
+
+
+class DeelnemerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deelnemer
+
+    bsn = factory.LazyFunction(lambda: next(_bsns))
+    voornaam = factory.Faker("first_name", locale="nl_NL")
+    achternaam = factory.Faker("last_name", locale="nl_NL")
+    geboortedatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=35 * 365))
+    postcode = "7607 AB"
+    verwijzer = factory.SubFactory(OrganisatieFactory)
+
+
+def route_werk():
+    return Trajecttype.objects.get(naam="Route Werk")
+
+
+class TrajectFactory(factory.django.DjangoModelFactory):
+    """A running Route Werk trajectory, in its diagnose phase from ``startdatum``."""
+
+    class Meta:
+        model = Traject
+        skip_postgeneration_save = True
+
+    deelnemer = factory.SubFactory(DeelnemerFactory)
+    trajecttype = factory.LazyFunction(route_werk)
+    route = Route.WERK
+    status = Traject.Status.ACTIEF
+    startdatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=60))
+    aanbieder = factory.SubFactory(OrganisatieFactory)
+
+    class Params:
+        afgesloten = factory.Trait(
+            status=Traject.Status.AFGESLOTEN,
+            einddatum=factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=1)),
+        )
+        aangemeld = factory.Trait(
+            status=Traject.Status.AANGEMELD,
+            startdatum=factory.LazyFunction(lambda: vandaag() + dt.timedelta(days=7)),
+        )
+
+    @factory.post_generation
+    def eerste_fase(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        fasetype = self.trajecttype.fasetypes.order_by("volgorde").first()
+        Fase.objects.create(
+            traject=self,
+            fasetype=fasetype,
+            startdatum=self.startdatum,
+            einddatum=self.einddatum,
+            uren_budget=fasetype.uren_budget,
+        )
+
+
+class UitstroomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Uitstroom
+
+    traject = factory.SubFactory(TrajectFactory, afgesloten=True)
+    datum = factory.LazyAttribute(lambda o: o.traject.einddatum)
+    resultaat = Uitstroom.Resultaat.WERK
+
+
+class WerkplekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Werkplek
+
+    naam = factory.Sequence(lambda n: f"Werkplek {n}")
+    organisatie = factory.SubFactory(OrganisatieFactory, soort=Organisatie.Soort.LEERWERKBEDRIJF)
+    soort = Werkplek.Soort.INTERN
+    werksoort = Werksoort.PRODUCTIE
+    capaciteit = 20
+
+
+class PlaatsingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plaatsing
+
+    deelnemer = factory.SubFactory(DeelnemerFactory)
+    werkplek = factory.SubFactory(WerkplekFactory)
+    startdatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=60))
+    uren_per_week = Decimal(24)
+
+
+class UrenregistratieFactory(factory.django.DjangoModelFactory):
+    """Pass ``fase`` and ``werkplek``; the participant follows from the phase."""
+
+    class Meta:
+        model = Urenregistratie
+
+    deelnemer = factory.LazyAttribute(lambda o: o.fase.traject.deelnemer)
+    datum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=1))
+    uren = Decimal(6)
+    soort = Urenregistratie.Soort.GEWERKT
+    geregistreerd_door = factory.SubFactory(GebruikerFactory)

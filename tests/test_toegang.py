@@ -1,0 +1,141 @@
+"""Every URL, every role: who gets in, who gets a 404, and that anonymous users must log in.
+
+The walk over the URLconf fails when a URL is added without an entry here, so a new view
+cannot ship without its access rules being stated and tested.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from reintegratie.accounts.models import Rol
+from reintegratie.audit.models import AuditRecord
+
+KM, TB, MAN, KP, BEH = (
+    Rol.KLANTMANAGER,
+    Rol.TRAJECTBEGELEIDER,
+    Rol.MANAGER,
+    Rol.KETENPARTNER,
+    Rol.BEHEERDER,
+)
+ALLE = (KM, TB, MAN, KP, BEH)
+
+
+def _deelnemer(w):
+    return {"pk": w.deelnemer.pk}
+
+
+def _werkplek(w):
+    return {"pk": w.werkplek.pk}
+
+
+def _vreemde_deelnemer(w):
+    return {"pk": w.vreemde_deelnemer.pk}
+
+
+def _vreemde_werkplek(w):
+    return {"pk": w.vreemde_werkplek.pk}
+
+
+# name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
+# Roles not listed get a 404: the default is no.
+URLS = {
+    "start": (None, None, ALLE),
+    "deelnemers:lijst": (None, None, (KM, TB, MAN, KP)),
+    "deelnemers:nieuw": (None, None, (KM,)),
+    "deelnemers:dossier": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN, KP)),
+    "deelnemers:bewerken": (_deelnemer, _vreemde_deelnemer, (KM,)),
+    "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM,)),
+    "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "werkplekken:lijst": (None, None, (KM, TB, MAN)),
+    "werkplekken:detail": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
+}
+# Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
+BUITEN_BESCHOUWING = {"login", "logout"}
+
+
+def _namen(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _namen(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def test_elke_url_heeft_toegangsregels():
+    namen = set(_namen(get_resolver().url_patterns)) - BUITEN_BESCHOUWING
+    assert namen == set(URLS), "Voeg de nieuwe URL met zijn toegangsregels toe aan URLS."
+
+
+def _url(naam, maker, wereld):
+    return reverse(naam, kwargs=maker(wereld) if maker else None)
+
+
+@pytest.mark.parametrize("naam", sorted(URLS))
+def test_anoniem_moet_inloggen(client, wereld, naam):
+    eigen, _, _ = URLS[naam]
+    response = client.get(_url(naam, eigen, wereld))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("rol", ALLE, ids=[r.value for r in ALLE])
+@pytest.mark.parametrize("naam", sorted(URLS))
+def test_rol_matrix(client, wereld, naam, rol):
+    eigen, _, toegestaan = URLS[naam]
+    client.force_login(wereld.gebruikers[rol])
+    response = client.get(_url(naam, eigen, wereld))
+    assert response.status_code == (200 if rol in toegestaan else 404)
+
+
+@pytest.mark.parametrize("naam", sorted(n for n, (e, v, _) in URLS.items() if v))
+@pytest.mark.parametrize("rol", ALLE, ids=[r.value for r in ALLE])
+def test_object_van_een_andere_organisatie_geeft_404(client, wereld, naam, rol):
+    _, vreemd, _ = URLS[naam]
+    client.force_login(wereld.gebruikers[rol])
+    assert client.get(_url(naam, vreemd, wereld)).status_code == 404
+
+
+@pytest.mark.parametrize("naam", sorted(n for n, (e, v, _) in URLS.items() if v))
+def test_buitenstaander_krijgt_404_op_ons_object(client, wereld, naam):
+    eigen, _, _ = URLS[naam]
+    client.force_login(wereld.buitenstaander)
+    assert client.get(_url(naam, eigen, wereld)).status_code == 404
+
+
+@pytest.mark.parametrize("rol", (KM, TB, MAN, KP), ids=lambda r: r.value)
+def test_lijst_toont_alleen_zichtbare_deelnemers(client, wereld, rol):
+    client.force_login(wereld.gebruikers[rol])
+    inhoud = client.get(reverse("deelnemers:lijst")).content.decode()
+    assert wereld.deelnemer.achternaam in inhoud
+    assert wereld.vreemde_deelnemer.achternaam not in inhoud
+
+
+def test_ketenpartner_ziet_alleen_eigen_verwijzingen(client, wereld):
+    """A referral partner does not see a participant it did not refer, even at a shared place."""
+    from tests.factories import DeelnemerFactory, PlaatsingFactory
+
+    ander = DeelnemerFactory(verwijzer=wereld.eigen)
+    PlaatsingFactory(deelnemer=ander, werkplek=wereld.werkplek)
+    client.force_login(wereld.gebruikers[KP])
+    assert client.get(reverse("deelnemers:dossier", kwargs={"pk": ander.pk})).status_code == 404
+
+
+def test_dossier_inzien_laat_auditrecord_achter(client, wereld):
+    gebruiker = wereld.gebruikers[MAN]
+    client.force_login(gebruiker)
+    client.get(reverse("deelnemers:dossier", kwargs={"pk": wereld.deelnemer.pk}))
+    record = AuditRecord.objects.get(deelnemer=wereld.deelnemer, actie=AuditRecord.Actie.BEKEKEN)
+    assert (record.gebruiker, record.organisatie, record.rol) == (
+        gebruiker,
+        wereld.eigen.naam,
+        MAN.value,
+    )
+
+
+def test_geweigerde_toegang_laat_geen_auditrecord_achter(client, wereld):
+    client.force_login(wereld.buitenstaander)
+    client.get(reverse("deelnemers:dossier", kwargs={"pk": wereld.deelnemer.pk}))
+    assert not AuditRecord.objects.exists()
