@@ -4,12 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from localflavor.nl.models import NLBSNField, NLZipCodeField
 
 from reintegratie.access import deelnemer_scope
-
-BSN_FOUT = "Dit is geen geldig BSN: het bestaat uit 9 cijfers en moet de elfproef doorstaan."
-POSTCODE_FOUT = "Vul een postcode in als 1234 AB."
+from reintegratie.validators import BSNValidator, Postcode
 
 
 class Doelgroep(models.Model):
@@ -51,8 +48,12 @@ class Deelnemer(models.Model):
         NT1 = "NT1", "NT1 (Nederlands als moedertaal)"
         NT2 = "NT2", "NT2 (Nederlands als tweede taal)"
 
-    bsn = NLBSNField(
-        "BSN", unique=True, error_messages={"invalid": BSN_FOUT, "unique": "Dit BSN is al bekend."}
+    bsn = models.CharField(
+        "BSN",
+        max_length=9,
+        unique=True,
+        validators=[BSNValidator()],
+        error_messages={"unique": "Dit BSN is al bekend."},
     )
     voornaam = models.CharField("voornaam", max_length=100)
     tussenvoegsel = models.CharField("tussenvoegsel", max_length=20, blank=True)
@@ -62,7 +63,7 @@ class Deelnemer(models.Model):
     telefoon = models.CharField("telefoonnummer", max_length=20, blank=True)
     straat = models.CharField("straat", max_length=120, blank=True)
     huisnummer = models.CharField("huisnummer", max_length=12, blank=True)
-    postcode = NLZipCodeField("postcode", blank=True, error_messages={"invalid": POSTCODE_FOUT})
+    postcode = Postcode("postcode", blank=True)
     woonplaats = models.CharField("woonplaats", max_length=100, blank=True)
     woongemeente = models.ForeignKey(
         "accounts.Organisatie",

@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
-from localflavor.nl.models import NLZipCodeField
 
-from deelnemers.models import POSTCODE_FOUT
 from reintegratie.access import deelnemer_scope, werkplek_scope
 from reintegratie.periode import Periode
+from reintegratie.validators import Postcode
 
 
 class Werksoort(models.TextChoices):
@@ -57,7 +56,7 @@ class Werkplek(models.Model):
     capaciteit = models.PositiveSmallIntegerField("capaciteit (deelnemers tegelijk)")
     straat = models.CharField("straat", max_length=120, blank=True)
     huisnummer = models.CharField("huisnummer", max_length=12, blank=True)
-    postcode = NLZipCodeField("postcode", blank=True, error_messages={"invalid": POSTCODE_FOUT})
+    postcode = Postcode("postcode", blank=True)
     plaats = models.CharField("plaats", max_length=100, blank=True)
     begeleider = models.ForeignKey(
         settings.AUTH_USER_MODEL,
