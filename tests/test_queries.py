@@ -1,0 +1,81 @@
+"""List, detail and start pages run a fixed number of queries, whatever the data size.
+
+Each page is measured with a small and a larger dataset; the count is asserted exactly, with
+the expected queries listed, so a query per row shows up as a failure.
+"""
+
+import pytest
+from django.urls import reverse
+
+from reintegratie.accounts.models import Rol
+from trajecten.models import AfstandTotArbeidsmarkt, Leerdoel, PlanVanAanpak
+
+from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, UrenregistratieFactory
+
+
+def _plan(traject, leerdoelen):
+    plan = PlanVanAanpak.objects.create(
+        traject=traject,
+        versie=PlanVanAanpak.objects.filter(traject=traject).count() + 1,
+        afstand_tot_arbeidsmarkt=AfstandTotArbeidsmarkt.LANG,
+        opgesteld_door=traject.deelnemer.klantmanager,
+    )
+    for _ in range(leerdoelen):
+        plan.leerdoelen.create(soort=Leerdoel.Soort.TAAL, omschrijving="Taalniveau 2F halen.")
+
+
+def _meer_deelnemers(wereld, aantal):
+    """``aantal`` more participants involved with our organisation, placed and with hours;
+    and ``aantal`` more plan versions and learning goals on our participant's dossier."""
+    km = wereld.gebruikers[Rol.KLANTMANAGER]
+    _plan(wereld.traject, leerdoelen=1)
+    for _ in range(aantal):
+        _plan(wereld.traject, leerdoelen=3)
+        deelnemer = DeelnemerFactory(verwijzer=wereld.verwijzer, klantmanager=km)
+        traject = TrajectFactory(deelnemer=deelnemer, aanbieder=wereld.eigen)
+        PlaatsingFactory(deelnemer=deelnemer, werkplek=wereld.werkplek, traject=traject)
+        UrenregistratieFactory(fase=traject.fasen.get(), werkplek=wereld.werkplek)
+
+
+# Shared by every page: the session and the user with its organisation.
+SESSIE = 2
+
+PAGINAS = [
+    # (role, url name, kwargs, queries). The comments list them.
+    # audit insert (1), caseload page (1), count (1), trajecten+uren (1), fasen+uren (1)
+    (Rol.KLANTMANAGER, "start", None, SESSIE + 5),
+    # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1)
+    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 5),
+    # fasen per type (1), uren this week (1), uitstroom (1), werkplekken (1)
+    (Rol.MANAGER, "start", None, SESSIE + 4),
+    # same as the caseload
+    (Rol.KETENPARTNER, "start", None, SESSIE + 5),
+    # count (1), page (1), klantmanager via join, trajecten (1), fasen (1), audit (1),
+    # doelgroepen for the filter form (1)
+    (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 6),
+    # deelnemer with joins (1), doelgroepen (1), ladder (1), trajecten+uren (1), fasen (1),
+    # plannen (1), leerdoelen (1), plaatsingen (1), audit insert (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 9),
+    # werkplekken with occupancy (1)
+    (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 1),
+    # werkplek (1), plaatsingen with deelnemers (1), audit (1)
+    (Rol.TRAJECTBEGELEIDER, "werkplekken:detail", "werkplek", SESSIE + 3),
+]
+
+
+@pytest.mark.parametrize("extra", [0, 12], ids=["klein", "groter"])
+@pytest.mark.parametrize(
+    ("rol", "naam", "obj", "queries"),
+    PAGINAS,
+    ids=[f"{rol.value}-{naam}" for rol, naam, _, _ in PAGINAS],
+)
+def test_vast_aantal_queries(
+    client, wereld, django_assert_num_queries, extra, rol, naam, obj, queries
+):
+    _meer_deelnemers(wereld, extra)
+    client.force_login(wereld.gebruikers[rol])
+    kwargs = {"pk": getattr(wereld, obj).pk} if obj else None
+    url = reverse(naam, kwargs=kwargs)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
