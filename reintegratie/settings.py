@@ -14,7 +14,8 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# Variables already in the environment win over the file.
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
 
 _WAAR, _ONWAAR = {"true", "1", "yes", "on", "ja"}, {"false", "0", "no", "off", "nee", ""}
 

@@ -1,0 +1,79 @@
+"""The demo data obeys the same rules as real data, and every demo role has something to see."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F, Q, Sum
+
+from deelnemers.models import Deelnemer
+from reintegratie.accounts.models import Gebruiker
+from reintegratie.validators import BSNValidator
+from trajecten.models import Fase, Traject, Urenregistratie
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("demodata", deelnemers=80, verbosity=0)
+
+
+def test_weigert_zonder_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demodata", deelnemers=5)
+
+
+def test_geldige_bsns(demo):
+    valideer = BSNValidator()
+    for bsn in Deelnemer.objects.values_list("bsn", flat=True):
+        valideer(bsn)
+
+
+def test_elke_status_en_afgesloten_heeft_uitstroom(demo):
+    assert set(Traject.objects.values_list("status", flat=True)) == set(Traject.Status.values)
+    assert not Traject.objects.filter(status=Traject.Status.AFGESLOTEN, uitstroom=None).exists()
+
+
+def test_uren_binnen_budget_en_plafond(demo):
+    over_budget = Fase.objects.met_uren().filter(uren_gebruikt__gt=F("uren_budget"))
+    assert not over_budget.exists()
+    for traject in Traject.objects.met_uren().filter(trajecttype__max_uren__isnull=False):
+        assert traject.uren_gebruikt <= traject.trajecttype.max_uren
+    totaal = Urenregistratie.objects.productief().aggregate(t=Sum("uren"))["t"]
+    assert totaal == sum(t.uren_gebruikt for t in Traject.objects.met_uren())
+
+
+def test_uren_vallen_binnen_fase_en_plaatsing(demo):
+    buiten_fase = Urenregistratie.objects.filter(
+        Q(datum__lt=F("fase__startdatum")) | Q(datum__gt=F("fase__einddatum"))
+    )
+    assert not buiten_fase.exists()
+    buiten_plaatsing = Urenregistratie.objects.exclude(
+        deelnemer__plaatsingen__werkplek=F("werkplek"),
+        deelnemer__plaatsingen__startdatum__lte=F("datum"),
+    )
+    assert not buiten_plaatsing.exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "tekst"),
+    [
+        ("klantmanager", "Mijn caseload"),
+        ("trajectbegeleider", "Uren registreren"),
+        ("manager", "Actieve trajecten per fase"),
+        ("ketenpartner", "Mijn verwijzingen"),
+    ],
+)
+def test_elke_rol_ziet_data(client, demo, username, tekst):
+    gebruiker = Gebruiker.objects.get(username=username)
+    client.force_login(gebruiker)
+    inhoud = client.get("/").content.decode()
+    assert tekst in inhoud
+    assert Deelnemer.objects.zichtbaar_voor(gebruiker).exists()
+
+
+def test_tweede_keer_met_als_leeg_doet_niets(demo):
+    aantal = Deelnemer.objects.count()
+    call_command("demodata", deelnemers=10, als_leeg=True, verbosity=0)
+    assert Deelnemer.objects.count() == aantal
