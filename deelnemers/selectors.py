@@ -16,9 +16,7 @@ def lopende_trajecten_prefetch():
         queryset=Traject.objects.lopend()
         .select_related("trajecttype")
         .met_uren()
-        .prefetch_related(
-            Prefetch("fasen", queryset=Fase.objects.met_uren().select_related("fasetype"))
-        ),
+        .prefetch_related(Prefetch("fasen", queryset=Fase.objects.select_related("fasetype"))),
         to_attr="lopende_trajecten",
     )
 
@@ -47,7 +45,7 @@ def dossier_queryset():
             )
             .met_uren()
             .prefetch_related(
-                Prefetch("fasen", queryset=Fase.objects.met_uren().select_related("fasetype")),
+                Prefetch("fasen", queryset=Fase.objects.select_related("fasetype")),
                 Prefetch(
                     "plannen",
                     queryset=PlanVanAanpak.objects.select_related("opgesteld_door")

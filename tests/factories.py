@@ -10,6 +10,7 @@ from deelnemers.management.commands.demodata import elfproef_bsns
 from deelnemers.models import Deelnemer
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from trajecten.models import Fase, Route, Traject, Trajecttype, Uitstroom, Urenregistratie
+from trajecten.services import registreer_uren
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
 _bsns = elfproef_bsns(200_000_000)
@@ -127,7 +128,11 @@ class PlaatsingFactory(factory.django.DjangoModelFactory):
 
 
 class UrenregistratieFactory(factory.django.DjangoModelFactory):
-    """Pass ``fase`` and ``werkplek``; the participant follows from the phase."""
+    """Pass ``fase`` and ``werkplek``; the participant follows from the phase.
+
+    Created through the service, as the application books hours, so the phase's counter of
+    productive hours stays right. ``build()`` gives an unsaved instance, for constraint tests.
+    """
 
     class Meta:
         model = Urenregistratie
@@ -137,3 +142,9 @@ class UrenregistratieFactory(factory.django.DjangoModelFactory):
     uren = Decimal(6)
     soort = Urenregistratie.Soort.GEWERKT
     geregistreerd_door = factory.SubFactory(GebruikerFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, fase, geregistreerd_door, **kwargs):
+        registratie = registreer_uren(door=geregistreerd_door, **kwargs)
+        assert registratie.fase == fase, "the date falls outside the given phase"
+        return registratie

@@ -107,7 +107,7 @@ def test_fase_budget_wordt_per_fase_opgeteld(wereld):
         datum=fase.startdatum,
         soort=Urenregistratie.Soort.ZIEK,
     )
-    assert Fase.objects.met_uren().get(pk=fase.pk).uren_gebruikt == Decimal(18)
+    assert Fase.objects.get(pk=fase.pk).uren_gebruikt == Decimal(18)
     assert Traject.objects.met_uren().get(pk=wereld.traject.pk).uren_gebruikt == Decimal(18)
     assert wereld.traject.resterende_uren() == Decimal(800 - 18)
 

@@ -144,16 +144,8 @@ class TrajectQuerySet(models.QuerySet):
         return self.exclude(status=Traject.Status.AFGESLOTEN)
 
     def met_uren(self):
-        """Annotate ``uren_gebruikt``: productive hours over all phases, summed in the database."""
-        return self.annotate(
-            uren_gebruikt=Coalesce(
-                Sum(
-                    "fasen__uren__uren",
-                    filter=Q(fasen__uren__soort__in=Urenregistratie.Soort.productief()),
-                ),
-                NUL_UREN,
-            )
-        )
+        """Annotate ``uren_gebruikt``: the productive hours of all its phases."""
+        return self.annotate(uren_gebruikt=Coalesce(Sum("fasen__uren_gebruikt"), NUL_UREN))
 
 
 class Traject(Periode):
@@ -233,24 +225,12 @@ class Traject(Periode):
         """The open phase (no end date); uses prefetched ``fasen`` when present."""
         return next((f for f in self.fasen.all() if f.einddatum is None), None)
 
-    def resterende_uren(self, uren_gebruikt=None):
+    def resterende_uren(self):
         """Hours left under the trajecttype's cap, or None when it has no cap."""
         if self.trajecttype.max_uren is None:
             return None
-        if uren_gebruikt is None:
-            uren_gebruikt = Urenregistratie.objects.filter(fase__traject=self).productief_totaal()
-        return max(self.trajecttype.max_uren - uren_gebruikt, NUL_UREN)
-
-
-class FaseQuerySet(models.QuerySet):
-    def met_uren(self):
-        """Annotate ``uren_gebruikt``: the productive hours booked on each phase."""
-        return self.annotate(
-            uren_gebruikt=Coalesce(
-                Sum("uren__uren", filter=Q(uren__soort__in=Urenregistratie.Soort.productief())),
-                NUL_UREN,
-            )
-        )
+        gebruikt = self.fasen.aggregate(t=Sum("uren_gebruikt", default=NUL_UREN))["t"]
+        return max(self.trajecttype.max_uren - gebruikt, NUL_UREN)
 
 
 class Fase(Periode):
@@ -268,8 +248,12 @@ class Fase(Periode):
     )
     geplande_einddatum = models.DateField("geplande einddatum", null=True, blank=True)
     verlengingen = models.PositiveSmallIntegerField("aantal verlengingen", default=0)
-
-    objects = FaseQuerySet.as_manager()
+    # Productive hours booked on this phase, kept by trajecten.services in the same
+    # transaction as the registration (under the trajectory's row lock), so budgets, signals
+    # and lists read one column instead of summing millions of registrations.
+    uren_gebruikt = models.DecimalField(
+        "productieve uren", max_digits=7, decimal_places=2, default=NUL_UREN, editable=False
+    )
 
     class Meta:
         verbose_name = "fase"
@@ -284,18 +268,24 @@ class Fase(Periode):
                 condition=Q(uren_budget__isnull=True) | Q(uren_budget__gt=0),
                 name="fase_budget_positief",
             ),
+            models.CheckConstraint(
+                condition=Q(uren_gebruikt__gte=0), name="fase_uren_niet_negatief"
+            ),
         ]
 
     def __str__(self):
         return f"{self.fasetype.naam} ({self.startdatum:%d-%m-%Y})"
 
+    def resterend_budget(self):
+        """Hours left in this phase's budget, or None for a phase measured in time."""
+        if self.uren_budget is None:
+            return None
+        return max(self.uren_budget - self.uren_gebruikt, NUL_UREN)
+
 
 class UrenQuerySet(models.QuerySet):
     def productief(self):
         return self.filter(soort__in=Urenregistratie.Soort.productief())
-
-    def productief_totaal(self):
-        return self.productief().aggregate(totaal=Coalesce(Sum("uren"), NUL_UREN))["totaal"]
 
 
 class Urenregistratie(models.Model):

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from django.utils import timezone
 
 from werkplekken.models import Plaatsing
 
@@ -20,6 +21,8 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     the trajectory's cap. The trajectory row is locked first, so two people booking for the
     same participant at the same moment are checked one after the other.
     """
+    if datum > timezone.localdate():
+        raise ValidationError({"datum": "Uren kunnen niet vooruit worden geregistreerd."})
     if (
         not Plaatsing.objects.filter(deelnemer=deelnemer, werkplek=werkplek)
         .lopend_op(datum)
@@ -57,19 +60,17 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
             }
         )
 
-    if soort in Urenregistratie.Soort.productief():
-        productief = Urenregistratie.objects.productief().filter(fase__traject=traject)
-        if fase.uren_budget is not None:
-            in_fase = productief.filter(fase=fase).aggregate(t=Sum("uren", default=NUL_UREN))["t"]
-            over = fase.uren_budget - in_fase
-            if uren > over:
-                raise ValidationError(
-                    {
-                        "uren": f"Dit past niet in het budget van de fase {fase.fasetype.naam}: "
-                        f"er is nog {uren_tekst(max(over, NUL_UREN))} uur over."
-                    }
-                )
-        rest = traject.resterende_uren(productief.aggregate(t=Sum("uren", default=NUL_UREN))["t"])
+    productief = soort in Urenregistratie.Soort.productief()
+    if productief:
+        over = fase.resterend_budget()
+        if over is not None and uren > over:
+            raise ValidationError(
+                {
+                    "uren": f"Dit past niet in het budget van de fase {fase.fasetype.naam}: "
+                    f"er is nog {uren_tekst(over)} uur over."
+                }
+            )
+        rest = traject.resterende_uren()
         if rest is not None and uren > rest:
             raise ValidationError(
                 {
@@ -90,4 +91,6 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     )
     registratie.full_clean()
     registratie.save()
+    if productief:
+        Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=F("uren_gebruikt") + uren)
     return registratie

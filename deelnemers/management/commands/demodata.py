@@ -538,6 +538,7 @@ class Command(BaseCommand):
                 if uren <= 0:
                     continue
                 in_fase += uren
+                fase.uren_gebruikt = in_fase
                 totaal += uren
             plan.uren.append((fase_index, werkplek.pk, dag, uren, soort, begeleider.pk))
             laatste = dag
