@@ -1,24 +1,71 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from trajecten.models import Traject
+from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from trajecten.models import Fasetype, Route, Signaal, Traject, Trajecttype, signaal_voorwaarden
+from werkplekken.models import Plaatsing, Werkplek
 
 from .models import Deelnemer, Doelgroep
 
 
-class DeelnemerFilter(django_filters.FilterSet):
-    """Filters for the participant list; they live in the URL so a view can be bookmarked."""
+def _lopend_traject(**voorwaarden):
+    """A running trajectory of the participant on the outer query, matching ``voorwaarden``."""
+    return Exists(Traject.objects.lopend().filter(deelnemer=OuterRef("pk"), **voorwaarden))
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    """The caseload's filters. They live in the URL, so a view can be bookmarked and shared.
+
+    For a klantmanager the list defaults to their own caseload: that is the list they work
+    from, and it keeps the page fast at any size of the organisation.
+    """
 
     q = django_filters.CharFilter(label="Zoek op naam of BSN", method="zoek")
-    traject = django_filters.ChoiceFilter(
-        label="Traject",
-        empty_label="Alle",
+    klantmanager = django_filters.ChoiceFilter(
+        label="Klantmanager", method="filter_klantmanager", empty_label=None
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status traject",
         choices=[
-            ("lopend", "Lopend traject"),
+            *[(s.value, s.label) for s in Traject.Status if s != Traject.Status.AFGESLOTEN],
             ("afgesloten", "Alleen afgesloten"),
-            ("geen", "Geen"),
+            ("geen", "Zonder traject"),
         ],
-        method="filter_traject",
+        empty_label="Alle",
+        method="filter_status",
+    )
+    signaal = django_filters.ChoiceFilter(
+        label="Signaal", choices=Signaal.choices, empty_label="Alle", method="filter_signaal"
+    )
+    route = django_filters.ChoiceFilter(
+        label="Route", choices=Route.choices, empty_label="Alle", method="filter_route"
+    )
+    trajecttype = django_filters.ModelChoiceFilter(
+        label="Trajecttype",
+        queryset=Trajecttype.objects.all(),
+        empty_label="Alle",
+        method="filter_trajecttype",
+    )
+    fase = django_filters.ModelChoiceFilter(
+        label="Huidige fase",
+        queryset=Fasetype.objects.select_related("trajecttype"),
+        empty_label="Alle",
+        method="filter_fase",
+    )
+    verwijzer = django_filters.ModelChoiceFilter(
+        label="Verwijzer", queryset=Organisatie.objects.all(), empty_label="Alle"
+    )
+    woongemeente = django_filters.ModelChoiceFilter(
+        label="Woongemeente",
+        queryset=Organisatie.objects.filter(soort=Organisatie.Soort.GEMEENTE),
+        empty_label="Alle",
+    )
+    werkplek = django_filters.ModelChoiceFilter(
+        label="Werkplek (nu)",
+        queryset=Werkplek.objects.none(),
+        empty_label="Alle",
+        method="filter_werkplek",
     )
     doelgroep = django_filters.ModelChoiceFilter(
         label="Doelgroep",
@@ -26,39 +73,93 @@ class DeelnemerFilter(django_filters.FilterSet):
         field_name="doelgroepen",
         empty_label="Alle",
     )
-    mijn = django_filters.BooleanFilter(
-        label="Alleen mijn caseload",
-        method="filter_mijn",
-        widget=django_filters.widgets.BooleanWidget,
+    sorteer = django_filters.OrderingFilter(
+        label="Sorteren op",
+        empty_label=None,
+        fields=[
+            ("achternaam", "naam"),
+            ("geboortedatum", "geboortedatum"),
+            ("laatste_contact", "contact"),
+        ],
+        field_labels={
+            "naam": "Naam (A-Z)",
+            "-naam": "Naam (Z-A)",
+            "geboortedatum": "Oudste eerst",
+            "-geboortedatum": "Jongste eerst",
+            "contact": "Langst geen contact",
+            "-contact": "Laatste contact eerst",
+        },
     )
 
     class Meta:
         model = Deelnemer
-        fields = ["q", "traject", "doelgroep", "mijn"]
+        fields = []
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, **kwargs):
+        data = data.copy() if data is not None else {}
+        eigen_caseload = user.rol == Rol.KLANTMANAGER
+        data.setdefault("klantmanager", "mijn" if eigen_caseload else "alle")
+        data.setdefault("sorteer", "naam")
+        super().__init__(data, *args, **kwargs)
         self.user = user
+        collega_s = Gebruiker.objects.filter(
+            organisatie_id=user.organisatie_id, rol=Rol.KLANTMANAGER, is_active=True
+        ).exclude(pk=user.pk)
+        self.filters["klantmanager"].extra["choices"] = [
+            *([("mijn", "Mijn caseload")] if eigen_caseload else []),
+            ("alle", "Alle klantmanagers"),
+            *[(str(g.pk), str(g)) for g in collega_s],
+        ]
+        self.filters["werkplek"].queryset = Werkplek.objects.zichtbaar_voor(user).select_related(
+            "organisatie"
+        )
 
     def zoek(self, queryset, name, value):
         value = value.strip()
         if value.isdigit():
             return queryset.filter(bsn=value) if len(value) == 9 else queryset.none()
-        woorden = value.split()
-        for woord in woorden:
+        for woord in value.split():
             queryset = queryset.filter(
                 Q(voornaam__icontains=woord) | Q(achternaam__icontains=woord)
             )
         return queryset
 
-    def filter_traject(self, queryset, name, value):
-        lopend = Exists(Traject.objects.lopend().filter(deelnemer=OuterRef("pk")))
-        ooit = Exists(Traject.objects.filter(deelnemer=OuterRef("pk")))
-        if value == "lopend":
-            return queryset.filter(lopend)
-        if value == "afgesloten":
-            return queryset.filter(ooit).exclude(lopend)
-        return queryset.exclude(ooit)
+    def filter_klantmanager(self, queryset, name, value):
+        if value == "mijn":
+            return queryset.filter(klantmanager=self.user)
+        if value == "alle":
+            return queryset
+        return queryset.filter(klantmanager_id=value)
 
-    def filter_mijn(self, queryset, name, value):
-        return queryset.filter(klantmanager=self.user) if value else queryset
+    def filter_status(self, queryset, name, value):
+        ooit = Exists(Traject.objects.filter(deelnemer=OuterRef("pk")))
+        if value == "geen":
+            return queryset.exclude(ooit)
+        if value == "afgesloten":
+            return queryset.filter(ooit).exclude(_lopend_traject())
+        return queryset.filter(_lopend_traject(status=value))
+
+    def filter_signaal(self, queryset, name, value):
+        voorwaarde = signaal_voorwaarden(timezone.localdate())[value]
+        return queryset.filter(Exists(Traject.objects.filter(voorwaarde, deelnemer=OuterRef("pk"))))
+
+    def filter_route(self, queryset, name, value):
+        return queryset.filter(_lopend_traject(route=value))
+
+    def filter_trajecttype(self, queryset, name, value):
+        return queryset.filter(_lopend_traject(trajecttype=value))
+
+    def filter_fase(self, queryset, name, value):
+        return queryset.filter(
+            _lopend_traject(fasen__fasetype=value, fasen__einddatum__isnull=True)
+        )
+
+    def filter_werkplek(self, queryset, name, value):
+        vandaag = timezone.localdate()
+        return queryset.filter(
+            Exists(
+                Plaatsing.objects.lopend_op(vandaag).filter(
+                    deelnemer=OuterRef("pk"), werkplek=value
+                )
+            )
+        )

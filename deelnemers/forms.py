@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 from django import forms
 
-from reintegratie.accounts.models import Organisatie
+from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.validators import BSNValidator
+from trajecten.models import AfstandTotArbeidsmarkt, Trajecttype
 
-from .models import Deelnemer
+from .beslisboom import VRAGEN
+from .models import Contactmoment, Deelnemer
 
 
 class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):
@@ -46,3 +51,100 @@ class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):
         self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code"})
         if self.instance.pk:
             self.fields["versie"].initial = self.instance.versie
+
+
+class BsnForm(NLDesignFormMixin, forms.Form):
+    """Step one of the intake: look the person up by BSN before anything is typed."""
+
+    bsn = forms.CharField(
+        label="BSN",
+        max_length=9,
+        validators=[BSNValidator()],
+        help_text="Eerst zoeken we of deze persoon al bekend is.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_bsn(self):
+        return self.cleaned_data["bsn"].strip()
+
+
+JA_NEE = [(True, "Ja"), (False, "Nee")]
+
+
+class IntakeForm(NLDesignFormMixin, forms.Form):
+    """The intake conversation: who took part, the beslisboom, and the start."""
+
+    datum = forms.DateField(label="Datum van de intake", widget=DatumInput)
+    consulent_werk = forms.ModelChoiceField(label="Consulent werk", queryset=Gebruiker.objects)
+    consulent_inkomen = forms.ModelChoiceField(
+        label="Consulent inkomen", queryset=Gebruiker.objects, required=False
+    )
+    afstand_tot_arbeidsmarkt = forms.ChoiceField(
+        label="Afstand tot de arbeidsmarkt", choices=AfstandTotArbeidsmarkt.choices
+    )
+    trajecttype = forms.ModelChoiceField(
+        label="Trajecttype",
+        queryset=Trajecttype.objects.filter(actief=True),
+        help_text="Vooraf gekozen bij de route die de beslisboom geeft; aan te passen.",
+    )
+    trajectstart = forms.DateField(
+        label="Start van het traject",
+        widget=DatumInput,
+        help_text="Standaard een week na de intake.",
+    )
+    werkervaringsovereenkomst = forms.BooleanField(
+        label="Werkervaringsovereenkomst is ondertekend", required=False
+    )
+    verslag = forms.CharField(
+        label="Verslag van het gesprek", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, organisatie, **kwargs):
+        super().__init__(*args, **kwargs)
+        collega_s = Gebruiker.objects.filter(organisatie=organisatie, is_active=True)
+        self.fields["consulent_werk"].queryset = collega_s.filter(rol=Rol.KLANTMANAGER)
+        self.fields["consulent_inkomen"].queryset = collega_s
+        # The beslisboom questions, as yes/no radios between the other fields.
+        for code, vraag in reversed(VRAGEN):
+            self.fields[code] = forms.TypedChoiceField(
+                label=vraag,
+                choices=JA_NEE,
+                coerce=lambda v: v in (True, "True"),
+                widget=forms.RadioSelect,
+            )
+        self.order_fields(["datum", "consulent_werk", "consulent_inkomen", *dict(VRAGEN)])
+
+    def clean(self):
+        gegevens = super().clean()
+        datum, start = gegevens.get("datum"), gegevens.get("trajectstart")
+        if datum and start and start < datum:
+            self.add_error("trajectstart", "Het traject kan niet beginnen voor de intake.")
+        return gegevens
+
+    @staticmethod
+    def beginwaarden(*, intake, door):
+        return {
+            "datum": intake.datum,
+            "consulent_werk": intake.consulent_werk_id or door.pk,
+            "trajectstart": intake.datum + timedelta(days=7),
+            "trajecttype": Trajecttype.objects.filter(naam="Route Werk").first(),
+        }
+
+
+class ContactmomentForm(NLDesignFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contactmoment
+        fields = ["soort", "onderwerp", "verslag", "volgende_actie", "volgende_actie_op", "medisch"]
+        widgets = {
+            "verslag": forms.Textarea(attrs={"rows": 3}),
+            "volgende_actie_op": DatumInput(),
+        }
+
+    def __init__(self, *args, mag_medisch, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Decisions are recorded by the decisions themselves, not typed in.
+        self.fields["soort"].choices = [
+            c for c in Contactmoment.Soort.choices if c[0] != Contactmoment.Soort.BESLUIT
+        ]
+        if not mag_medisch:
+            del self.fields["medisch"]

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from reintegratie.access import deelnemer_scope
@@ -116,6 +118,9 @@ class Deelnemer(models.Model):
     def __str__(self):
         return self.naam
 
+    def get_absolute_url(self):
+        return reverse("deelnemers:dossier", kwargs={"pk": self.pk})
+
     @property
     def naam(self):
         return " ".join(p for p in (self.voornaam, self.tussenvoegsel, self.achternaam) if p)
@@ -173,3 +178,168 @@ class LadderTrede(models.Model):
 
     def __str__(self):
         return f"{self.get_trede_display()} ({self.datum:%d-%m-%Y})"
+
+
+class ContactmomentQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        """Journal entries ``user`` may read: medical notes only for the klantmanager."""
+        from reintegratie.access import heeft_recht
+
+        qs = self.filter(deelnemer_scope(user, via="deelnemer__"))
+        if not heeft_recht(user, "medisch_zien"):
+            qs = qs.filter(medisch=False)
+        return qs
+
+
+class Contactmoment(models.Model):
+    """An entry in a participant's journal: a conversation, an event, or a decision."""
+
+    class Soort(models.TextChoices):
+        GESPREK = "gesprek", "Gesprek"
+        TELEFOON = "telefoon", "Telefonisch contact"
+        EMAIL = "email", "E-mail"
+        HUISBEZOEK = "huisbezoek", "Huisbezoek"
+        PARTNEROVERLEG = "partneroverleg", "Partneroverleg"
+        NOTITIE = "notitie", "Notitie"
+        BESLUIT = "besluit", "Besluit over het traject"
+
+    deelnemer = models.ForeignKey(
+        Deelnemer,
+        verbose_name="deelnemer",
+        on_delete=models.CASCADE,
+        related_name="contactmomenten",
+    )
+    tijdstip = models.DateTimeField("tijdstip", default=timezone.now)
+    soort = models.CharField("soort", max_length=20, choices=Soort.choices)
+    onderwerp = models.CharField("onderwerp", max_length=200)
+    verslag = models.TextField("verslag", blank=True)
+    medisch = models.BooleanField(
+        "bevat medische informatie",
+        default=False,
+        help_text="Alleen zichtbaar voor de klantmanager; nooit in rapportages aan ketenpartners.",
+    )
+    volgende_actie = models.CharField("volgende actie", max_length=200, blank=True)
+    volgende_actie_op = models.DateField("volgende actie op", null=True, blank=True)
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = ContactmomentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "contactmoment"
+        verbose_name_plural = "contactmomenten"
+        ordering = ["-tijdstip", "-id"]
+        indexes = [models.Index(fields=["deelnemer", "-tijdstip"], name="contact_deelnemer_tijd")]
+
+    def __str__(self):
+        return f"{self.get_soort_display()}: {self.onderwerp}"
+
+    def clean(self):
+        super().clean()
+        if self.volgende_actie_op and not self.volgende_actie:
+            raise ValidationError({"volgende_actie": "Wat is de volgende actie op die datum?"})
+
+
+class IntakeQuerySet(models.QuerySet):
+    def zichtbaar_voor(self, user):
+        """Intakes of the user's own organisation, for the roles that do intakes."""
+        from reintegratie.access import heeft_recht
+
+        if not heeft_recht(user, "intake_doen"):
+            return self.none()
+        return self.filter(aangemaakt_door__organisatie_id=user.organisatie_id)
+
+    def concepten(self):
+        return self.filter(status=Intake.Status.CONCEPT)
+
+
+class Intake(models.Model):
+    """Ferm Werk's universal intake: who, the beslisboom, the route and the start.
+
+    A concept keeps whatever was typed (``concept``), unvalidated, so that nothing is lost
+    when an intake is interrupted; completing it validates everything and creates the
+    trajectory in one transaction (deelnemers.services.intake_afronden).
+    """
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", "Concept"
+        AFGEROND = "afgerond", "Afgerond"
+
+    status = models.CharField("status", max_length=10, choices=Status.choices, default="concept")
+    deelnemer = models.ForeignKey(
+        Deelnemer,
+        verbose_name="deelnemer",
+        on_delete=models.CASCADE,
+        related_name="intakes",
+        null=True,
+        blank=True,
+    )
+    bsn = models.CharField("BSN", max_length=9, validators=[BSNValidator()])
+    concept = models.JSONField("ingevulde gegevens", default=dict, blank=True)
+    datum = models.DateField("intakedatum", default=timezone.localdate)
+    consulent_werk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="consulent werk",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    consulent_inkomen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="consulent inkomen",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    beslisboom = models.JSONField("antwoorden beslisboom", default=dict, blank=True)
+    afstand_tot_arbeidsmarkt = models.CharField(
+        "afstand tot de arbeidsmarkt", max_length=20, blank=True
+    )
+    route = models.CharField("route", max_length=20, blank=True)
+    werkervaringsovereenkomst = models.BooleanField(
+        "werkervaringsovereenkomst ondertekend", default=False
+    )
+    traject = models.OneToOneField(
+        "trajecten.Traject",
+        verbose_name="traject",
+        on_delete=models.PROTECT,
+        related_name="intake",
+        null=True,
+        blank=True,
+    )
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="aangemaakt door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
+    gewijzigd_op = models.DateTimeField("gewijzigd op", auto_now=True)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "intake"
+        verbose_name_plural = "intakes"
+        ordering = ["-aangemaakt_op"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="concept") | Q(deelnemer__isnull=False, traject__isnull=False),
+                name="intake_afgerond_heeft_traject",
+            ),
+            models.UniqueConstraint(
+                fields=["bsn"],
+                condition=Q(status="concept"),
+                name="een_concept_intake_per_bsn",
+                violation_error_message="Voor dit BSN loopt al een concept-intake.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Intake {self.bsn[-3:]} ({self.get_status_display().lower()})"

@@ -1,9 +1,14 @@
 """Writes on participants. Each is atomic; edits are refused when someone else saved first."""
 
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from .models import Deelnemer
+from trajecten.models import Fase, PlanVanAanpak, Traject
+
+from .beslisboom import VRAGEN, route_voor
+from .models import Contactmoment, Deelnemer, Intake
 
 
 class GelijktijdigGewijzigd(Exception):
@@ -36,3 +41,111 @@ def deelnemer_wijzigen(*, form, versie: int) -> Deelnemer:
     deelnemer.versie = versie + 1
     form.save()
     return deelnemer
+
+
+@transaction.atomic
+def contactmoment_toevoegen(*, deelnemer, door, **gegevens) -> Contactmoment:
+    contactmoment = Contactmoment(deelnemer=deelnemer, door=door, **gegevens)
+    contactmoment.full_clean()
+    contactmoment.save()
+    return contactmoment
+
+
+def intake_beginnen(*, bsn: str, door) -> tuple[Intake | None, Deelnemer | None]:
+    """Find by BSN first, never a duplicate.
+
+    Returns the concept intake to continue (a new one for an unknown BSN, or the running
+    concept for this BSN), and the known participant, if any. A participant known only to
+    another organisation is not shown: the caller tells the user to ask for a transfer.
+    """
+    concept = Intake.objects.concepten().filter(bsn=bsn).first()
+    bestaand = Deelnemer.objects.filter(bsn=bsn).first()
+    if concept is not None:
+        eigen = Intake.objects.zichtbaar_voor(door).filter(pk=concept.pk).exists()
+        return (concept if eigen else None), bestaand
+    if (
+        bestaand is not None
+        and not Deelnemer.objects.zichtbaar_voor(door).filter(pk=bestaand.pk).exists()
+    ):
+        return None, bestaand
+    intake = Intake.objects.create(
+        bsn=bsn, deelnemer=bestaand, aangemaakt_door=door, consulent_werk=door
+    )
+    return intake, bestaand
+
+
+def intake_concept_opslaan(*, intake, gegevens: dict) -> Intake:
+    """Keep what was typed, unvalidated, so an interrupted intake is not lost."""
+    intake.concept = {k: v for k, v in gegevens.items() if k != "csrfmiddlewaretoken"}
+    intake.save(update_fields=["concept", "gewijzigd_op"])
+    return intake
+
+
+@transaction.atomic
+def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
+    """Complete the intake: the participant, the trajectory with its first phase a week on
+    (or as chosen), and the draft plan van aanpak, all or nothing."""
+    gegevens = intake_form.cleaned_data
+    deelnemer = deelnemer_form.save(commit=False)
+    if deelnemer.klantmanager_id is None:
+        deelnemer.klantmanager = door
+    deelnemer.save()
+    deelnemer_form.save_m2m()
+    if Traject.objects.lopend().filter(deelnemer=deelnemer).exists():
+        raise ValidationError("Deze deelnemer heeft al een lopend traject.")
+
+    antwoorden = {code: gegevens[code] for code, _ in VRAGEN}
+    route = route_voor(
+        leeftijd=deelnemer.leeftijd(op=gegevens["datum"]),
+        antwoorden=antwoorden,
+        afstand=gegevens["afstand_tot_arbeidsmarkt"],
+    )
+    trajecttype = gegevens["trajecttype"]
+    eerste = trajecttype.fasetypes.order_by("volgorde").first()
+    start = gegevens["trajectstart"]
+    traject = Traject.objects.create(
+        deelnemer=deelnemer,
+        trajecttype=trajecttype,
+        route=route,
+        status=Traject.Status.AANGEMELD,
+        startdatum=start,
+        aanbieder=door.organisatie,
+        klantmanager=deelnemer.klantmanager,
+    )
+    Fase.objects.create(
+        traject=traject,
+        fasetype=eerste,
+        startdatum=start,
+        uren_budget=eerste.uren_budget,
+        geplande_einddatum=start + relativedelta(months=eerste.duur_maanden)
+        if eerste.duur_maanden
+        else None,
+    )
+    PlanVanAanpak.objects.create(
+        traject=traject,
+        versie=1,
+        afstand_tot_arbeidsmarkt=gegevens["afstand_tot_arbeidsmarkt"],
+        opgesteld_door=door,
+        opgesteld_op=gegevens["datum"],
+    )
+    intake.deelnemer = deelnemer
+    intake.traject = traject
+    intake.status = Intake.Status.AFGEROND
+    intake.datum = gegevens["datum"]
+    intake.consulent_werk = gegevens["consulent_werk"]
+    intake.consulent_inkomen = gegevens["consulent_inkomen"]
+    intake.beslisboom = antwoorden
+    intake.afstand_tot_arbeidsmarkt = gegevens["afstand_tot_arbeidsmarkt"]
+    intake.route = route
+    intake.werkervaringsovereenkomst = gegevens["werkervaringsovereenkomst"]
+    intake.concept = {}
+    intake.save()
+    Contactmoment.objects.create(
+        deelnemer=deelnemer,
+        soort=Contactmoment.Soort.GESPREK,
+        onderwerp=f"Intake: {traject.get_route_display().lower()}, {trajecttype} per "
+        f"{start:%d-%m-%Y}",
+        verslag=gegevens.get("verslag", ""),
+        door=door,
+    )
+    return traject

@@ -3,15 +3,19 @@ from django.urls import path
 from trajecten.views import uren as uren_views
 from werkplekken.views import plaatsing_nieuw
 
-from . import views
+from .views import caseload, dossier, intake
 
 app_name = "deelnemers"
 
 urlpatterns = [
-    path("", views.lijst, name="lijst"),
-    path("nieuw/", views.nieuw, name="nieuw"),
-    path("<int:pk>/", views.dossier, name="dossier"),
-    path("<int:pk>/bewerken/", views.bewerken, name="bewerken"),
+    path("", caseload.lijst, name="lijst"),
+    path("export.csv", caseload.export, name="export"),
+    path("intake/", intake.start, name="intake_start"),
+    path("intake/<int:pk>/", intake.formulier, name="intake"),
+    path("<int:pk>/", dossier.dossier, name="dossier"),
+    path("<int:pk>/bewerken/", dossier.bewerken, name="bewerken"),
+    path("<int:pk>/bsn/", dossier.bsn_tonen, name="bsn"),
+    path("<int:pk>/contactmomenten/", dossier.contactmoment, name="contactmoment"),
     path("<int:pk>/plaatsingen/nieuw/", plaatsing_nieuw, name="plaatsing_nieuw"),
     path("<int:pk>/uren/nieuw/", uren_views.registreren, name="uren_registreren"),
 ]

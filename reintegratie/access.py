@@ -29,6 +29,15 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # Full BSN on screen: only those who need it to act on the benefit or the file.
     "bsn_zien": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),
     "deelnemer_bewerken": frozenset({Rol.KLANTMANAGER}),
+    # Contact details and the journal: those who work with the participant.
+    "persoonsgegevens_zien": frozenset({Rol.KLANTMANAGER, Rol.MANAGER, Rol.TRAJECTBEGELEIDER}),
+    "journaal_zien": frozenset({Rol.KLANTMANAGER, Rol.MANAGER, Rol.TRAJECTBEGELEIDER}),
+    "journaal_schrijven": frozenset({Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER}),
+    # Medical notes stay with the klantmanager (AVG: special category data).
+    "medisch_zien": frozenset({Rol.KLANTMANAGER}),
+    "traject_besluiten": frozenset({Rol.KLANTMANAGER}),
+    "intake_doen": frozenset({Rol.KLANTMANAGER}),
+    "caseload_exporteren": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),
     "plaatsing_beheren": frozenset({Rol.KLANTMANAGER}),
     "uren_registreren": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER}),
     "werkplekken_zien": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER, Rol.MANAGER}),
@@ -134,3 +143,20 @@ def vereist_recht(user, recht: str) -> None:
     """404 (not 403: we don't confirm what exists) when the role lacks ``recht``."""
     if not heeft_recht(user, recht):
         raise Http404("Deze pagina is niet beschikbaar voor uw rol.")
+
+
+def traject_voor_view(request, pk, actie: str | None = AuditRecord.Actie.BEKEKEN):
+    """The trajectory ``pk`` if the user may see its participant, else 404; logs the access."""
+    from trajecten.models import Traject
+
+    try:
+        traject = (
+            Traject.objects.zichtbaar_voor(request.user)
+            .select_related("deelnemer", "trajecttype")
+            .get(pk=pk)
+        )
+    except Traject.DoesNotExist:
+        raise Http404("Geen traject gevonden.") from None
+    if actie:
+        log_toegang(request, traject.deelnemer, actie)
+    return traject

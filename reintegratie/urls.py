@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("deelnemers/", include("deelnemers.urls")),
+    path("trajecten/", include("trajecten.urls")),
     path("werkplekken/", include("werkplekken.urls")),
     path("beheer/", admin.site.urls),
 ]

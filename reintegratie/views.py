@@ -1,15 +1,17 @@
 """The start page: each role lands on what it needs first."""
 
-from django.db.models import Count, Sum
+from datetime import timedelta
+
+from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
-from deelnemers.models import Deelnemer
-from deelnemers.selectors import lopende_trajecten_prefetch
+from deelnemers.models import Deelnemer, Intake
+from deelnemers.selectors import lopende_trajecten_prefetch, met_contact
 from reintegratie.access import deelnemer_scope, log_toegang
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
-from trajecten.models import Fase, Traject, Uitstroom, Urenregistratie
+from trajecten.models import Fase, Signaal, Traject, Uitstroom, Urenregistratie, signaal_voorwaarden
 from werkplekken.models import Werkplek
 from werkplekken.selectors import werkplekken_vandaag
 
@@ -29,31 +31,45 @@ def start(request):
     return render(request, "start/beheer.html")
 
 
-def _deelnemerlijst(request, queryset, template, titel):
+def _deelnemerlijst(request, queryset, template, **extra):
     deelnemers = list(
-        queryset.select_related("klantmanager").prefetch_related(lopende_trajecten_prefetch())[
-            :STARTLIJST
-        ]
+        met_contact(
+            queryset.select_related("klantmanager").prefetch_related(lopende_trajecten_prefetch())
+        )[:STARTLIJST]
     )
     log_toegang(request, deelnemers, AuditRecord.Actie.IN_LIJST)
     return render(
-        request,
-        template,
-        {"deelnemers": deelnemers, "aantal": queryset.count(), "titel": titel},
+        request, template, {"deelnemers": deelnemers, "aantal": queryset.count(), **extra}
     )
 
 
 def _caseload(request):
-    caseload = Deelnemer.objects.zichtbaar_voor(request.user).met_klantmanager_van(request.user)
-    return _deelnemerlijst(request, caseload, "start/klantmanager.html", "Mijn caseload")
+    """The klantmanager's own caseload, what needs action in it, and intakes left half-done."""
+    user = request.user
+    caseload = Deelnemer.objects.zichtbaar_voor(user).met_klantmanager_van(user)
+    vandaag = timezone.localdate()
+    voorwaarden = signaal_voorwaarden(vandaag)
+    aantallen = (
+        Traject.objects.zichtbaar_voor(user)
+        .filter(deelnemer__klantmanager=user)
+        .aggregate(**{code: Count("pk", filter=Q(expr)) for code, expr in voorwaarden.items()})
+    )
+    signalen = [(s, aantallen[s.value]) for s in Signaal if aantallen[s.value]]
+    week_geleden = timezone.now() - timedelta(days=7)
+    concepten = list(Intake.objects.zichtbaar_voor(user).concepten().filter(aangemaakt_door=user))
+    return _deelnemerlijst(
+        request,
+        caseload,
+        "start/klantmanager.html",
+        signalen=signalen,
+        concepten=concepten,
+        oude_concepten=sum(1 for i in concepten if i.aangemaakt_op < week_geleden),
+    )
 
 
 def _verwijzingen(request):
     return _deelnemerlijst(
-        request,
-        Deelnemer.objects.zichtbaar_voor(request.user),
-        "start/ketenpartner.html",
-        "Mijn verwijzingen",
+        request, Deelnemer.objects.zichtbaar_voor(request.user), "start/ketenpartner.html"
     )
 
 
@@ -74,7 +90,7 @@ def _overzicht(request):
     """Counts over everything the manager's organisation is involved in, aggregated in SQL."""
     user = request.user
     vandaag = timezone.localdate()
-    week_start = vandaag - timezone.timedelta(days=vandaag.weekday())
+    week_start = vandaag - timedelta(days=vandaag.weekday())
     lopende_fasen = (
         Fase.objects.filter(
             deelnemer_scope(user, via="traject__deelnemer__"),

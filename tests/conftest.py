@@ -14,6 +14,7 @@ from reintegratie.accounts.models import Organisatie, Rol
 from .factories import (
     DeelnemerFactory,
     GebruikerFactory,
+    IntakeFactory,
     OrganisatieFactory,
     PlaatsingFactory,
     TrajectFactory,
@@ -42,7 +43,10 @@ class Wereld:
     werkplek: object
     plaatsing: object
     vreemde_deelnemer: object
+    vreemd_traject: object
     vreemde_werkplek: object
+    intake: object
+    vreemde_intake: object
 
 
 @pytest.fixture
@@ -62,21 +66,25 @@ def wereld(db):
     plaatsing = PlaatsingFactory(deelnemer=deelnemer, werkplek=werkplek, traject=traject)
 
     vreemde_deelnemer = DeelnemerFactory(verwijzer=vreemd)
-    TrajectFactory(deelnemer=vreemde_deelnemer, aanbieder=vreemd)
+    vreemd_traject = TrajectFactory(deelnemer=vreemde_deelnemer, aanbieder=vreemd)
     vreemde_werkplek = WerkplekFactory(organisatie=vreemd)
     PlaatsingFactory(deelnemer=vreemde_deelnemer, werkplek=vreemde_werkplek)
+    buitenstaander = GebruikerFactory(username="buitenstaander", organisatie=vreemd)
     return Wereld(
         eigen=eigen,
         verwijzer=verwijzer,
         vreemd=vreemd,
         gebruikers=gebruikers,
-        buitenstaander=GebruikerFactory(username="buitenstaander", organisatie=vreemd),
+        buitenstaander=buitenstaander,
         deelnemer=deelnemer,
         traject=traject,
         werkplek=werkplek,
         plaatsing=plaatsing,
         vreemde_deelnemer=vreemde_deelnemer,
+        vreemd_traject=vreemd_traject,
         vreemde_werkplek=vreemde_werkplek,
+        intake=IntakeFactory(aangemaakt_door=gebruikers[Rol.KLANTMANAGER]),
+        vreemde_intake=IntakeFactory(aangemaakt_door=buitenstaander),
     )
 
 

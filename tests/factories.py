@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from deelnemers.management.commands.demodata import elfproef_bsns
-from deelnemers.models import Deelnemer
+from deelnemers.models import Deelnemer, Intake
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from trajecten.models import Fase, Route, Traject, Trajecttype, Uitstroom, Urenregistratie
 from trajecten.services import registreer_uren
@@ -148,3 +148,13 @@ class UrenregistratieFactory(factory.django.DjangoModelFactory):
         registratie = registreer_uren(door=geregistreerd_door, **kwargs)
         assert registratie.fase == fase, "the date falls outside the given phase"
         return registratie
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """A concept intake for a new person."""
+
+    class Meta:
+        model = Intake
+
+    bsn = factory.LazyFunction(lambda: next(_bsns))
+    aangemaakt_door = factory.SubFactory(GebruikerFactory)

@@ -7,37 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from deelnemers.models import Deelnemer
+from deelnemers.models import Intake
 from reintegratie.accounts.models import Rol
 from trajecten.models import Urenregistratie
 from werkplekken.models import Plaatsing
 
-GELDIG_BSN = "111222333"
 
-
-def _deelnemer_post(**wijzig):
-    gegevens = {
-        "bsn": GELDIG_BSN,
-        "voornaam": "Fatima",
-        "achternaam": "El Amrani",
-        "geboortedatum": "1990-05-17",
-        "postcode": "7607 AB",
-    }
-    gegevens.update(wijzig)
-    return gegevens
-
-
-def _veldfout(response, veld):
-    return response.context["form"].errors.get(veld)
-
-
-def test_geldige_deelnemer_wordt_opgeslagen(client, klantmanager):
-    client.force_login(klantmanager)
-    response = client.post(reverse("deelnemers:nieuw"), _deelnemer_post(postcode="7607ab"))
-    deelnemer = Deelnemer.objects.get(bsn=GELDIG_BSN)
-    assert response.status_code == 302
-    assert deelnemer.postcode == "7607 AB"  # normalised
-    assert deelnemer.klantmanager == klantmanager
+def _veldfout(response, veld, form="form"):
+    return response.context[form].errors.get(veld)
 
 
 @pytest.mark.parametrize(
@@ -49,35 +26,65 @@ def test_geldige_deelnemer_wordt_opgeslagen(client, klantmanager):
         ("12345678a", "9 cijfers"),
     ],
 )
-def test_ongeldig_bsn(client, klantmanager, bsn, melding):
+def test_ongeldig_bsn_bij_de_intake(client, klantmanager, bsn, melding):
     client.force_login(klantmanager)
-    aantal = Deelnemer.objects.count()
-    response = client.post(reverse("deelnemers:nieuw"), _deelnemer_post(bsn=bsn))
+    aantal = Intake.objects.count()
+    response = client.post(reverse("deelnemers:intake_start"), {"bsn": bsn})
     assert response.status_code == 200
     assert melding in " ".join(_veldfout(response, "bsn"))
-    assert Deelnemer.objects.count() == aantal
+    assert Intake.objects.count() == aantal
     assert 'aria-invalid="true"' in response.content.decode()
 
 
-def test_dubbel_bsn(client, klantmanager, wereld):
-    client.force_login(klantmanager)
-    response = client.post(reverse("deelnemers:nieuw"), _deelnemer_post(bsn=wereld.deelnemer.bsn))
-    assert _veldfout(response, "bsn") == ["Dit BSN is al bekend."]
+def _wijzig(client, wereld, **wijzig):
+    deelnemer = wereld.deelnemer
+    gegevens = {
+        "bsn": deelnemer.bsn,
+        "voornaam": deelnemer.voornaam,
+        "achternaam": deelnemer.achternaam,
+        "geboortedatum": deelnemer.geboortedatum.isoformat(),
+        "postcode": "7607 AB",
+        "versie": deelnemer.versie,
+    }
+    gegevens.update(wijzig)
+    client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
+    return client.post(reverse("deelnemers:bewerken", kwargs={"pk": deelnemer.pk}), gegevens)
+
+
+def test_wijzigen_normaliseert_de_postcode(client, wereld):
+    assert _wijzig(client, wereld, postcode="7607ab").status_code == 302
+    wereld.deelnemer.refresh_from_db()
+    assert wereld.deelnemer.postcode == "7607 AB"
+    assert wereld.deelnemer.versie == 2
 
 
 @pytest.mark.parametrize("postcode", ["7607", "760 AB", "0607 AB", "ABCD 12", "7607 ABC"])
-def test_postcode_in_verkeerde_vorm(client, klantmanager, postcode):
-    client.force_login(klantmanager)
-    response = client.post(reverse("deelnemers:nieuw"), _deelnemer_post(postcode=postcode))
+def test_postcode_in_verkeerde_vorm(client, wereld, postcode):
+    response = _wijzig(client, wereld, postcode=postcode, voornaam="Anders")
     assert _veldfout(response, "postcode") == ["Vul een postcode in als 1234 AB."]
-    assert not Deelnemer.objects.filter(bsn=GELDIG_BSN).exists()
+    wereld.deelnemer.refresh_from_db()
+    assert wereld.deelnemer.voornaam != "Anders"
 
 
-def test_geboortedatum_in_de_toekomst(client, klantmanager):
-    client.force_login(klantmanager)
+def test_ongeldig_bsn_bij_wijzigen(client, wereld):
+    response = _wijzig(client, wereld, bsn="123456789")
+    assert "elfproef" in " ".join(_veldfout(response, "bsn"))
+
+
+def test_geboortedatum_in_de_toekomst(client, wereld):
     morgen = timezone.localdate() + dt.timedelta(days=1)
-    response = client.post(reverse("deelnemers:nieuw"), _deelnemer_post(geboortedatum=morgen))
+    response = _wijzig(client, wereld, geboortedatum=morgen.isoformat())
     assert _veldfout(response, "geboortedatum") == ["De geboortedatum ligt in de toekomst."]
+
+
+def test_tweede_gelijktijdige_wijziging_wordt_geweigerd(client, wereld):
+    """Two people opened the form at version 1; the second save is refused, not merged."""
+    assert _wijzig(client, wereld, voornaam="Eerste").status_code == 302
+    response = _wijzig(client, wereld, voornaam="Tweede", versie=1)
+    assert response.status_code == 200
+    assert "Iemand anders heeft deze gegevens intussen gewijzigd" in response.content.decode()
+    wereld.deelnemer.refresh_from_db()
+    assert wereld.deelnemer.voornaam == "Eerste"
 
 
 def test_einde_voor_start_bij_plaatsing(client, klantmanager, wereld):

@@ -7,8 +7,9 @@ the expected queries listed, so a query per row shows up as a failure.
 import pytest
 from django.urls import reverse
 
+from deelnemers.models import Contactmoment
 from reintegratie.accounts.models import Rol
-from trajecten.models import AfstandTotArbeidsmarkt, Leerdoel, PlanVanAanpak
+from trajecten.models import AfstandTotArbeidsmarkt, Instrumentinzet, Leerdoel, PlanVanAanpak
 
 from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, UrenregistratieFactory
 
@@ -29,8 +30,18 @@ def _meer_deelnemers(wereld, aantal):
     and ``aantal`` more plan versions and learning goals on our participant's dossier."""
     km = wereld.gebruikers[Rol.KLANTMANAGER]
     _plan(wereld.traject, leerdoelen=1)
-    for _ in range(aantal):
+    for n in range(aantal):
         _plan(wereld.traject, leerdoelen=3)
+        wereld.traject.instrumenten.create(
+            instrument=Instrumentinzet.Instrument.VCA, startdatum=wereld.traject.startdatum
+        )
+        Contactmoment.objects.create(
+            deelnemer=wereld.deelnemer,
+            soort=Contactmoment.Soort.GESPREK,
+            onderwerp=f"Gesprek {n}",
+            door=km,
+            volgende_actie="Bellen",
+        )
         deelnemer = DeelnemerFactory(verwijzer=wereld.verwijzer, klantmanager=km)
         traject = TrajectFactory(deelnemer=deelnemer, aanbieder=wereld.eigen)
         PlaatsingFactory(deelnemer=deelnemer, werkplek=wereld.werkplek, traject=traject)
@@ -42,20 +53,23 @@ SESSIE = 2
 
 PAGINAS = [
     # (role, url name, kwargs, queries). The comments list them.
-    # audit insert (1), caseload page (1), count (1), trajecten+uren (1), fasen+uren (1)
-    (Rol.KLANTMANAGER, "start", None, SESSIE + 5),
+    # audit insert (1), caseload page (1), count (1), trajecten with hours and signals (1),
+    # fasen (1), signal counts (1), concept intakes (1)
+    (Rol.KLANTMANAGER, "start", None, SESSIE + 7),
     # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1)
     (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 5),
     # fasen per type (1), uren this week (1), uitstroom (1), werkplekken (1)
     (Rol.MANAGER, "start", None, SESSIE + 4),
-    # same as the caseload
+    # audit insert (1), page (1), count (1), trajecten (1), fasen (1)
     (Rol.KETENPARTNER, "start", None, SESSIE + 5),
-    # count (1), page (1), klantmanager via join, trajecten (1), fasen (1), audit (1),
-    # doelgroepen for the filter form (1)
-    (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 6),
-    # deelnemer with joins (1), doelgroepen (1), ladder (1), trajecten+uren (1), fasen (1),
-    # plannen (1), leerdoelen (1), plaatsingen (1), audit insert (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 9),
+    # count (1), page with klantmanager and journal subqueries (1), trajecten (1), fasen (1),
+    # audit (1); the filter form's choices: colleagues, trajecttypes, fasetypes, verwijzers,
+    # gemeenten, werkplekken, doelgroepen (7)
+    (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 12),
+    # deelnemer with joins (1), doelgroepen (1), ladder (1), trajecten with hours and
+    # signals (1), fasen (1), plannen (1), leerdoelen (1), instrumenten (1), plaatsingen (1),
+    # contactmomenten (1), audit insert (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 11),
     # werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 1),
     # werkplek (1), plaatsingen with deelnemers (1), audit (1)

@@ -36,19 +36,46 @@ def _vreemde_werkplek(w):
     return {"pk": w.vreemde_werkplek.pk}
 
 
+def _traject(w):
+    return {"pk": w.traject.pk}
+
+
+def _vreemd_traject(w):
+    return {"pk": w.vreemd_traject.pk}
+
+
+def _intake(w):
+    return {"pk": w.intake.pk}
+
+
+def _vreemde_intake(w):
+    return {"pk": w.vreemde_intake.pk}
+
+
 # name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
 # Roles not listed get a 404: the default is no.
 URLS = {
     "start": (None, None, ALLE),
     "deelnemers:lijst": (None, None, (KM, TB, MAN, KP)),
-    "deelnemers:nieuw": (None, None, (KM,)),
+    "deelnemers:export": (None, None, (KM, MAN)),
+    "deelnemers:intake_start": (None, None, (KM,)),
+    "deelnemers:intake": (_intake, _vreemde_intake, (KM,)),
     "deelnemers:dossier": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN, KP)),
     "deelnemers:bewerken": (_deelnemer, _vreemde_deelnemer, (KM,)),
+    "deelnemers:bsn": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
+    "deelnemers:contactmoment": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "trajecten:verlengen": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:volgende_fase": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:overdragen": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:afsluiten": (_traject, _vreemd_traject, (KM,)),
     "werkplekken:lijst": (None, None, (KM, TB, MAN)),
     "werkplekken:detail": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
 }
+# State changes are POST only; these are tested with a POST (an empty one: the view must
+# refuse or render the form again, never act).
+ALLEEN_POST = {"deelnemers:bsn", "deelnemers:contactmoment"}
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}
 
@@ -73,10 +100,21 @@ def _url(naam, maker, wereld):
     return reverse(naam, kwargs=maker(wereld) if maker else None)
 
 
+def _vraag(client, naam, url):
+    return client.post(url) if naam in ALLEEN_POST else client.get(url)
+
+
+@pytest.mark.parametrize("naam", sorted(ALLEEN_POST))
+def test_alleen_post(client, wereld, naam):
+    eigen, _, toegestaan = URLS[naam]
+    client.force_login(wereld.gebruikers[toegestaan[0]])
+    assert client.get(_url(naam, eigen, wereld)).status_code == 405
+
+
 @pytest.mark.parametrize("naam", sorted(URLS))
 def test_anoniem_moet_inloggen(client, wereld, naam):
     eigen, _, _ = URLS[naam]
-    response = client.get(_url(naam, eigen, wereld))
+    response = _vraag(client, naam, _url(naam, eigen, wereld))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -86,7 +124,7 @@ def test_anoniem_moet_inloggen(client, wereld, naam):
 def test_rol_matrix(client, wereld, naam, rol):
     eigen, _, toegestaan = URLS[naam]
     client.force_login(wereld.gebruikers[rol])
-    response = client.get(_url(naam, eigen, wereld))
+    response = _vraag(client, naam, _url(naam, eigen, wereld))
     assert response.status_code == (200 if rol in toegestaan else 404)
 
 
@@ -95,14 +133,14 @@ def test_rol_matrix(client, wereld, naam, rol):
 def test_object_van_een_andere_organisatie_geeft_404(client, wereld, naam, rol):
     _, vreemd, _ = URLS[naam]
     client.force_login(wereld.gebruikers[rol])
-    assert client.get(_url(naam, vreemd, wereld)).status_code == 404
+    assert _vraag(client, naam, _url(naam, vreemd, wereld)).status_code == 404
 
 
 @pytest.mark.parametrize("naam", sorted(n for n, (e, v, _) in URLS.items() if v))
 def test_buitenstaander_krijgt_404_op_ons_object(client, wereld, naam):
     eigen, _, _ = URLS[naam]
     client.force_login(wereld.buitenstaander)
-    assert client.get(_url(naam, eigen, wereld)).status_code == 404
+    assert _vraag(client, naam, _url(naam, eigen, wereld)).status_code == 404
 
 
 @pytest.mark.parametrize("rol", (KM, TB, MAN, KP), ids=lambda r: r.value)

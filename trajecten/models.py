@@ -6,14 +6,15 @@ Fasetypes, set up by the functioneel beheerder. Only gewerkt and scholing hours 
 toward a phase's budget (Ferm Werk counts hours, not weeks).
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Mod
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils import timezone
 
 from reintegratie.access import deelnemer_scope
@@ -136,6 +137,60 @@ class Fasetype(models.Model):
         return f"{self.trajecttype}: {self.naam}"
 
 
+class Signaal(models.TextChoices):
+    """What needs the klantmanager's action on a running trajectory."""
+
+    DIAGNOSE_BIJNA_OP = "diagnose_bijna_op", "Diagnose bijna op (90%)"
+    EVALUATIE_NODIG = "evaluatie_nodig", "Evaluatie nodig"
+    OVER_BUDGET = "over_budget", "Fase over budget"
+    GEEN_UREN = "geen_uren", "Twee weken geen uren"
+    BIJNA_PLAFOND = "bijna_plafond", "Bijna aan het urenplafond"
+
+
+def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
+    """Each signal as a boolean expression on Traject, for annotating and for filtering.
+
+    One definition serves both the badges on a page and the caseload filter, and runs in the
+    database on the phase counters, so it costs the same at any data size.
+    """
+    lopend = ~Q(status=Traject.Status.AFGESLOTEN)
+    huidige = Fase.objects.filter(traject=OuterRef("pk"), einddatum__isnull=True)
+    met_budget = huidige.filter(uren_budget__isnull=False)
+    totaal = Subquery(
+        Fase.objects.filter(traject=OuterRef("pk"))
+        .values("traject")
+        .annotate(s=Sum("uren_gebruikt"))
+        .values("s")
+    )
+    twee_weken = vandaag - timedelta(days=14)
+    voorwaarden = {
+        Signaal.DIAGNOSE_BIJNA_OP: Exists(
+            met_budget.filter(
+                fasetype__volgorde=1,
+                uren_gebruikt__gte=F("uren_budget") * Decimal("0.9"),
+                uren_gebruikt__lt=F("uren_budget"),
+            )
+        ),
+        Signaal.EVALUATIE_NODIG: Exists(
+            huidige.filter(
+                Q(uren_budget__isnull=False, uren_gebruikt__gte=F("uren_budget"))
+                | Q(geplande_einddatum__lte=vandaag + timedelta(days=14))
+            )
+        ),
+        Signaal.OVER_BUDGET: Exists(met_budget.filter(uren_gebruikt__gt=F("uren_budget"))),
+        Signaal.GEEN_UREN: Q(status=Traject.Status.ACTIEF, startdatum__lte=twee_weken)
+        & ~Exists(
+            Urenregistratie.objects.filter(deelnemer=OuterRef("deelnemer"), datum__gt=twee_weken)
+        ),
+        Signaal.BIJNA_PLAFOND: Q(trajecttype__max_uren__isnull=False)
+        & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren") * Decimal("0.9"))),
+    }
+    return {
+        code: ExpressionWrapper(lopend & Q(voorwaarde), output_field=models.BooleanField())
+        for code, voorwaarde in voorwaarden.items()
+    }
+
+
 class TrajectQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
         return self.filter(deelnemer_scope(user, via="deelnemer__"))
@@ -146,6 +201,17 @@ class TrajectQuerySet(models.QuerySet):
     def met_uren(self):
         """Annotate ``uren_gebruikt``: the productive hours of all its phases."""
         return self.annotate(uren_gebruikt=Coalesce(Sum("fasen__uren_gebruikt"), NUL_UREN))
+
+    def met_signalen(self, vandaag=None):
+        """Annotate ``signaal_<code>`` booleans, and ``signalen`` on iteration is left to
+        :meth:`Traject.signalen`."""
+        vandaag = vandaag or timezone.localdate()
+        return self.annotate(
+            **{f"signaal_{code}": expr for code, expr in signaal_voorwaarden(vandaag).items()}
+        )
+
+    def met_signaal(self, code, vandaag=None):
+        return self.filter(signaal_voorwaarden(vandaag or timezone.localdate())[code])
 
 
 class Traject(Periode):
@@ -220,6 +286,10 @@ class Traject(Periode):
 
     def __str__(self):
         return f"{self.trajecttype} voor {self.deelnemer} ({self.startdatum:%d-%m-%Y})"
+
+    def signalen(self):
+        """The signals raised, as (code, label); needs ``met_signalen()``."""
+        return [(s.value, s.label) for s in Signaal if getattr(self, f"signaal_{s.value}")]
 
     def huidige_fase(self):
         """The open phase (no end date); uses prefetched ``fasen`` when present."""
@@ -489,3 +559,65 @@ class Leerdoel(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()}: {self.omschrijving[:40]}"
+
+
+class Instrumentinzet(Periode):
+    """A training, certificate or employer instrument deployed for a trajectory."""
+
+    class Instrument(models.TextChoices):
+        TAALMETER = "taalmeter", "Taalmeter"
+        TAALTRAINING = "taaltraining", "Taaltraining"
+        VCA = "vca", "VCA"
+        BHV = "bhv", "BHV"
+        HEFTRUCK = "heftruck", "Heftruckcertificaat"
+        REACHTRUCK = "reachtruck", "Reachtruckcertificaat"
+        CODE95 = "code95", "Code 95"
+        SOLLICITATIETRAINING = "sollicitatietraining", "Sollicitatietraining"
+        ELEARNING = "elearning", "E-learningmodule"
+        PROEFPLAATSING = "proefplaatsing", "Proefplaatsing"
+        LOONKOSTENSUBSIDIE = "loonkostensubsidie", "Loonkostensubsidie"
+        JOBCOACHING = "jobcoaching", "Jobcoaching"
+        NO_RISKPOLIS = "no_riskpolis", "No-riskpolis"
+        WERKERVARINGSPLAATS = "werkervaringsplaats", "Werkervaringsplaats"
+        DETACHERING = "detachering", "Detachering"
+
+    class Resultaat(models.TextChoices):
+        LOPEND = "lopend", "Loopt"
+        BEHAALD = "behaald", "Behaald"
+        NIET_BEHAALD = "niet_behaald", "Niet behaald"
+        AFGEBROKEN = "afgebroken", "Afgebroken"
+
+    traject = models.ForeignKey(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="instrumenten"
+    )
+    instrument = models.CharField("instrument", max_length=25, choices=Instrument.choices)
+    kosten = models.DecimalField(
+        "kosten (euro)", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    loonwaarde = models.PositiveSmallIntegerField(
+        "loonwaarde (%)", null=True, blank=True, help_text="Bij loonkostensubsidie."
+    )
+    resultaat = models.CharField(
+        "resultaat", max_length=15, choices=Resultaat.choices, default=Resultaat.LOPEND
+    )
+    toelichting = models.TextField("toelichting", blank=True)
+
+    class Meta:
+        verbose_name = "instrumentinzet"
+        verbose_name_plural = "instrumenten"
+        ordering = ["traject", "-startdatum"]
+        constraints = [
+            *Periode.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(loonwaarde__isnull=True) | Q(loonwaarde__lte=100),
+                name="instrument_loonwaarde_procent",
+                violation_error_message="De loonwaarde is een percentage van 0 tot 100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kosten__isnull=True) | Q(kosten__gte=0),
+                name="instrument_kosten_niet_negatief",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_instrument_display()

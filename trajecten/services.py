@@ -1,15 +1,18 @@
 """Writes on trajectories and hours. Atomic; the hour rules hold under concurrent writers."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from deelnemers.models import Contactmoment
 from werkplekken.models import Plaatsing
 
-from .models import NUL_UREN, Fase, Traject, Urenregistratie, uren_tekst
+from .models import NUL_UREN, Fase, Traject, Uitstroom, Urenregistratie, uren_tekst
 
 
 @transaction.atomic
@@ -94,3 +97,159 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     if productief:
         Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=F("uren_gebruikt") + uren)
     return registratie
+
+
+def _vergrendel(traject) -> Traject:
+    """The trajectory, locked for the rest of the transaction, with its phases fresh."""
+    return Traject.objects.select_for_update().select_related("trajecttype").get(pk=traject.pk)
+
+
+def _huidige_fase(traject) -> Fase:
+    fase = traject.fasen.select_related("fasetype").filter(einddatum__isnull=True).first()
+    if fase is None:
+        raise ValidationError("Dit traject heeft geen lopende fase.")
+    return fase
+
+
+def _besluit(*, traject, door, onderwerp, toelichting=""):
+    """Every decision shows in the participant's journal, with who and when."""
+    Contactmoment.objects.create(
+        deelnemer_id=traject.deelnemer_id,
+        soort=Contactmoment.Soort.BESLUIT,
+        onderwerp=onderwerp,
+        verslag=toelichting,
+        door=door,
+    )
+
+
+def _moet_lopen(traject):
+    if traject.status == Traject.Status.AFGESLOTEN:
+        raise ValidationError("Dit traject is al afgesloten.")
+
+
+@transaction.atomic
+def fase_verlengen(*, traject, door, toelichting: str) -> Fase:
+    """Extend the running phase by what its fasetype allows, at most as often as it allows."""
+    traject = _vergrendel(traject)
+    _moet_lopen(traject)
+    fase = _huidige_fase(traject)
+    fasetype = fase.fasetype
+    if fase.verlengingen >= fasetype.max_verlengingen:
+        raise ValidationError(
+            f"De fase {fasetype.naam} kan niet verder verlengd worden: het trajecttype staat "
+            f"{fasetype.max_verlengingen} verlenging(en) toe en die zijn gebruikt."
+        )
+    fase.verlengingen += 1
+    delen = []
+    if fasetype.verlenging_uren:
+        fase.uren_budget = (fase.uren_budget or NUL_UREN) + fasetype.verlenging_uren
+        delen.append(f"{uren_tekst(fasetype.verlenging_uren)} uur")
+    if fasetype.verlenging_maanden and fase.geplande_einddatum:
+        fase.geplande_einddatum += relativedelta(months=fasetype.verlenging_maanden)
+        delen.append(f"{fasetype.verlenging_maanden} maanden")
+    fase.save(update_fields=["verlengingen", "uren_budget", "geplande_einddatum"])
+    _besluit(
+        traject=traject,
+        door=door,
+        onderwerp=f"{fasetype.naam} verlengd met {' en '.join(delen)}",
+        toelichting=toelichting,
+    )
+    return fase
+
+
+@transaction.atomic
+def volgende_fase(*, traject, door, datum, toelichting: str = "") -> Fase:
+    """Close the running phase the day before ``datum`` and start the next one on ``datum``."""
+    traject = _vergrendel(traject)
+    _moet_lopen(traject)
+    fase = _huidige_fase(traject)
+    volgende = (
+        traject.trajecttype.fasetypes.filter(volgorde__gt=fase.fasetype.volgorde)
+        .order_by("volgorde")
+        .first()
+    )
+    if volgende is None:
+        raise ValidationError(
+            f"{fase.fasetype.naam} is de laatste fase van {traject.trajecttype}; "
+            "sluit het traject af."
+        )
+    if volgende.vereist_plan and not traject.plannen.exists():
+        raise ValidationError(
+            f"Voor de fase {volgende.naam} is een plan van aanpak nodig. Stel dat eerst op."
+        )
+    if datum <= fase.startdatum:
+        raise ValidationError({"datum": "De nieuwe fase begint na het begin van de huidige."})
+    fase.einddatum = datum - timedelta(days=1)
+    fase.save(update_fields=["einddatum"])
+    nieuw = Fase.objects.create(
+        traject=traject,
+        fasetype=volgende,
+        startdatum=datum,
+        uren_budget=volgende.uren_budget,
+        geplande_einddatum=datum + relativedelta(months=volgende.duur_maanden)
+        if volgende.duur_maanden
+        else None,
+    )
+    if traject.status == Traject.Status.AANGEMELD:
+        traject.status = Traject.Status.ACTIEF
+        traject.save(update_fields=["status"])
+    _besluit(
+        traject=traject,
+        door=door,
+        onderwerp=f"Door naar de fase {volgende.naam} per {datum:%d-%m-%Y}",
+        toelichting=toelichting,
+    )
+    return nieuw
+
+
+@transaction.atomic
+def traject_afsluiten(
+    *, traject, door, datum, resultaat: str, reden: str = "", toelichting: str = ""
+) -> Uitstroom:
+    """Close the trajectory with its outcome; running phase and placements end with it."""
+    traject = _vergrendel(traject)
+    _moet_lopen(traject)
+    if datum < traject.startdatum:
+        raise ValidationError({"datum": "Het traject kan niet eindigen voor het begon."})
+    if datum > timezone.localdate():
+        raise ValidationError({"datum": "Een traject wordt afgesloten op of voor vandaag."})
+    uitstroom = Uitstroom(
+        traject=traject,
+        datum=datum,
+        resultaat=resultaat,
+        reden=reden,
+        toelichting=toelichting,
+        vastgelegd_door=door,
+    )
+    uitstroom.full_clean(exclude=["traject"])
+    later = traject.fasen.filter(einddatum__isnull=True, startdatum__gt=datum)
+    if later.exists():
+        raise ValidationError({"datum": "Er loopt een fase die pas na deze datum begint."})
+    traject.fasen.filter(einddatum__isnull=True).update(einddatum=datum)
+    Plaatsing.objects.filter(traject=traject, einddatum__isnull=True).update(einddatum=datum)
+    traject.status = Traject.Status.AFGESLOTEN
+    traject.einddatum = datum
+    traject.save(update_fields=["status", "einddatum"])
+    uitstroom.save()
+    _besluit(
+        traject=traject,
+        door=door,
+        onderwerp=f"Traject afgesloten: {uitstroom.get_resultaat_display().lower()}"
+        + (f" ({uitstroom.get_reden_display().lower()})" if reden else ""),
+        toelichting=toelichting,
+    )
+    return uitstroom
+
+
+def overdragen_participatie(*, traject, door, datum, toelichting: str) -> Uitstroom:
+    """Hand over to route participatie: the work route closes as 'niet geleid' (Ferm Werk's
+    table) and the decision is recorded for team participatie."""
+    if not toelichting.strip():
+        raise ValidationError({"toelichting": "Licht toe waarom de deelnemer wordt overgedragen."})
+    return traject_afsluiten(
+        traject=traject,
+        door=door,
+        datum=datum,
+        resultaat=Uitstroom.Resultaat.NIET_GELEID,
+        toelichting=f"Overdracht naar route participatie. {toelichting}",
+    )

@@ -480,7 +480,9 @@ class Command(BaseCommand):
         # Working days needed, with room for sick days and leave.
         uren_nodig = doel if doel is not None else Decimal(rng.randint(240, 960))
         dagen_nodig = int(uren_nodig / uren_per_dag * Decimal("1.25"))
-        start = vandaag - timedelta(days=int(dagen_nodig * 1.45) + rng.randint(5, 30))
+        # Closed ones finished a while ago; running ones are still booking today.
+        speling = rng.randint(5, 30) if status == Traject.Status.AFGESLOTEN else -rng.randint(0, 10)
+        start = vandaag - timedelta(days=int(dagen_nodig * 1.45) + speling)
         plan.traject.startdatum = start
         plan.plaatsingen.append(
             Plaatsing(

@@ -1,0 +1,103 @@
+"""The dossier: one page that tells the participant's story; the journal; the BSN on request."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reintegratie.access import deelnemer_voor_view, heeft_recht, log_toegang, vereist_recht
+from reintegratie.audit.models import AuditRecord
+
+from .. import selectors, services
+from ..forms import ContactmomentForm, DeelnemerForm
+
+
+def _rechten(user):
+    return {
+        recht: heeft_recht(user, recht)
+        for recht in (
+            "bsn_zien",
+            "deelnemer_bewerken",
+            "persoonsgegevens_zien",
+            "journaal_zien",
+            "journaal_schrijven",
+            "medisch_zien",
+            "traject_besluiten",
+            "uren_registreren",
+            "plaatsing_beheren",
+        )
+    }
+
+
+def _render_dossier(request, deelnemer, **extra):
+    rechten = _rechten(request.user)
+    context = {
+        "deelnemer": deelnemer,
+        "mag": rechten,
+        "contact_form": ContactmomentForm(mag_medisch=rechten["medisch_zien"]),
+        **extra,
+    }
+    if request.htmx and "contact_form" in extra:
+        return render(request, "deelnemers/dossier.html#journaal", context)
+    return render(request, "deelnemers/dossier.html", context)
+
+
+def dossier(request, pk):
+    deelnemer = deelnemer_voor_view(request, pk, queryset=selectors.dossier_queryset(request.user))
+    return _render_dossier(request, deelnemer)
+
+
+@require_POST
+def bsn_tonen(request, pk):
+    """The full BSN, only on request and only for roles that need it; logged."""
+    vereist_recht(request.user, "bsn_zien")
+    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN, "BSN getoond")
+    if request.htmx:
+        return render(request, "deelnemers/fragmenten/bsn.html", {"deelnemer": deelnemer})
+    deelnemer = deelnemer_voor_view(
+        request, pk, actie=None, queryset=selectors.dossier_queryset(request.user)
+    )
+    return _render_dossier(request, deelnemer, bsn_zichtbaar=True)
+
+
+@require_POST
+def contactmoment(request, pk):
+    vereist_recht(request.user, "journaal_schrijven")
+    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    form = ContactmomentForm(request.POST, mag_medisch=heeft_recht(request.user, "medisch_zien"))
+    if form.is_valid():
+        with transaction.atomic():
+            services.contactmoment_toevoegen(
+                deelnemer=deelnemer, door=request.user, **form.cleaned_data
+            )
+            log_toegang(request, deelnemer, AuditRecord.Actie.AANGEMAAKT, "contactmoment")
+        if not request.htmx:
+            messages.success(request, "Het contactmoment is vastgelegd.")
+            return redirect(f"{deelnemer.get_absolute_url()}#journaal")
+        form = ContactmomentForm(mag_medisch=heeft_recht(request.user, "medisch_zien"))
+    deelnemer = deelnemer_voor_view(request, pk, queryset=selectors.dossier_queryset(request.user))
+    return _render_dossier(request, deelnemer, contact_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def bewerken(request, pk):
+    vereist_recht(request.user, "deelnemer_bewerken")
+    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    form = DeelnemerForm(request.POST or None, instance=deelnemer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.deelnemer_wijzigen(form=form, versie=form.cleaned_data["versie"] or 0)
+                log_toegang(request, deelnemer, AuditRecord.Actie.GEWIJZIGD)
+        except services.GelijktijdigGewijzigd as fout:
+            form.add_error(None, str(fout))
+        else:
+            messages.success(request, "De gegevens zijn opgeslagen.")
+            return redirect(deelnemer)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)
+    return render(
+        request,
+        "deelnemers/form.html",
+        {"form": form, "deelnemer": deelnemer, "titel": f"Gegevens van {deelnemer.naam} wijzigen"},
+    )
