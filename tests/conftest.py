@@ -60,12 +60,15 @@ def wereld(db):
         )
         for rol in Rol
     }
-    deelnemer = DeelnemerFactory(verwijzer=verwijzer, klantmanager=gebruikers[Rol.KLANTMANAGER])
+    # Fixed surnames: tests look for them on pages, and fakes could collide.
+    deelnemer = DeelnemerFactory(
+        achternaam="Akkerman-Eigen", verwijzer=verwijzer, klantmanager=gebruikers[Rol.KLANTMANAGER]
+    )
     traject = TrajectFactory(deelnemer=deelnemer, aanbieder=eigen)
     werkplek = WerkplekFactory(organisatie=eigen, begeleider=gebruikers[Rol.TRAJECTBEGELEIDER])
     plaatsing = PlaatsingFactory(deelnemer=deelnemer, werkplek=werkplek, traject=traject)
 
-    vreemde_deelnemer = DeelnemerFactory(verwijzer=vreemd)
+    vreemde_deelnemer = DeelnemerFactory(achternaam="Bosman-Vreemd", verwijzer=vreemd)
     vreemd_traject = TrajectFactory(deelnemer=vreemde_deelnemer, aanbieder=vreemd)
     vreemde_werkplek = WerkplekFactory(organisatie=vreemd)
     PlaatsingFactory(deelnemer=vreemde_deelnemer, werkplek=vreemde_werkplek)
