@@ -1,0 +1,242 @@
+"""Decisions on a trajectory, the journal, the BSN on request, the caseload and its export."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from deelnemers.models import Contactmoment
+from reintegratie.accounts.models import Rol
+from reintegratie.audit.models import AuditRecord
+from trajecten.models import Fase, PlanVanAanpak, Traject, Uitstroom
+
+from .factories import UrenregistratieFactory
+
+
+@pytest.fixture
+def km(client, wereld):
+    gebruiker = wereld.gebruikers[Rol.KLANTMANAGER]
+    client.force_login(gebruiker)
+    return gebruiker
+
+
+def _besluit(client, wereld, soort, **gegevens):
+    return client.post(reverse(f"trajecten:{soort}", kwargs={"pk": wereld.traject.pk}), gegevens)
+
+
+def _journaal(wereld):
+    return list(
+        Contactmoment.objects.filter(deelnemer=wereld.deelnemer, soort="besluit").values_list(
+            "onderwerp", flat=True
+        )
+    )
+
+
+class TestBesluiten:
+    def test_diagnose_verlengen_binnen_wat_het_trajecttype_toestaat(self, client, wereld, km):
+        response = _besluit(client, wereld, "verlengen", toelichting="Beeld nog niet compleet.")
+        assert response.url == wereld.deelnemer.get_absolute_url()
+        fase = wereld.traject.fasen.get()
+        assert (fase.verlengingen, fase.uren_budget) == (1, Decimal(150))
+        assert _journaal(wereld) == ["Diagnose verlengd met 50 uur"]
+
+        response = _besluit(client, wereld, "verlengen", toelichting="Nog een keer.")
+        assert response.status_code == 200
+        assert "kan niet verder verlengd worden" in response.content.decode()
+        assert wereld.traject.fasen.get().uren_budget == Decimal(150)
+
+    def test_leerwerk_vraagt_een_plan_van_aanpak(self, client, wereld, km):
+        morgen = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+        response = _besluit(client, wereld, "volgende_fase", datum=morgen)
+        assert "plan van aanpak nodig" in response.content.decode()
+        assert wereld.traject.fasen.count() == 1
+
+        PlanVanAanpak.objects.create(
+            traject=wereld.traject, versie=1, afstand_tot_arbeidsmarkt="lang", opgesteld_door=km
+        )
+        response = _besluit(client, wereld, "volgende_fase", datum=morgen)
+        assert response.status_code == 302
+        diagnose, leerwerk = wereld.traject.fasen.order_by("startdatum")
+        assert diagnose.einddatum == timezone.localdate()
+        assert (leerwerk.fasetype.naam, leerwerk.uren_budget) == ("Leer-werktraject", 350)
+        assert _journaal(wereld)[0].startswith("Door naar de fase Leer-werktraject")
+
+    def test_afsluiten_met_resultaat(self, client, wereld, km):
+        vandaag = timezone.localdate().isoformat()
+        response = _besluit(client, wereld, "afsluiten", datum=vandaag, resultaat="werk")
+        assert response.status_code == 302
+        traject = Traject.objects.get(pk=wereld.traject.pk)
+        assert traject.status == Traject.Status.AFGESLOTEN
+        assert traject.uitstroom.resultaat == Uitstroom.Resultaat.WERK
+        assert traject.fasen.get().einddatum == timezone.localdate()
+        wereld.plaatsing.refresh_from_db()
+        assert wereld.plaatsing.einddatum == timezone.localdate()
+        assert _journaal(wereld) == ["Traject afgesloten: werk/proefplaatsing"]
+
+    @pytest.mark.parametrize(
+        ("gegevens", "melding"),
+        [
+            ({"resultaat": ""}, "verplicht"),
+            ({"resultaat": "voortijdig"}, "Kies de reden"),
+            ({"resultaat": "werk", "reden": "overig"}, "alleen bij voortijdige"),
+            ({"resultaat": "werk", "datum": "2000-01-01"}, "niet eindigen voor het begon"),
+        ],
+    )
+    def test_afsluiten_zonder_goed_resultaat_slaat_niets_op(
+        self, client, wereld, km, gegevens, melding
+    ):
+        gegevens = {"datum": timezone.localdate().isoformat(), **gegevens}
+        response = _besluit(client, wereld, "afsluiten", **gegevens)
+        assert response.status_code == 200
+        assert melding in response.content.decode()
+        traject = Traject.objects.get(pk=wereld.traject.pk)
+        assert traject.status == Traject.Status.ACTIEF
+        assert not Uitstroom.objects.exists()
+        assert traject.fasen.get().einddatum is None
+
+    def test_overdragen_naar_participatie(self, client, wereld, km):
+        response = _besluit(
+            client,
+            wereld,
+            "overdragen",
+            datum=timezone.localdate().isoformat(),
+            toelichting="Afstand te groot na medisch advies.",
+        )
+        assert response.status_code == 302
+        uitstroom = Uitstroom.objects.get(traject=wereld.traject)
+        assert uitstroom.resultaat == Uitstroom.Resultaat.NIET_GELEID
+        assert "route participatie" in uitstroom.toelichting
+
+    def test_geen_besluit_op_afgesloten_traject(self, client, wereld, km):
+        vandaag = timezone.localdate().isoformat()
+        _besluit(client, wereld, "afsluiten", datum=vandaag, resultaat="studie")
+        response = _besluit(client, wereld, "verlengen", toelichting="x")
+        assert "al afgesloten" in response.content.decode()
+
+
+class TestJournaal:
+    def test_contactmoment_met_htmx_geeft_alleen_het_journaal(self, client, wereld, km):
+        response = client.post(
+            reverse("deelnemers:contactmoment", kwargs={"pk": wereld.deelnemer.pk}),
+            {"soort": "telefoon", "onderwerp": "Gebeld over rooster", "volgende_actie": "Mailen"},
+            headers={"HX-Request": "true"},
+        )
+        inhoud = response.content.decode()
+        assert inhoud.lstrip().startswith('<section class="app-sectie" id="journaal"')
+        assert "Gebeld over rooster" in inhoud
+        assert "<html" not in inhoud
+        moment = Contactmoment.objects.get()
+        assert (moment.door, moment.volgende_actie) == (km, "Mailen")
+
+    def test_zonder_onderwerp_een_melding_bij_het_veld(self, client, wereld, km):
+        response = client.post(
+            reverse("deelnemers:contactmoment", kwargs={"pk": wereld.deelnemer.pk}),
+            {"soort": "gesprek", "volgende_actie_op": "2026-12-01"},
+        )
+        form = response.context["contact_form"]
+        assert "onderwerp" in form.errors
+        assert form.errors["volgende_actie"] == ["Wat is de volgende actie op die datum?"]
+        assert not Contactmoment.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("rol", "ziet_medisch"),
+        [(Rol.KLANTMANAGER, True), (Rol.TRAJECTBEGELEIDER, False), (Rol.MANAGER, False)],
+    )
+    def test_medische_notities_alleen_voor_de_klantmanager(self, client, wereld, rol, ziet_medisch):
+        Contactmoment.objects.create(
+            deelnemer=wereld.deelnemer,
+            soort="gesprek",
+            onderwerp="Uitslag bedrijfsarts",
+            medisch=True,
+            door=wereld.gebruikers[Rol.KLANTMANAGER],
+        )
+        client.force_login(wereld.gebruikers[rol])
+        inhoud = client.get(wereld.deelnemer.get_absolute_url()).content.decode()
+        assert ("Uitslag bedrijfsarts" in inhoud) is ziet_medisch
+
+    def test_ketenpartner_ziet_geen_journaal_en_geen_contactgegevens(self, client, wereld):
+        wereld.deelnemer.telefoon = "0612345678"
+        wereld.deelnemer.save()
+        client.force_login(wereld.gebruikers[Rol.KETENPARTNER])
+        inhoud = client.get(wereld.deelnemer.get_absolute_url()).content.decode()
+        assert 'id="journaal"' not in inhoud
+        assert "0612345678" not in inhoud
+
+
+class TestBsn:
+    def test_gemaskeerd_tot_het_gevraagd_wordt(self, client, wereld, km):
+        url = wereld.deelnemer.get_absolute_url()
+        assert wereld.deelnemer.bsn not in client.get(url).content.decode()
+        response = client.post(
+            reverse("deelnemers:bsn", kwargs={"pk": wereld.deelnemer.pk}),
+            headers={"HX-Request": "true"},
+        )
+        assert response.content.decode().strip() == (
+            f'<span id="bsn" class="app-bsn" aria-live="polite">{wereld.deelnemer.bsn}</span>'
+        )
+        assert AuditRecord.objects.filter(omschrijving="BSN getoond").count() == 1
+
+    def test_trajectbegeleider_krijgt_de_knop_niet(self, client, wereld):
+        client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+        inhoud = client.get(wereld.deelnemer.get_absolute_url()).content.decode()
+        assert "Toon BSN" not in inhoud
+
+
+class TestCaseload:
+    def test_standaard_de_eigen_caseload(self, client, wereld, km):
+        inhoud = client.get(reverse("deelnemers:lijst")).content.decode()
+        assert wereld.deelnemer.achternaam in inhoud
+
+    def test_filters_staan_in_de_url_en_combineren(self, client, wereld, km):
+        url = reverse("deelnemers:lijst")
+        gevonden = client.get(url, {"status": "actief", "route": "werk"}).context["pagina"]
+        assert list(gevonden.object_list) == [wereld.deelnemer]
+        gevonden = client.get(url, {"status": "aangemeld"}).context["pagina"]
+        assert list(gevonden.object_list) == []
+
+    def test_zoeken_op_bsn(self, client, wereld, km):
+        url = reverse("deelnemers:lijst")
+        gevonden = client.get(url, {"q": wereld.deelnemer.bsn}).context["pagina"]
+        assert list(gevonden.object_list) == [wereld.deelnemer]
+        # Someone else's participant is not found by BSN either.
+        gevonden = client.get(
+            url, {"q": wereld.vreemde_deelnemer.bsn, "klantmanager": "alle"}
+        ).context["pagina"]
+        assert list(gevonden.object_list) == []
+
+    def test_signaal_filter(self, client, wereld, km):
+        fase = wereld.traject.fasen.get()
+        for dag in range(16):
+            UrenregistratieFactory(
+                fase=fase,
+                werkplek=wereld.werkplek,
+                uren=Decimal(6),
+                datum=fase.startdatum + dt.timedelta(days=dag),
+            )
+        assert Fase.objects.get(pk=fase.pk).uren_gebruikt == 96
+        url = reverse("deelnemers:lijst")
+        for signaal, verwacht in [
+            ("diagnose_bijna_op", True),
+            ("geen_uren", True),
+            ("evaluatie_nodig", False),
+        ]:
+            gevonden = client.get(url, {"signaal": signaal}).context["pagina"]
+            assert (wereld.deelnemer in gevonden.object_list) is verwacht, signaal
+
+    def test_onbekende_filterwaarde_geeft_een_melding(self, client, wereld, km):
+        response = client.get(reverse("deelnemers:lijst"), {"signaal": "bestaat-niet"})
+        assert response.status_code == 200
+        assert "bestaat-niet" in " ".join(response.context["filter"].form.errors["signaal"])
+
+    def test_export_csv(self, client, wereld, km):
+        response = client.get(reverse("deelnemers:export"), {"status": "actief"})
+        inhoud = b"".join(response.streaming_content).decode("utf-8-sig")
+        rijen = list(csv.reader(io.StringIO(inhoud), delimiter=";"))
+        assert rijen[0][:3] == ["Naam", "Geboortedatum", "Traject"]
+        assert [r[0] for r in rijen[1:]] == [wereld.deelnemer.naam]
+        assert wereld.deelnemer.bsn not in inhoud
+        assert AuditRecord.objects.filter(actie=AuditRecord.Actie.GEEXPORTEERD).count() == 1
