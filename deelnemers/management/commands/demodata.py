@@ -20,11 +20,12 @@ from django.utils import timezone
 from faker import Faker
 from tqdm import tqdm
 
-from deelnemers.models import Deelnemer, Doelgroep, LadderTrede
+from deelnemers.models import Contactmoment, Deelnemer, Doelgroep, LadderTrede
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from trajecten.models import (
     AfstandTotArbeidsmarkt,
     Fase,
+    Instrumentinzet,
     Leerdoel,
     PlanVanAanpak,
     Route,
@@ -110,6 +111,23 @@ DAGSOORTEN = [
     (SOORT.VERLOF, 3),
     (SOORT.AFWEZIG_MET_BERICHT, 2),
     (SOORT.AFWEZIG_ZONDER_BERICHT, 2),
+]
+
+JOURNAAL = [
+    ("Kennismaking op de werkplek", Contactmoment.Soort.GESPREK, "Rooster afstemmen"),
+    ("Ziekmelding doorgegeven", Contactmoment.Soort.TELEFOON, "Nabellen over herstel"),
+    ("Voortgang besproken", Contactmoment.Soort.GESPREK, ""),
+    ("Partneroverleg met de verwijzer", Contactmoment.Soort.PARTNEROVERLEG, "Verslag sturen"),
+    ("Sollicitatiebrief nagekeken", Contactmoment.Soort.EMAIL, ""),
+]
+
+INSTRUMENTEN = [
+    (Instrumentinzet.Instrument.TAALMETER, 75),
+    (Instrumentinzet.Instrument.VCA, 450),
+    (Instrumentinzet.Instrument.HEFTRUCK, 600),
+    (Instrumentinzet.Instrument.SOLLICITATIETRAINING, 350),
+    (Instrumentinzet.Instrument.JOBCOACHING, 1800),
+    (Instrumentinzet.Instrument.LOONKOSTENSUBSIDIE, 9000),
 ]
 
 TRAJECTTYPE_MIX = [
@@ -412,12 +430,56 @@ class Command(BaseCommand):
             for plan in pva
             for soort, tekst in rng.sample(LEERDOELEN, 3)
         )
+        self.journaal_en_instrumenten(ctx, plannen)
         self.schrijf_uren(
             (p.traject.deelnemer_id, fase.pk, werkplek_id, datum, uren, soort, door_id)
             for p in plannen
             for fase_index, werkplek_id, datum, uren, soort, door_id in p.uren
             for fase in [p.fasen[fase_index]]
         )
+
+    def journaal_en_instrumenten(self, ctx: Context, plannen):
+        """A few journal entries per participant and the instruments deployed for them."""
+        rng, vandaag = ctx.rng, ctx.vandaag
+        momenten, instrumenten = [], []
+        for p in plannen:
+            traject = p.traject
+            if traject.startdatum > vandaag:
+                continue
+            tot = traject.einddatum or vandaag
+            dagen = max((tot - traject.startdatum).days, 1)
+            for onderwerp, soort, actie in rng.sample(JOURNAAL, rng.randint(1, 3)):
+                dag = traject.startdatum + timedelta(days=rng.randint(0, dagen))
+                momenten.append(
+                    Contactmoment(
+                        deelnemer_id=traject.deelnemer_id,
+                        tijdstip=timezone.make_aware(datetime.combine(dag, time(10))),
+                        soort=soort,
+                        onderwerp=onderwerp,
+                        verslag="Afspraken doorgenomen; deelnemer is gemotiveerd.",
+                        volgende_actie=actie,
+                        volgende_actie_op=dag + timedelta(days=14) if actie else None,
+                        door=traject.klantmanager,
+                    )
+                )
+            for instrument, kosten in rng.sample(INSTRUMENTEN, rng.randint(0, 2)):
+                begin = traject.startdatum + timedelta(days=rng.randint(0, dagen))
+                lks = instrument == Instrumentinzet.Instrument.LOONKOSTENSUBSIDIE
+                instrumenten.append(
+                    Instrumentinzet(
+                        traject=traject,
+                        instrument=instrument,
+                        startdatum=begin,
+                        einddatum=min(begin + timedelta(days=30), tot) if tot < vandaag else None,
+                        kosten=Decimal(kosten),
+                        loonwaarde=rng.randint(40, 80) if lks else None,
+                        resultaat=Instrumentinzet.Resultaat.BEHAALD
+                        if tot < vandaag
+                        else Instrumentinzet.Resultaat.LOPEND,
+                    )
+                )
+        Contactmoment.objects.bulk_create(momenten)
+        Instrumentinzet.objects.bulk_create(instrumenten)
 
     def plan_traject(self, ctx: Context, deelnemer, codes):
         """Decide one participant's trajectory, phases, placements, hours and outcome."""
