@@ -40,6 +40,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     "caseload_exporteren": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),
     "plaatsing_beheren": frozenset({Rol.KLANTMANAGER}),
     "uren_registreren": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER}),
+    "weekrooster": frozenset({Rol.TRAJECTBEGELEIDER, Rol.MANAGER}),
+    # Locked periods (evaluated, invoiced) are corrected by a manager only.
+    "vergrendelde_uren_corrigeren": frozenset({Rol.MANAGER}),
     "werkplekken_zien": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER, Rol.MANAGER}),
     "auditlog_zien": frozenset({Rol.MANAGER}),
 }

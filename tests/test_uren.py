@@ -101,7 +101,7 @@ def test_niet_na_afsluiten_van_het_traject(wereld):
     assert "geen traject" in fout.value.message_dict["datum"][0]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twee_gelijktijdige_schrijvers_passeren_het_budget_niet(wereld):
     """Two trajectbegeleiders book the last hours at the same moment: one of them gets them.
 

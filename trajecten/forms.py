@@ -1,10 +1,13 @@
+from decimal import Decimal, InvalidOperation
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from reintegratie.forms import DatumInput, NLDesignFormMixin
 from werkplekken.models import Werkplek
 
-from .models import Uitstroom, Urenregistratie
+from .models import Uitstroom, Urenregistratie, uren_tekst, valideer_uren
 
 
 class UrenForm(NLDesignFormMixin, forms.ModelForm):
@@ -65,3 +68,87 @@ class AfsluitenForm(NLDesignFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+def _uren_uit_tekst(tekst: str):
+    """Hours as a Dutch user types them: 7,5 or 7.5; empty is no hours."""
+    tekst = tekst.strip().replace(",", ".")
+    if not tekst:
+        return None
+    try:
+        uren = Decimal(tekst)
+    except InvalidOperation:
+        raise ValidationError("Vul een getal in, bijvoorbeeld 7,5.") from None
+    valideer_uren(uren)
+    return uren
+
+
+class WeekForm(forms.Form):
+    """The week grid as a form: an hours field and a kind per open cell, one reason."""
+
+    reden = forms.CharField(
+        label="Reden van wijziging",
+        required=False,
+        max_length=200,
+        help_text="Nodig als u uren wijzigt of weghaalt die al geregistreerd waren.",
+    )
+
+    def __init__(self, *args, rooster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rooster = rooster
+        for rij in rooster.rijen:
+            for cel in rij.cellen:
+                if not cel.open or cel.meerdere:
+                    continue
+                naam = self.celnaam(rij, cel)
+                oud = cel.registratie
+                self.fields[f"u_{naam}"] = forms.CharField(
+                    required=False,
+                    initial=uren_tekst(oud.uren) if oud else "",
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4}),
+                )
+                self.fields[f"s_{naam}"] = forms.ChoiceField(
+                    choices=Urenregistratie.Soort.choices,
+                    initial=oud.soort if oud else Urenregistratie.Soort.GEWERKT,
+                    required=False,
+                )
+
+    @staticmethod
+    def celnaam(rij, cel):
+        return f"{rij.deelnemer.pk}_{cel.sleutel}"
+
+    def clean(self):
+        gegevens = super().clean()
+        invoer = {}
+        for rij in self.rooster.rijen:
+            for cel in rij.cellen:
+                naam = self.celnaam(rij, cel)
+                if f"u_{naam}" not in self.fields:
+                    continue
+                try:
+                    uren = _uren_uit_tekst(gegevens.get(f"u_{naam}", ""))
+                except ValidationError as fout:
+                    self.add_error(f"u_{naam}", fout)
+                    continue
+                soort = gegevens.get(f"s_{naam}")
+                if uren is not None and not soort:
+                    self.add_error(f"u_{naam}", "Kies de soort uren.")
+                    continue
+                invoer[rij.deelnemer.pk, cel.datum] = (uren, soort)
+        gegevens["invoer"] = invoer
+        return gegevens
+
+    def fouten_van_service(self, fouten):
+        for (deelnemer_id, datum), bericht in fouten.items():
+            self.add_error(f"u_{deelnemer_id}_{datum:%Y%m%d}", bericht)
+
+    def met_standaarddag(self, datum):
+        """The typed values, with the empty open cells of ``datum`` filled with each
+        participant's usual day (their hours a week over five days), worked."""
+        waarden = {naam: self.data.get(naam, self.fields[naam].initial) for naam in self.fields}
+        for rij in self.rooster.rijen:
+            naam = f"{rij.deelnemer.pk}_{datum:%Y%m%d}"
+            if f"u_{naam}" in self.fields and not str(waarden[f"u_{naam}"]).strip():
+                waarden[f"u_{naam}"] = uren_tekst(rij.standaard_uren)
+                waarden[f"s_{naam}"] = Urenregistratie.Soort.GEWERKT
+        return waarden

@@ -621,3 +621,43 @@ class Instrumentinzet(Periode):
 
     def __str__(self):
         return self.get_instrument_display()
+
+
+class UrenMutatie(models.Model):
+    """Every change to a registration: who, when, what it was, what it became, and why.
+
+    Kept apart from the registration itself, so a deleted registration leaves its history.
+    """
+
+    class Actie(models.TextChoices):
+        AANGEMAAKT = "aangemaakt", "Aangemaakt"
+        GEWIJZIGD = "gewijzigd", "Gewijzigd"
+        VERWIJDERD = "verwijderd", "Verwijderd"
+
+    registratie_id = models.BigIntegerField("registratie")
+    deelnemer = models.ForeignKey(
+        "deelnemers.Deelnemer", verbose_name="deelnemer", on_delete=models.CASCADE, related_name="+"
+    )
+    werkplek = models.ForeignKey(
+        "werkplekken.Werkplek", verbose_name="werkplek", on_delete=models.PROTECT, related_name="+"
+    )
+    datum = models.DateField("datum")
+    actie = models.CharField("actie", max_length=12, choices=Actie.choices)
+    oude_uren = models.DecimalField("uren voor", max_digits=4, decimal_places=2, null=True)
+    oude_soort = models.CharField("soort voor", max_length=15, blank=True)
+    nieuwe_uren = models.DecimalField("uren na", max_digits=4, decimal_places=2, null=True)
+    nieuwe_soort = models.CharField("soort na", max_length=15, blank=True)
+    reden = models.CharField("reden", max_length=200, blank=True)
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="door", on_delete=models.PROTECT, related_name="+"
+    )
+    tijdstip = models.DateTimeField("tijdstip", default=timezone.now)
+
+    class Meta:
+        verbose_name = "urenmutatie"
+        verbose_name_plural = "urenmutaties"
+        ordering = ["-tijdstip", "-id"]
+        indexes = [models.Index(fields=["deelnemer", "datum"], name="urenmutatie_deelnemer")]
+
+    def __str__(self):
+        return f"{self.get_actie_display()} {self.datum:%d-%m-%Y}"

@@ -1,18 +1,21 @@
 """Writes on trajectories and hours. Atomic; the hour rules hold under concurrent writers."""
 
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from deelnemers.models import Contactmoment
+from reintegratie.access import heeft_recht
 from werkplekken.models import Plaatsing
 
-from .models import NUL_UREN, Fase, Traject, Uitstroom, Urenregistratie, uren_tekst
+from .models import NUL_UREN, Fase, Traject, Uitstroom, UrenMutatie, Urenregistratie, uren_tekst
+from .weekrooster import lees_rooster
 
 
 @transaction.atomic
@@ -96,6 +99,16 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     registratie.save()
     if productief:
         Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=F("uren_gebruikt") + uren)
+    UrenMutatie.objects.create(
+        registratie_id=registratie.pk,
+        deelnemer=deelnemer,
+        werkplek=werkplek,
+        datum=datum,
+        actie=UrenMutatie.Actie.AANGEMAAKT,
+        nieuwe_uren=uren,
+        nieuwe_soort=soort,
+        door=door,
+    )
     return registratie
 
 
@@ -253,3 +266,175 @@ def overdragen_participatie(*, traject, door, datum, toelichting: str) -> Uitstr
         resultaat=Uitstroom.Resultaat.NIET_GELEID,
         toelichting=f"Overdracht naar route participatie. {toelichting}",
     )
+
+
+class WeekFouten(ValidationError):
+    """Errors per cell of the week grid, keyed by (deelnemer_id, datum); nothing was saved."""
+
+    def __init__(self, fouten: dict):
+        self.fouten = fouten
+        super().__init__("; ".join(fouten.values()))
+
+
+@transaction.atomic
+def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> int:
+    """Save the week grid of ``werkplek`` as typed: all cells or none.
+
+    ``invoer`` maps (deelnemer_id, datum) to (uren, soort), with ``uren`` None for an
+    empty cell. The result is the grid as typed, whatever was there before, so a double
+    submit or a retry changes nothing more. The participants' trajectories are locked
+    first, so the budgets and the cap are checked against what other writers committed.
+    Returns the number of registrations changed.
+    """
+    deelnemer_ids = {d for d, _ in invoer}
+    vrijdag = maandag + timedelta(days=4)
+    trajecten = list(
+        Traject.objects.select_for_update()
+        .filter(deelnemer_id__in=deelnemer_ids, startdatum__lte=vrijdag)
+        .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=maandag))
+        .select_related("trajecttype")
+        .prefetch_related(Prefetch("fasen", queryset=Fase.objects.select_related("fasetype")))
+    )
+    rooster = lees_rooster(werkplek=werkplek, maandag=maandag, trajecten=trajecten)
+    mag_vergrendeld = heeft_recht(door, "vergrendelde_uren_corrigeren")
+    fouten, nieuw, gewijzigd, weg, mutaties = {}, [], [], [], []
+    delta = defaultdict(Decimal)  # productive hours added per phase
+
+    for (deelnemer_id, datum), (uren, soort) in invoer.items():
+        rij = rooster.rij(deelnemer_id)
+        cel = next((c for c in rij.cellen if c.datum == datum), None) if rij else None
+        if cel is None:
+            fouten[deelnemer_id, datum] = "Deze deelnemer staat deze week niet op deze werkplek."
+            continue
+        oud = cel.registratie
+        if (oud and (oud.uren, oud.soort) == (uren, soort)) or (oud is None and uren is None):
+            continue  # unchanged
+        if cel.meerdere:
+            fouten[deelnemer_id, datum] = "Meerdere registraties: wijzig ze per deelnemer."
+            continue
+        if not cel.open:
+            fouten[deelnemer_id, datum] = f"Op deze dag kan niets: {cel.reden_dicht}."
+            continue
+        if cel.vergrendeld and not mag_vergrendeld:
+            fouten[deelnemer_id, datum] = (
+                "Deze dag is vergrendeld (geëvalueerd of gefactureerd); alleen een manager "
+                "kan hier nog corrigeren."
+            )
+            continue
+        if oud is not None and not reden.strip():
+            fouten[deelnemer_id, datum] = (
+                "Geef een reden voor het wijzigen van geregistreerde uren."
+            )
+            continue
+        if uren is not None and cel.elders + uren > 24:
+            fouten[deelnemer_id, datum] = (
+                f"Elders staat op deze dag al {uren_tekst(cel.elders)} uur; "
+                "samen meer dan 24 uur kan niet."
+            )
+            continue
+        fase = rij.fase_op(datum)
+        productief = Urenregistratie.Soort.productief()
+        if oud is not None and oud.soort in productief:
+            delta[oud.fase_id] -= oud.uren
+        if uren is not None and soort in productief:
+            delta[fase.pk] += uren
+        actie = UrenMutatie.Actie
+        if oud is None:
+            nieuw.append(
+                Urenregistratie(
+                    deelnemer_id=deelnemer_id,
+                    fase=fase,
+                    werkplek=werkplek,
+                    datum=datum,
+                    uren=uren,
+                    soort=soort,
+                    geregistreerd_door=door,
+                )
+            )
+            mutaties.append((nieuw[-1], actie.AANGEMAAKT, None, ""))
+        elif uren is None:
+            weg.append(oud)
+            mutaties.append((oud, actie.VERWIJDERD, oud.uren, oud.soort))
+        else:
+            mutaties.append((oud, actie.GEWIJZIGD, oud.uren, oud.soort))
+            oud.uren, oud.soort, oud.fase = uren, soort, fase
+            gewijzigd.append(oud)
+
+    # Budgets per phase and the cap per trajectory, on the counters of the locked rows.
+    for traject in trajecten:
+        rij = rooster.rij(traject.deelnemer_id)
+        totaal = NUL_UREN
+        for fase in traject.fasen.all():
+            fase.uren_gebruikt += delta.get(fase.pk, NUL_UREN)
+            totaal += fase.uren_gebruikt
+            if fase.uren_budget is not None and fase.uren_gebruikt > fase.uren_budget:
+                over = fase.uren_budget - (fase.uren_gebruikt - delta[fase.pk])
+                _fout_op_laatste(
+                    fouten,
+                    rij,
+                    fase,
+                    invoer,
+                    (
+                        f"Past niet in het budget van de fase {fase.fasetype.naam}: deze week "
+                        f"is er nog {uren_tekst(max(over, NUL_UREN))} uur over."
+                    ),
+                )
+        plafond = traject.trajecttype.max_uren
+        if plafond is not None and totaal > plafond:
+            over = plafond - (totaal - sum(delta.get(f.pk, NUL_UREN) for f in traject.fasen.all()))
+            _fout_op_laatste(
+                fouten,
+                rij,
+                None,
+                invoer,
+                (
+                    f"Gaat over het plafond van {uren_tekst(plafond)} uur voor het hele traject: "
+                    f"deze week is er nog {uren_tekst(max(over, NUL_UREN))} uur over."
+                ),
+            )
+    if fouten:
+        raise WeekFouten(fouten)
+
+    for registratie in [*nieuw, *gewijzigd]:
+        registratie.full_clean(
+            exclude=["deelnemer", "fase", "werkplek", "geregistreerd_door"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    Urenregistratie.objects.bulk_create(nieuw)
+    Urenregistratie.objects.bulk_update(gewijzigd, ["uren", "soort", "fase"])
+    Urenregistratie.objects.filter(pk__in=[r.pk for r in weg]).delete()
+    Fase.objects.bulk_update(
+        [f for t in trajecten for f in t.fasen.all() if f.pk in delta], ["uren_gebruikt"]
+    )
+    UrenMutatie.objects.bulk_create(
+        UrenMutatie(
+            registratie_id=registratie.pk,
+            deelnemer_id=registratie.deelnemer_id,
+            werkplek=werkplek,
+            datum=registratie.datum,
+            actie=soort_actie,
+            oude_uren=oude_uren,
+            oude_soort=oude_soort,
+            nieuwe_uren=None if soort_actie == UrenMutatie.Actie.VERWIJDERD else registratie.uren,
+            nieuwe_soort="" if soort_actie == UrenMutatie.Actie.VERWIJDERD else registratie.soort,
+            reden=reden,
+            door=door,
+        )
+        for registratie, soort_actie, oude_uren, oude_soort in mutaties
+    )
+    return len(mutaties)
+
+
+def _fout_op_laatste(fouten, rij, fase, invoer, bericht):
+    """Put a budget error on the participant's last productive cell typed this week."""
+    cellen = [
+        c.datum
+        for c in rij.cellen
+        if (rij.deelnemer.pk, c.datum) in invoer
+        and invoer[rij.deelnemer.pk, c.datum][0] is not None
+        and invoer[rij.deelnemer.pk, c.datum][1] in Urenregistratie.Soort.productief()
+        and (fase is None or fase.loopt_op(c.datum))
+    ]
+    if cellen:
+        fouten[rij.deelnemer.pk, cellen[-1]] = bericht

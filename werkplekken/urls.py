@@ -1,5 +1,7 @@
 from django.urls import path
 
+from trajecten.views import week
+
 from . import views
 
 app_name = "werkplekken"
@@ -7,4 +9,5 @@ app_name = "werkplekken"
 urlpatterns = [
     path("", views.lijst, name="lijst"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/week/", week.week, name="week"),
 ]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reintegratie.access import deelnemer_voor_view, log_toegang, vereist_recht
+from reintegratie.access import deelnemer_voor_view, heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 
 from . import services
@@ -46,7 +46,15 @@ def detail(request, pk):
     log_toegang(
         request, [p.deelnemer for p in werkplek.lopende_plaatsingen], AuditRecord.Actie.IN_LIJST
     )
-    return render(request, "werkplekken/detail.html", {"werkplek": werkplek, "vandaag": vandaag})
+    return render(
+        request,
+        "werkplekken/detail.html",
+        {
+            "werkplek": werkplek,
+            "vandaag": vandaag,
+            "mag_weekrooster": heeft_recht(request.user, "weekrooster"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,6 +23,13 @@ class Organisatie(models.Model):
     naam = models.CharField("naam", max_length=200, unique=True)
     soort = models.CharField("soort", max_length=30, choices=Soort.choices)
     plaats = models.CharField("plaats", max_length=100, blank=True)
+    uren_vergrendeld_tot = models.DateField(
+        "uren vergrendeld tot en met",
+        null=True,
+        blank=True,
+        help_text="Uren op werkplekken van deze organisatie tot en met deze datum zijn "
+        "geëvalueerd of gefactureerd; alleen een manager kan ze nog corrigeren.",
+    )
 
     class Meta:
         verbose_name = "organisatie"
