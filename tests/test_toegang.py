@@ -73,6 +73,8 @@ URLS = {
     "werkplekken:lijst": (None, None, (KM, TB, MAN)),
     "werkplekken:detail": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
+    "werkplekken:observaties": (_werkplek, _vreemde_werkplek, (TB, MAN)),
+    "werkplekken:aanwezigheid": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
 }
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).

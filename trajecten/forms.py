@@ -7,7 +7,14 @@ from django.utils import timezone
 from reintegratie.forms import DatumInput, NLDesignFormMixin
 from werkplekken.models import Werkplek
 
-from .models import Uitstroom, Urenregistratie, uren_tekst, valideer_uren
+from .models import (
+    Observatie,
+    Uitstroom,
+    Urenregistratie,
+    Werknemersvaardigheid,
+    uren_tekst,
+    valideer_uren,
+)
 
 
 class UrenForm(NLDesignFormMixin, forms.ModelForm):
@@ -152,3 +159,12 @@ class WeekForm(forms.Form):
                 waarden[f"u_{naam}"] = uren_tekst(rij.standaard_uren)
                 waarden[f"s_{naam}"] = Urenregistratie.Soort.GEWERKT
         return waarden
+
+
+class ObservatieForm(NLDesignFormMixin, forms.ModelForm):
+    class Meta:
+        model = Observatie
+        fields = [v.value for v in Werknemersvaardigheid] + ["opmerking"]
+
+    def is_leeg(self):
+        return not any(self.cleaned_data.get(naam) for naam in self.Meta.fields)

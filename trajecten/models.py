@@ -661,3 +661,80 @@ class UrenMutatie(models.Model):
 
     def __str__(self):
         return f"{self.get_actie_display()} {self.datum:%d-%m-%Y}"
+
+
+class Werknemersvaardigheid(models.TextChoices):
+    """The employee skills scored each week and in every evaluation (domain.md)."""
+
+    REGELMATIGE_ARBEID = "regelmatige_arbeid", "Regelmatige arbeid"
+    WERKTIJDEN = "werktijden", "Werktijden, pauzes, verlof en ziekmelding"
+    OMGANG = "omgang", "Omgang met collega's en leidinggevenden"
+    ZELFSTANDIG = "zelfstandig", "Zelfstandig werken, tempo, flexibiliteit, werkdruk"
+    AFSPRAKEN = "afspraken", "Afspraken en bedrijfsregels"
+
+
+class Score(models.IntegerChoices):
+    ONVOLDOENDE = 1, "1 Onvoldoende"
+    MATIG = 2, "2 Matig"
+    VOLDOENDE = 3, "3 Voldoende"
+    GOED = 4, "4 Goed"
+    ZEER_GOED = 5, "5 Zeer goed"
+
+
+class Observatie(models.Model):
+    """The trajectbegeleider's weekly observation of one participant at one workplace."""
+
+    deelnemer = models.ForeignKey(
+        "deelnemers.Deelnemer",
+        verbose_name="deelnemer",
+        on_delete=models.CASCADE,
+        related_name="observaties",
+    )
+    werkplek = models.ForeignKey(
+        "werkplekken.Werkplek", verbose_name="werkplek", on_delete=models.PROTECT, related_name="+"
+    )
+    week = models.DateField("week (maandag)")
+    regelmatige_arbeid = models.PositiveSmallIntegerField(
+        Werknemersvaardigheid.REGELMATIGE_ARBEID.label, choices=Score.choices, null=True, blank=True
+    )
+    werktijden = models.PositiveSmallIntegerField(
+        Werknemersvaardigheid.WERKTIJDEN.label, choices=Score.choices, null=True, blank=True
+    )
+    omgang = models.PositiveSmallIntegerField(
+        Werknemersvaardigheid.OMGANG.label, choices=Score.choices, null=True, blank=True
+    )
+    zelfstandig = models.PositiveSmallIntegerField(
+        Werknemersvaardigheid.ZELFSTANDIG.label, choices=Score.choices, null=True, blank=True
+    )
+    afspraken = models.PositiveSmallIntegerField(
+        Werknemersvaardigheid.AFSPRAKEN.label, choices=Score.choices, null=True, blank=True
+    )
+    opmerking = models.CharField("opmerking", max_length=500, blank=True)
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="door", on_delete=models.PROTECT, related_name="+"
+    )
+    gewijzigd_op = models.DateTimeField("gewijzigd op", auto_now=True)
+
+    class Meta:
+        verbose_name = "observatie"
+        verbose_name_plural = "observaties"
+        ordering = ["deelnemer", "-week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deelnemer", "werkplek", "week"], name="observatie_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(week__week_day=2), name="observatie_week_is_maandag"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Observatie week van {self.week:%d-%m-%Y}"
+
+    def scores(self):
+        """(skill label, score) for the skills that were scored."""
+        return [
+            (v.label, getattr(self, v.value))
+            for v in Werknemersvaardigheid
+            if getattr(self, v.value) is not None
+        ]

@@ -438,3 +438,19 @@ def _fout_op_laatste(fouten, rij, fase, invoer, bericht):
     ]
     if cellen:
         fouten[rij.deelnemer.pk, cellen[-1]] = bericht
+
+
+@transaction.atomic
+def observaties_opslaan(*, werkplek, maandag, forms, door) -> int:
+    """Save the week's observations; a row left empty removes that week's observation."""
+    opgeslagen = 0
+    for form in forms:
+        if form.is_leeg():
+            if form.instance.pk:
+                form.instance.delete()
+            continue
+        observatie = form.save(commit=False)
+        observatie.werkplek, observatie.week, observatie.door = werkplek, maandag, door
+        observatie.save()
+        opgeslagen += 1
+    return opgeslagen

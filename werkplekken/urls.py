@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trajecten.views import week
+from trajecten.views import aanwezigheid, week
 
 from . import views
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.lijst, name="lijst"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/week/", week.week, name="week"),
+    path("<int:pk>/week/observaties/", week.observaties, name="observaties"),
+    path("<int:pk>/aanwezigheid/", aanwezigheid.werkplek, name="aanwezigheid"),
 ]

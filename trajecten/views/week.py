@@ -13,7 +13,8 @@ from reintegratie.audit.models import AuditRecord
 from werkplekken.models import Werkplek
 
 from .. import services
-from ..forms import WeekForm
+from ..forms import ObservatieForm, WeekForm
+from ..models import Observatie, Werknemersvaardigheid
 from ..weekrooster import lees_rooster, maandag_van
 
 
@@ -86,3 +87,47 @@ def _rijen_met_velden(rooster, form):
             else:
                 cellen.append((cel, None, None))
         yield rij, cellen
+
+
+@require_http_methods(["GET", "POST"])
+def observaties(request, pk):
+    """Per participant per week: a score on each werknemersvaardigheid and a remark."""
+    vereist_recht(request.user, "weekrooster")
+    werkplek = get_object_or_404(
+        Werkplek.objects.zichtbaar_voor(request.user).select_related("organisatie"), pk=pk
+    )
+    maandag = _maandag(request)
+    rooster = lees_rooster(werkplek=werkplek, maandag=maandag)
+    deelnemers = [rij.deelnemer for rij in rooster.rijen]
+    bestaand = {
+        o.deelnemer_id: o
+        for o in Observatie.objects.filter(
+            werkplek=werkplek, week=maandag, deelnemer__in=deelnemers
+        )
+    }
+    forms = [
+        ObservatieForm(
+            request.POST if request.method == "POST" else None,
+            prefix=f"d{d.pk}",
+            instance=bestaand.get(d.pk) or Observatie(deelnemer=d),
+        )
+        for d in deelnemers
+    ]
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        aantal = services.observaties_opslaan(
+            werkplek=werkplek, maandag=maandag, forms=forms, door=request.user
+        )
+        log_toegang(request, deelnemers, AuditRecord.Actie.GEWIJZIGD, "observaties")
+        messages.success(request, f"Observaties opgeslagen voor {aantal} deelnemer(s).")
+        return redirect(f"{reverse('werkplekken:observaties', args=[pk])}?week={maandag:%Y-%m-%d}")
+    log_toegang(request, deelnemers, AuditRecord.Actie.IN_LIJST, "observaties")
+    return render(
+        request,
+        "trajecten/observaties.html",
+        {
+            "rooster": rooster,
+            "rijen": list(zip(deelnemers, forms, strict=True)),
+            "vaardigheden": Werknemersvaardigheid,
+            "vandaag": timezone.localdate(),
+        },
+    )

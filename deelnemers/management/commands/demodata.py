@@ -551,7 +551,7 @@ class Command(BaseCommand):
                 deelnemer=deelnemer,
                 werkplek=werkplek,
                 startdatum=start,
-                uren_per_week=uren_per_dag * 4,
+                uren_per_week=uren_per_dag * 5,
                 taken="Meewerken in de ploeg.",
                 voorkeur_deelnemer=rng.random() < 0.3,
             )
