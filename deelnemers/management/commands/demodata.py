@@ -503,7 +503,8 @@ class Command(BaseCommand):
         if naam in ("Beschut werk", "Arbeidsmatige dagbesteding"):
             route = Route.PARTICIPATIE
         klantmanager = deelnemer.klantmanager
-        werkplek = rng.choice(ctx.werkplekken)
+        # Bigger workplaces take more people.
+        werkplek = rng.choices(ctx.werkplekken, [w.capaciteit for w in ctx.werkplekken])[0]
         begeleider = werkplek.begeleider or rng.choice(ctx.begeleiders)
         plan = TrajectPlan(
             traject=Traject(
@@ -564,7 +565,8 @@ class Command(BaseCommand):
         laatste = start
         einde_looptijd = start + timedelta(days=int(dagen_nodig * 1.4))
         for dag in werkdagen(start):
-            if dag > vandaag or (doel is not None and totaal >= doel):
+            # Up to yesterday: today's hours are for the trajectbegeleider to log.
+            if dag >= vandaag or (doel is not None and totaal >= doel):
                 break
             if doel is None and dag >= einde_looptijd:
                 break
