@@ -1,0 +1,98 @@
+"""Smoke test in real Chromium: every demo role logs in through the form and lands on its own
+start page with data, the skip link works from the keyboard, and axe-core finds no serious or
+critical WCAG 2.1 AA problems on the start pages, the participant list and a dossier."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+# What axe checks: WCAG 2.1 level A and AA. Best-practice rules are left out.
+AXE_OPTIES = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+ERNSTIG = {"serious", "critical"}
+
+ROLLEN = {
+    "klantmanager": "Mijn caseload",
+    "trajectbegeleider": "Mijn werkplekken vandaag",
+    "manager": re.compile(r"^Overzicht"),
+    "ketenpartner": "Mijn verwijzingen",
+    "beheerder": "Functioneel beheer",
+}
+
+
+def assert_toegankelijk(page):
+    """axe-core on the page as it is now; serious and critical violations fail the test."""
+    schendingen = Axe().run(page, options=AXE_OPTIES).response["violations"]
+    ernstig = [s for s in schendingen if s["impact"] in ERNSTIG]
+    regels = []
+    for s in ernstig:
+        regels.append(f"- {s['id']} ({s['impact']}): {s['help']}  [{s['helpUrl']}]")
+        for node in s["nodes"][:5]:
+            regels.append(f"    {' '.join(node['target'])}: {node['failureSummary']!r}")
+            regels.append(f"      {node['html'][:200]}")
+        if len(s["nodes"]) > 5:
+            regels.append(f"    ... en nog {len(s['nodes']) - 5}")
+    assert not ernstig, f"axe op {page.url}:\n" + "\n".join(regels)
+
+
+def data_zichtbaar(page, gebruikersnaam):
+    """Each role sees the data the demo set gives it."""
+    main = page.get_by_role("main")
+    if gebruikersnaam == "klantmanager":
+        tabel = main.get_by_role("table", name="Mijn caseload")
+        expect(tabel.locator("tbody").get_by_role("link").first).to_be_visible()
+    elif gebruikersnaam == "trajectbegeleider":
+        # The demo trajectbegeleider supervises De Fabriek's first two workplaces.
+        expect(
+            main.get_by_role("heading", level=2, name=re.compile("Productiehal"))
+        ).to_be_visible()
+        expect(main.get_by_role("heading", level=2, name=re.compile("Groenploeg"))).to_be_visible()
+    elif gebruikersnaam == "manager":
+        bezetting = main.get_by_role("region", name="Bezetting werkplekken vandaag")
+        expect(bezetting.get_by_role("link").first).to_be_visible()
+        fasen = main.get_by_role("region", name="Actieve trajecten per fase")
+        expect(fasen.locator("tbody tr").first).not_to_contain_text("Geen actieve trajecten")
+    elif gebruikersnaam == "ketenpartner":
+        tabel = main.get_by_role("table", name="Mijn verwijzingen")
+        expect(tabel.locator("tbody").get_by_role("link").first).to_be_visible()
+    elif gebruikersnaam == "beheerder":
+        expect(main.get_by_role("link", name="Trajecttypes en fasen")).to_be_visible()
+
+
+@pytest.mark.parametrize("gebruikersnaam", ROLLEN)
+def test_startpagina_per_rol(page, inloggen, gebruikersnaam):
+    inloggen(page, gebruikersnaam)
+    expect(page.get_by_role("heading", level=1)).to_have_text(ROLLEN[gebruikersnaam])
+    data_zichtbaar(page, gebruikersnaam)
+    assert_toegankelijk(page)
+
+
+def test_deelnemerlijst_en_dossier(page, inloggen, demo):
+    inloggen(page, "klantmanager")
+    page.goto(f"{demo.url}/deelnemers/")
+    tabel = page.get_by_role("table", name="Gevonden deelnemers")
+    eerste = tabel.locator("tbody").get_by_role("link").first
+    expect(eerste).to_be_visible()
+    assert_toegankelijk(page)
+
+    naam = eerste.inner_text()
+    eerste.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(naam)
+    expect(page.get_by_role("region", name=re.compile("^Persoon"))).to_be_visible()
+    assert_toegankelijk(page)
+
+
+def test_skiplink_is_eerste_tabstop(page, inloggen):
+    inloggen(page, "klantmanager")
+    page.keyboard.press("Tab")
+    skiplink = page.get_by_role("link", name="Direct naar de inhoud")
+    expect(skiplink).to_be_focused()
+    expect(skiplink).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()

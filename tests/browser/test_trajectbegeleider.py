@@ -1,0 +1,58 @@
+"""The trajectbegeleider's journey in real Chromium: this week's grid, a standard day for
+everyone, one participant sick, save, and the budgets move."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from .test_rollen import assert_toegankelijk
+
+pytestmark = pytest.mark.browser
+
+
+def test_standaarddag_ziekmelding_en_budget(page, inloggen):
+    page.set_default_timeout(10_000)
+    inloggen(page, "trajectbegeleider")
+    page.get_by_role("link", name=re.compile("Uren van deze week")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Week")
+    assert_toegankelijk(page)
+
+    vandaag = timezone.localdate()
+    rijen = page.locator("table[data-rooster] tbody tr")
+    open_cellen = page.locator(f"input.app-uren[name$='_{vandaag:%Y%m%d}']")
+    if open_cellen.count() == 0:
+        pytest.fail("Geen deelnemer is vandaag op deze werkplek geplaatst: demodata klopt niet")
+
+    def budgetten():
+        return {
+            rij.locator("th a").inner_text(): rij.locator(".app-budget").all_inner_texts()
+            for rij in rijen.all()
+        }
+
+    voor = budgetten()
+    page.get_by_role("button", name=re.compile(r"Standaarddag .* voor iedereen")).last.click()
+    expect(page.get_by_role("status").first).to_contain_text("Standaarddag ingevuld")
+    for i in range(open_cellen.count()):
+        expect(open_cellen.nth(i)).not_to_have_value("")
+
+    # One participant is sick today: preferably one whose hours count toward no budget, so
+    # the others' budgets show the worked hours.
+    met_budget = [naam for naam, tekst in voor.items() if tekst]
+    ziek = next(
+        (r for r in rijen.all() if r.locator("th a").inner_text() not in met_budget), rijen.last
+    )
+    ziek.locator("select").first.select_option(label="Ziek")
+    # Arrow keys move between the hour cells.
+    open_cellen.first.focus()
+    page.keyboard.press("ArrowDown")
+    if open_cellen.count() > 1:
+        expect(open_cellen.nth(1)).to_be_focused()
+
+    page.get_by_role("button", name="Week opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("Week opgeslagen")
+    expect(ziek.locator("select").first).to_have_value("ziek")
+    na = budgetten()
+    bewogen = [naam for naam in met_budget if na[naam] != voor[naam]]
+    assert bewogen, f"geen budget bewogen: {voor} -> {na}"
