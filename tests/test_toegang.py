@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
+from trajecten.models import PlanVanAanpak
 
 KM, TB, MAN, KP, BEH = (
     Rol.KLANTMANAGER,
@@ -44,6 +45,20 @@ def _vreemd_traject(w):
     return {"pk": w.vreemd_traject.pk}
 
 
+def _plan(w, traject=None):
+    traject = traject or w.traject
+    plan, _ = PlanVanAanpak.objects.get_or_create(
+        traject=traject,
+        versie=1,
+        defaults={"afstand_tot_arbeidsmarkt": "lang", "opgesteld_door": w.gebruikers[KM]},
+    )
+    return {"pk": traject.pk, "versie": plan.versie}
+
+
+def _vreemd_plan(w):
+    return _plan(w, w.vreemd_traject)
+
+
 def _intake(w):
     return {"pk": w.intake.pk}
 
@@ -66,6 +81,10 @@ URLS = {
     "deelnemers:contactmoment": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "trajecten:plan": (_traject, _vreemd_traject, (KM, MAN, TB)),
+    "trajecten:plan_nieuwe_versie": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:plan_ondertekenen": (_plan, _vreemd_plan, (KM,)),
+    "trajecten:plan_pdf": (_plan, _vreemd_plan, (KM, MAN)),
     "trajecten:verlengen": (_traject, _vreemd_traject, (KM,)),
     "trajecten:volgende_fase": (_traject, _vreemd_traject, (KM,)),
     "trajecten:overdragen": (_traject, _vreemd_traject, (KM,)),
@@ -78,7 +97,14 @@ URLS = {
 }
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).
-ALLEEN_POST = {"deelnemers:bsn", "deelnemers:contactmoment"}
+ALLEEN_POST = {
+    "deelnemers:bsn",
+    "deelnemers:contactmoment",
+    "trajecten:plan_nieuwe_versie",
+    "trajecten:plan_ondertekenen",
+}
+# These answer an allowed request with a redirect back to the page they act on.
+DOORSTUREN = {"trajecten:plan_nieuwe_versie", "trajecten:plan_ondertekenen"}
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}
 
@@ -128,7 +154,8 @@ def test_rol_matrix(client, wereld, naam, rol):
     eigen, _, toegestaan = URLS[naam]
     client.force_login(wereld.gebruikers[rol])
     response = _vraag(client, naam, _url(naam, eigen, wereld))
-    assert response.status_code == (200 if rol in toegestaan else 404)
+    ok = 302 if naam in DOORSTUREN else 200
+    assert response.status_code == (ok if rol in toegestaan else 404)
 
 
 @pytest.mark.parametrize("naam", sorted(n for n, (e, v, _) in URLS.items() if v))

@@ -8,7 +8,9 @@ from reintegratie.forms import DatumInput, NLDesignFormMixin
 from werkplekken.models import Werkplek
 
 from .models import (
+    Leerdoel,
     Observatie,
+    PlanVanAanpak,
     Uitstroom,
     Urenregistratie,
     Werknemersvaardigheid,
@@ -168,3 +170,38 @@ class ObservatieForm(NLDesignFormMixin, forms.ModelForm):
 
     def is_leeg(self):
         return not any(self.cleaned_data.get(naam) for naam in self.Meta.fields)
+
+
+class PlanForm(NLDesignFormMixin, forms.ModelForm):
+    wijziging = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = PlanVanAanpak
+        fields = ["afstand_tot_arbeidsmarkt", "afspraken", "vervolgroute", "elearning"]
+        widgets = {
+            "afspraken": forms.Textarea(attrs={"rows": 4}),
+            "vervolgroute": forms.Textarea(attrs={"rows": 2}),
+            "elearning": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wijziging"].initial = self.instance.wijziging
+
+
+class LeerdoelForm(NLDesignFormMixin, forms.ModelForm):
+    class Meta:
+        model = Leerdoel
+        fields = ["soort", "omschrijving", "instrumenten", "status"]
+        widgets = {"omschrijving": forms.Textarea(attrs={"rows": 2})}
+
+
+LeerdoelFormSet = forms.inlineformset_factory(
+    PlanVanAanpak, Leerdoel, form=LeerdoelForm, extra=2, can_delete=True, max_num=60
+)
+
+
+class OndertekenForm(NLDesignFormMixin, forms.Form):
+    datum = forms.DateField(
+        label="Besproken en ondertekend door de deelnemer op", widget=DatumInput
+    )

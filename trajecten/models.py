@@ -503,6 +503,7 @@ class PlanVanAanpak(models.Model):
     )
     afspraken = models.TextField("afspraken", blank=True)
     vervolgroute = models.TextField("vervolgroute", blank=True)
+    elearning = models.TextField("e-learningroute", blank=True)
     opgesteld_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="opgesteld door",
@@ -511,6 +512,16 @@ class PlanVanAanpak(models.Model):
     )
     opgesteld_op = models.DateField("opgesteld op", default=timezone.localdate)
     ondertekend_op = models.DateField("ondertekend door de deelnemer op", null=True, blank=True)
+    ondertekening_vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ondertekening vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # Optimistic locking of the concept: a save with a stale number is refused.
+    wijziging = models.PositiveIntegerField("wijziging", default=1, editable=False)
 
     class Meta:
         verbose_name = "plan van aanpak"
@@ -529,6 +540,10 @@ class PlanVanAanpak(models.Model):
 
     def __str__(self):
         return f"Plan van aanpak v{self.versie}"
+
+    @property
+    def is_ondertekend(self):
+        return self.ondertekend_op is not None
 
 
 class Leerdoel(models.Model):
@@ -550,6 +565,7 @@ class Leerdoel(models.Model):
     )
     soort = models.CharField("soort", max_length=30, choices=Soort.choices)
     omschrijving = models.TextField("omschrijving")
+    instrumenten = models.CharField("instrumenten die het dienen", max_length=300, blank=True)
     status = models.CharField("status", max_length=15, choices=Status.choices, default=Status.OPEN)
 
     class Meta:

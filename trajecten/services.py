@@ -14,7 +14,18 @@ from deelnemers.models import Contactmoment
 from reintegratie.access import heeft_recht
 from werkplekken.models import Plaatsing
 
-from .models import NUL_UREN, Fase, Traject, Uitstroom, UrenMutatie, Urenregistratie, uren_tekst
+from .models import (
+    NUL_UREN,
+    AfstandTotArbeidsmarkt,
+    Fase,
+    Leerdoel,
+    PlanVanAanpak,
+    Traject,
+    Uitstroom,
+    UrenMutatie,
+    Urenregistratie,
+    uren_tekst,
+)
 from .weekrooster import lees_rooster
 
 
@@ -454,3 +465,93 @@ def observaties_opslaan(*, werkplek, maandag, forms, door) -> int:
         observatie.save()
         opgeslagen += 1
     return opgeslagen
+
+
+class PlanOndertekend(ValidationError):
+    """A signed version is frozen."""
+
+
+def _concept(plan_id) -> PlanVanAanpak:
+    plan = PlanVanAanpak.objects.select_for_update().get(pk=plan_id)
+    if plan.is_ondertekend:
+        raise PlanOndertekend(
+            f"Versie {plan.versie} is ondertekend op {plan.ondertekend_op:%d-%m-%Y} en kan niet "
+            "meer worden gewijzigd. Maak een nieuwe versie."
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_opslaan(*, form, formset, wijziging: int) -> PlanVanAanpak:
+    """Save a concept plan with its learning goals, unless signed or changed by someone else."""
+    plan = _concept(form.instance.pk)
+    if plan.wijziging != wijziging:
+        raise ValidationError(
+            "Iemand anders heeft dit plan intussen gewijzigd. Uw wijzigingen zijn niet "
+            "opgeslagen; open het plan opnieuw om de nieuwe versie te zien."
+        )
+    plan = form.save(commit=False)
+    plan.wijziging = wijziging + 1
+    plan.save()
+    formset.instance = plan
+    formset.save()
+    return plan
+
+
+@transaction.atomic
+def plan_nieuwe_versie(*, traject, door) -> PlanVanAanpak:
+    """A new concept version, copied from the latest, when the plan is revised."""
+    _vergrendel(traject)
+    laatste = traject.plannen.order_by("-versie").first()
+    if laatste is not None and not laatste.is_ondertekend:
+        raise ValidationError(
+            f"Versie {laatste.versie} is nog een concept; werk die bij in plaats van een "
+            "nieuwe versie te maken."
+        )
+    leerdoelen = list(laatste.leerdoelen.all()) if laatste else []
+    nieuw = PlanVanAanpak.objects.create(
+        traject=traject,
+        versie=(laatste.versie + 1) if laatste else 1,
+        afstand_tot_arbeidsmarkt=laatste.afstand_tot_arbeidsmarkt
+        if laatste
+        else AfstandTotArbeidsmarkt.LANG,
+        afspraken=laatste.afspraken if laatste else "",
+        vervolgroute=laatste.vervolgroute if laatste else "",
+        elearning=laatste.elearning if laatste else "",
+        opgesteld_door=door,
+    )
+    Leerdoel.objects.bulk_create(
+        Leerdoel(
+            plan=nieuw,
+            soort=d.soort,
+            omschrijving=d.omschrijving,
+            instrumenten=d.instrumenten,
+            status=d.status,
+        )
+        for d in leerdoelen
+    )
+    _besluit(traject=traject, door=door, onderwerp=f"Plan van aanpak versie {nieuw.versie} gestart")
+    return nieuw
+
+
+@transaction.atomic
+def plan_ondertekenen(*, plan, datum, door) -> PlanVanAanpak:
+    """Record that the participant discussed and signed this version on ``datum``."""
+    plan = _concept(plan.pk)
+    if datum < plan.opgesteld_op:
+        raise ValidationError(
+            {"datum": "Een plan wordt ondertekend op of na de dag van opstellen."}
+        )
+    if datum > timezone.localdate():
+        raise ValidationError({"datum": "De datum van ondertekening ligt in de toekomst."})
+    if not plan.leerdoelen.exists():
+        raise ValidationError("Een plan zonder leerdoelen kan niet worden ondertekend.")
+    plan.ondertekend_op = datum
+    plan.ondertekening_vastgelegd_door = door
+    plan.save(update_fields=["ondertekend_op", "ondertekening_vastgelegd_door"])
+    _besluit(
+        traject=plan.traject,
+        door=door,
+        onderwerp=f"Plan van aanpak versie {plan.versie} ondertekend op {datum:%d-%m-%Y}",
+    )
+    return plan

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from .views import besluiten
+from .views import besluiten, plan
 
 app_name = "trajecten"
 
 urlpatterns = [
-    path(f"<int:pk>/{soort.replace('_', '-')}/", besluiten.besluit, {"soort": soort}, name=soort)
-    for soort in besluiten.BESLUITEN
+    path("<int:pk>/plan/", plan.plan, name="plan"),
+    path("<int:pk>/plan/nieuwe-versie/", plan.nieuwe_versie, name="plan_nieuwe_versie"),
+    path("<int:pk>/plan/<int:versie>/ondertekenen/", plan.ondertekenen, name="plan_ondertekenen"),
+    path("<int:pk>/plan/<int:versie>/pdf/", plan.pdf, name="plan_pdf"),
+    *[
+        path(
+            f"<int:pk>/{soort.replace('_', '-')}/", besluiten.besluit, {"soort": soort}, name=soort
+        )
+        for soort in besluiten.BESLUITEN
+    ],
 ]

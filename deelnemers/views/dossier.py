@@ -25,6 +25,7 @@ def _rechten(user):
             "traject_besluiten",
             "uren_registreren",
             "plaatsing_beheren",
+            "plan_zien",
         )
     }
 

@@ -4,10 +4,19 @@
     manage.py demodata --deelnemers 100000  # for benchmarks: bulk inserts, memory flat
 
 Participants are written in chunks: each chunk's rows are built, inserted in bulk (hours with
-COPY on PostgreSQL) and dropped before the next, so memory stays flat at any size.
+COPY on PostgreSQL) and dropped before the next, so memory stays flat at any size. The whole
+load is one transaction: a failed run leaves the database as empty as it found it.
+
+On PostgreSQL, a large load (``GROTE_LOAD`` participants or more) drops the secondary indexes,
+the unique constraint and the foreign keys of the hours table first and puts them back, by their
+own definitions, at the end: building an index once and checking a foreign key with one join is
+far cheaper than maintaining eight indexes and four key checks for each of ~95 rows per
+participant. They are dropped and restored inside the transaction, so a failed run restores them.
 """
 
 import random
+from bisect import bisect
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -38,7 +47,11 @@ from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
 DEMO_WACHTWOORD = "demo"
 CHUNK = 1000
+# From this size on PostgreSQL, the hours table is loaded without its secondary indexes and
+# foreign keys, which are rebuilt afterwards (see the module docstring).
+GROTE_LOAD = 10_000
 SOORT = Urenregistratie.Soort
+PRODUCTIEF = frozenset(SOORT.productief())
 
 ORGANISATIES = [
     ("Ferm Werk", Organisatie.Soort.GEMEENTE, "Woerden"),
@@ -166,9 +179,40 @@ def werkdagen(vanaf: date):
         dag += timedelta(days=1)
 
 
+class Keuze:
+    """A weighted choice from ``[(waarde, gewicht), ...]``, its cumulative weights made once.
+
+    ``Keuze(...).uit(rng)`` draws exactly what ``rng.choices(waarden, gewichten)[0]`` draws
+    (same bisection over the same cumulative weights), without rebuilding them on every draw.
+    """
+
+    __slots__ = ("cum", "hi", "totaal", "waarden")
+
+    def __init__(self, keuzes):
+        self.waarden = [waarde for waarde, _ in keuzes]
+        self.cum, totaal = [], 0
+        for _, gewicht in keuzes:
+            totaal += gewicht
+            self.cum.append(totaal)
+        self.totaal = totaal + 0.0
+        self.hi = len(self.waarden) - 1
+
+    def uit(self, rng: random.Random):
+        return self.waarden[bisect(self.cum, rng.random() * self.totaal, 0, self.hi)]
+
+
 def gewogen(rng: random.Random, keuzes):
     """One value from ``[(waarde, gewicht), ...]``."""
-    return rng.choices([waarde for waarde, _ in keuzes], [gewicht for _, gewicht in keuzes])[0]
+    return Keuze(keuzes).uit(rng)
+
+
+VERWIJZER_KEUZE = Keuze([((v, d), w) for v, w, d in VERWIJZERS])
+TRAJECTTYPE_KEUZE = Keuze(TRAJECTTYPE_MIX)
+STATUS_KEUZE = Keuze(
+    [(Traject.Status.AANGEMELD, 8), (Traject.Status.ACTIEF, 57), (Traject.Status.AFGESLOTEN, 35)]
+)
+DAGSOORT_KEUZE = Keuze(DAGSOORTEN)
+UITSTROOM_KEUZE = Keuze([((r, rd), w) for r, rd, w in UITSTROOM])
 
 
 @dataclass
@@ -181,11 +225,13 @@ class Context:
     klantmanagers: list
     begeleiders: list
     werkplekken: list
+    # Bigger workplaces take more people: werkplekken weighted by capacity.
+    werkplek_keuze: Keuze
+    gemeenten: list
     ferm_werk: Organisatie
     opgesteld_door: Gebruiker
     bsns: object
     faker: Faker
-    uren_rijen: list = field(default_factory=list)
 
 
 class Command(BaseCommand):
@@ -219,14 +265,30 @@ class Command(BaseCommand):
         if deelnemers < 1:
             raise CommandError("Geef een aantal deelnemers van 1 of meer.")
 
-        ctx = self.basis(rng=random.Random(seed), aantal=deelnemers)
-        with tqdm(total=deelnemers, unit="deelnemer", disable=deelnemers < CHUNK) as balk:
-            for begin in range(0, deelnemers, CHUNK):
-                n = min(CHUNK, deelnemers - begin)
-                with transaction.atomic():
+        postgres = connection.vendor == "postgresql"
+        # Only when this command owns the transaction (not inside a test's): DDL below.
+        groot = postgres and deelnemers >= GROTE_LOAD and not connection.in_atomic_block
+        with transaction.atomic():
+            if groot:
+                with connection.cursor() as cursor:
+                    # Check keys per statement, not all at commit: no queue of millions of
+                    # pending checks in the server, and no pending events to block the DDL.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            ctx = self.basis(rng=random.Random(seed), aantal=deelnemers)
+            with (
+                self.uren_zonder_indexen(actief=groot),
+                tqdm(total=deelnemers, unit="deelnemer", disable=deelnemers < CHUNK) as balk,
+            ):
+                for begin in range(0, deelnemers, CHUNK):
+                    n = min(CHUNK, deelnemers - begin)
                     self.chunk(ctx, n)
-                balk.update(n)
-        if connection.vendor == "postgresql":
+                    balk.update(n)
+        if postgres and not connection.in_atomic_block:
+            # What autovacuum would do shortly after a bulk load: statistics for the planner,
+            # and the visibility map for index-only scans, so benchmarks see a settled table.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if groot else "ANALYZE")
+        elif postgres:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"{deelnemers} deelnemers geladen."))
@@ -245,69 +307,67 @@ class Command(BaseCommand):
         # Hashing is slow on purpose; one hash serves every demo account.
         wachtwoord = make_password(DEMO_WACHTWOORD)
 
-        def gebruiker(username, voornaam, achternaam, rol, organisatie):
-            user, _ = Gebruiker.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": voornaam,
-                    "last_name": achternaam,
-                    "rol": rol,
-                    "organisatie": organisatie,
-                    "email": f"{username}@example.nl",
-                    "is_staff": rol == Rol.BEHEERDER,
-                },
+        demo = dict(
+            zip(
+                [rol for _, _, _, rol, _ in DEMO_GEBRUIKERS],
+                self.gebruikers(
+                    [(u, v, a, rol, organisaties[o]) for u, v, a, rol, o in DEMO_GEBRUIKERS],
+                    wachtwoord,
+                ),
+                strict=True,
             )
-            user.password = wachtwoord
-            user.save(update_fields=["password"])
-            return user
-
-        demo = {
-            rol: gebruiker(u, v, a, rol, organisaties[o]) for u, v, a, rol, o in DEMO_GEBRUIKERS
-        }
+        )
         self.beheerrechten(demo[Rol.BEHEERDER])
-        extra_km = max(3, aantal // 80)
-        klantmanagers = [demo[Rol.KLANTMANAGER]] + [
-            gebruiker(
-                f"km{i}",
-                faker.first_name(),
-                faker.last_name(),
-                Rol.KLANTMANAGER,
-                organisaties["Ferm Werk"],
-            )
-            for i in range(1, extra_km + 1)
+        ferm_werk, fabriek = organisaties["Ferm Werk"], organisaties["De Fabriek (PI Almelo)"]
+        extra_km = [
+            (f"km{i}", faker.first_name(), faker.last_name(), Rol.KLANTMANAGER, ferm_werk)
+            for i in range(1, max(3, aantal // 80) + 1)
         ]
-        fabriek = organisaties["De Fabriek (PI Almelo)"]
-        begeleiders = [demo[Rol.TRAJECTBEGELEIDER]] + [
-            gebruiker(
+        klantmanagers = [demo[Rol.KLANTMANAGER], *self.gebruikers(extra_km, wachtwoord)]
+        extra_tb = [
+            (
                 f"tb{i}",
                 faker.first_name(),
                 faker.last_name(),
                 Rol.TRAJECTBEGELEIDER,
-                fabriek if i % 2 else organisaties["Ferm Werk"],
+                fabriek if i % 2 else ferm_werk,
             )
             for i in range(1, max(3, aantal // 60) + 1)
         ]
-        werkplekken = []
+        begeleiders = [demo[Rol.TRAJECTBEGELEIDER], *self.gebruikers(extra_tb, wachtwoord)]
         # Enough places for everyone: the seed list, repeated as further locations at scale.
         herhalingen = max(1, aantal // 200)
+        eigen = {
+            org.pk: [b for b in begeleiders if b.organisatie_id == org.pk]
+            for org in organisaties.values()
+        }
+        gewenst = []
         for ronde in range(herhalingen):
             for org, naam, soort, werksoort, capaciteit in WERKPLEKKEN:
                 organisatie = organisaties[org]
-                eigen = [b for b in begeleiders if b.organisatie_id == organisatie.pk]
-                werkplek, _ = Werkplek.objects.get_or_create(
-                    organisatie=organisatie,
-                    naam=naam if ronde == 0 else f"{naam} {ronde + 1}",
-                    defaults={
-                        "soort": soort,
-                        "werksoort": werksoort,
-                        "capaciteit": capaciteit,
-                        "plaats": organisatie.plaats,
-                        "begeleider": eigen[(ronde + len(werkplekken)) % len(eigen)]
-                        if eigen
+                begeleiders_hier = eigen[organisatie.pk]
+                gewenst.append(
+                    Werkplek(
+                        organisatie=organisatie,
+                        naam=naam if ronde == 0 else f"{naam} {ronde + 1}",
+                        soort=soort,
+                        werksoort=werksoort,
+                        capaciteit=capaciteit,
+                        plaats=organisatie.plaats,
+                        begeleider=begeleiders_hier[(ronde + len(gewenst)) % len(begeleiders_hier)]
+                        if begeleiders_hier
                         else None,
-                    },
+                    )
                 )
-                werkplekken.append(werkplek)
+        # get_or_create on (organisatie, naam), in two queries instead of one per workplace.
+        bestaand = {
+            (w.organisatie_id, w.naam): w
+            for w in Werkplek.objects.filter(organisatie__in=organisaties.values())
+        }
+        Werkplek.objects.bulk_create(
+            [w for w in gewenst if (w.organisatie_id, w.naam) not in bestaand], batch_size=CHUNK
+        )
+        werkplekken = [bestaand.get((w.organisatie_id, w.naam), w) for w in gewenst]
         # The demo trajectbegeleider supervises the first two workplaces of De Fabriek.
         Werkplek.objects.filter(pk__in=[werkplekken[0].pk, werkplekken[1].pk]).update(
             begeleider=demo[Rol.TRAJECTBEGELEIDER]
@@ -322,11 +382,44 @@ class Command(BaseCommand):
             klantmanagers=klantmanagers,
             begeleiders=begeleiders,
             werkplekken=werkplekken,
+            werkplek_keuze=Keuze([(w, w.capaciteit) for w in werkplekken]),
+            gemeenten=[o for o in organisaties.values() if o.soort == Organisatie.Soort.GEMEENTE],
             ferm_werk=organisaties["Ferm Werk"],
             opgesteld_door=demo[Rol.KLANTMANAGER],
             bsns=elfproef_bsns(int(laatste) + 1 if laatste else 100_000_009),
             faker=faker,
         )
+
+    def gebruikers(self, rijen, wachtwoord):
+        """get_or_create by username for ``[(username, voornaam, achternaam, rol, org)]``.
+
+        In a few queries whatever the number; every account gets the demo password.
+        """
+        namen = [username for username, *_ in rijen]
+        bestaand = Gebruiker.objects.in_bulk(namen, field_name="username")
+        nieuw = [
+            Gebruiker(
+                username=username,
+                first_name=voornaam,
+                last_name=achternaam,
+                rol=rol,
+                organisatie=organisatie,
+                email=f"{username}@example.nl",
+                is_staff=rol == Rol.BEHEERDER,
+                password=wachtwoord,
+            )
+            for username, voornaam, achternaam, rol, organisatie in rijen
+            if username not in bestaand
+        ]
+        Gebruiker.objects.bulk_create(nieuw, batch_size=CHUNK)
+        if bestaand:
+            Gebruiker.objects.filter(pk__in=[g.pk for g in bestaand.values()]).update(
+                password=wachtwoord
+            )
+            for g in bestaand.values():
+                g.password = wachtwoord
+        alle = bestaand | {g.username: g for g in nieuw}
+        return [alle[username] for username in namen]
 
     def beheerrechten(self, beheerder):
         from django.contrib.auth.models import Permission
@@ -347,10 +440,10 @@ class Command(BaseCommand):
 
     def chunk(self, ctx: Context, n: int):
         rng, faker, vandaag = ctx.rng, ctx.faker, ctx.vandaag
-        gemeenten = [o for o in ctx.organisaties.values() if o.soort == Organisatie.Soort.GEMEENTE]
+        gemeenten = ctx.gemeenten
         personen = []
         for _ in range(n):
-            verwijzer, doelgroepcodes = gewogen(rng, [((v, d), w) for v, w, d in VERWIJZERS])
+            verwijzer, doelgroepcodes = VERWIJZER_KEUZE.uit(rng)
             leeftijd = rng.choices([rng.randint(18, 26), rng.randint(27, 64)], [20, 80])[0]
             geboren = vandaag - timedelta(days=leeftijd * 365 + rng.randint(0, 364))
             deelnemer = Deelnemer(
@@ -431,12 +524,7 @@ class Command(BaseCommand):
             for soort, tekst in rng.sample(LEERDOELEN, 3)
         )
         self.journaal_en_instrumenten(ctx, plannen)
-        self.schrijf_uren(
-            (p.traject.deelnemer_id, fase.pk, werkplek_id, datum, uren, soort, door_id)
-            for p in plannen
-            for fase_index, werkplek_id, datum, uren, soort, door_id in p.uren
-            for fase in [p.fasen[fase_index]]
-        )
+        self.schrijf_uren(plannen)
 
     def journaal_en_instrumenten(self, ctx: Context, plannen):
         """A few journal entries per participant and the instruments deployed for them."""
@@ -484,17 +572,10 @@ class Command(BaseCommand):
     def plan_traject(self, ctx: Context, deelnemer, codes):
         """Decide one participant's trajectory, phases, placements, hours and outcome."""
         rng, vandaag = ctx.rng, ctx.vandaag
-        naam = gewogen(rng, TRAJECTTYPE_MIX)
+        naam = TRAJECTTYPE_KEUZE.uit(rng)
         trajecttype = ctx.trajecttypes[naam]
         fasetypes = list(trajecttype.fasetypes.all())
-        status = gewogen(
-            rng,
-            [
-                (Traject.Status.AANGEMELD, 8),
-                (Traject.Status.ACTIEF, 57),
-                (Traject.Status.AFGESLOTEN, 35),
-            ],
-        )
+        status = STATUS_KEUZE.uit(rng)
         route = (
             Route.JONGEREN
             if "jongere" in codes
@@ -504,9 +585,11 @@ class Command(BaseCommand):
             route = Route.PARTICIPATIE
         klantmanager = deelnemer.klantmanager
         # Bigger workplaces take more people.
-        werkplek = rng.choices(ctx.werkplekken, [w.capaciteit for w in ctx.werkplekken])[0]
+        werkplek = ctx.werkplek_keuze.uit(rng)
         begeleider = werkplek.begeleider or rng.choice(ctx.begeleiders)
         plan = TrajectPlan(
+            werkplek_id=werkplek.pk,
+            begeleider_id=begeleider.pk,
             traject=Traject(
                 deelnemer=deelnemer,
                 trajecttype=trajecttype,
@@ -515,7 +598,7 @@ class Command(BaseCommand):
                 aanbieder=ctx.ferm_werk,
                 klantmanager=klantmanager,
                 trajectbegeleider=begeleider,
-            )
+            ),
         )
         if status == Traject.Status.AANGEMELD:
             start = vandaag + timedelta(days=rng.randint(1, 14))
@@ -580,9 +663,9 @@ class Command(BaseCommand):
                 in_fase = Decimal(0)
                 if fasetypes[fase_index].vereist_plan:
                     plan.plan_op = dag
-            soort = gewogen(rng, DAGSOORTEN)
+            soort = DAGSOORT_KEUZE.uit(rng)
             uren = uren_per_dag
-            if soort in SOORT.productief():
+            if soort in PRODUCTIEF:
                 fasetype = fasetypes[fase_index]
                 if (
                     fase.uren_budget is not None
@@ -606,7 +689,7 @@ class Command(BaseCommand):
                 in_fase += uren
                 fase.uren_gebruikt = in_fase
                 totaal += uren
-            plan.uren.append((fase_index, werkplek.pk, dag, uren, soort, begeleider.pk))
+            plan.uren.append((fase_index, dag, uren, soort))
             laatste = dag
 
         if status == Traject.Status.AFGESLOTEN:
@@ -614,7 +697,7 @@ class Command(BaseCommand):
             plan.traject.einddatum = einde
             fase.einddatum = einde
             plan.plaatsingen[0].einddatum = einde
-            resultaat, reden = gewogen(rng, [((r, rd), w) for r, rd, w in UITSTROOM])
+            resultaat, reden = UITSTROOM_KEUZE.uit(rng)
             plan.uitstroom = {"datum": einde, "resultaat": resultaat, "reden": reden}
         return plan
 
@@ -628,7 +711,7 @@ class Command(BaseCommand):
             else None,
         )
 
-    def schrijf_uren(self, rijen):
+    def schrijf_uren(self, plannen):
         """Hours in bulk: COPY on PostgreSQL, batched inserts elsewhere."""
         moment = timezone.make_aware(datetime.combine(timezone.localdate(), time(17)))
         if connection.vendor == "postgresql":
@@ -636,33 +719,98 @@ class Command(BaseCommand):
                 "deelnemer_id, fase_id, werkplek_id, datum, uren, soort, "
                 "geregistreerd_door_id, geregistreerd_op"
             )
+            # COPY's text format, written by hand: ~5 times faster than write_row per value,
+            # and every value here is a number, an ISO date or a fixed word (nothing to escape).
+            staart = f"\t{moment.isoformat()}\n"
             with (
                 connection.cursor() as cursor,
                 cursor.copy(f"COPY trajecten_urenregistratie ({kolommen}) FROM STDIN") as copy,
             ):
-                for rij in rijen:
-                    copy.write_row((*rij, moment))
+                for p in plannen:
+                    if not p.uren:
+                        continue
+                    kop = [
+                        f"{p.traject.deelnemer_id}\t{fase.pk}\t{p.werkplek_id}\t"
+                        for fase in p.fasen
+                    ]
+                    eind = f"\t{p.begeleider_id}{staart}"
+                    copy.write(
+                        "".join(
+                            f"{kop[fase_index]}{dag.isoformat()}\t{uren}\t{soort}{eind}"
+                            for fase_index, dag, uren, soort in p.uren
+                        )
+                    )
             return
         Urenregistratie.objects.bulk_create(
             (
                 Urenregistratie(
-                    deelnemer_id=d,
-                    fase_id=f,
-                    werkplek_id=w,
-                    datum=datum,
-                    uren=u,
-                    soort=s,
-                    geregistreerd_door_id=door,
+                    deelnemer_id=p.traject.deelnemer_id,
+                    fase_id=p.fasen[fase_index].pk,
+                    werkplek_id=p.werkplek_id,
+                    datum=dag,
+                    uren=uren,
+                    soort=soort,
+                    geregistreerd_door_id=p.begeleider_id,
                     geregistreerd_op=moment,
                 )
-                for d, f, w, datum, u, s, door in rijen
+                for p in plannen
+                for fase_index, dag, uren, soort in p.uren
             ),
             batch_size=2000,
         )
 
+    @contextmanager
+    def uren_zonder_indexen(self, *, actief):
+        """Load the hours table without its secondary indexes, unique constraint and foreign
+        keys, and put them back, by their own definitions, on leaving (PostgreSQL only).
+
+        Runs inside the load's transaction: if anything fails, the drop is rolled back too.
+        Re-adding the constraints checks every row, so the data is held to the same rules.
+        """
+        if not actief:
+            yield
+            return
+        tabel = Urenregistratie._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint
+                WHERE conrelid = %s::regclass AND contype IN ('f', 'u')
+                ORDER BY contype DESC, conname
+                """,
+                [tabel],
+            )
+            constraints = cursor.fetchall()
+            cursor.execute(
+                """
+                SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
+                JOIN pg_class i ON i.oid = x.indexrelid
+                WHERE x.indrelid = %s::regclass
+                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+                ORDER BY i.relname
+                """,
+                [tabel],
+            )
+            indexen = cursor.fetchall()
+            for naam, _, _ in constraints:
+                cursor.execute(f'ALTER TABLE {tabel} DROP CONSTRAINT "{naam}"')
+            for naam, _ in indexen:
+                cursor.execute(f'DROP INDEX "{naam}"')
+        yield
+        with connection.cursor() as cursor:
+            # Room to sort in memory: each index is built in one pass.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for _, definitie in indexen:
+                cursor.execute(definitie)
+            # Unique first ('u' sorts before 'f' descending), then the foreign keys.
+            for naam, definitie, _ in constraints:
+                cursor.execute(f'ALTER TABLE {tabel} ADD CONSTRAINT "{naam}" {definitie}')
+
 
 @dataclass
 class TrajectPlan:
+    werkplek_id: int
+    begeleider_id: int
     traject: Traject
     fasen: list = field(default_factory=list)
     plaatsingen: list = field(default_factory=list)

@@ -1,0 +1,143 @@
+"""The plan van aanpak: write and revise per version, sign, print as PDF."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from reintegratie.access import heeft_recht, log_toegang, traject_voor_view, vereist_recht
+from reintegratie.audit.models import AuditRecord
+from reintegratie.pdf import render_to_pdf
+
+from .. import services
+from ..forms import LeerdoelFormSet, OndertekenForm, PlanForm
+
+
+def _plannen(traject):
+    return list(
+        traject.plannen.select_related("opgesteld_door", "ondertekening_vastgelegd_door")
+        .prefetch_related("leerdoelen")
+        .order_by("-versie")
+    )
+
+
+def _kies(plannen, versie):
+    if versie is None:
+        return plannen[0] if plannen else None
+    plan = next((p for p in plannen if p.versie == versie), None)
+    if plan is None:
+        raise Http404("Deze versie bestaat niet.")
+    return plan
+
+
+@require_http_methods(["GET", "POST"])
+def plan(request, pk):
+    vereist_recht(request.user, "plan_zien")
+    traject = traject_voor_view(request, pk, actie=None)
+    plannen = _plannen(traject)
+    versie = request.GET.get("versie")
+    huidig = _kies(plannen, int(versie) if versie and versie.isdigit() else None)
+    bewerkbaar = (
+        huidig is not None
+        and not huidig.is_ondertekend
+        and huidig == plannen[0]
+        and heeft_recht(request.user, "plan_bewerken")
+    )
+    form = formset = None
+    if bewerkbaar:
+        data = request.POST if request.method == "POST" else None
+        form = PlanForm(data, instance=huidig)
+        formset = LeerdoelFormSet(data, instance=huidig, prefix="doelen")
+        if data is not None and form.is_valid() and formset.is_valid():
+            try:
+                with transaction.atomic():
+                    services.plan_opslaan(
+                        form=form, formset=formset, wijziging=form.cleaned_data["wijziging"]
+                    )
+                    log_toegang(request, traject.deelnemer, AuditRecord.Actie.GEWIJZIGD, "plan")
+            except ValidationError as fout:
+                form.add_error(None, fout)
+            else:
+                messages.success(request, f"Versie {huidig.versie} is opgeslagen.")
+                return redirect("trajecten:plan", pk=pk)
+    elif request.method == "POST":
+        messages.error(
+            request,
+            "Deze versie is ondertekend en kan niet meer worden gewijzigd; maak een nieuwe versie.",
+        )
+        return redirect("trajecten:plan", pk=pk)
+    log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "plan van aanpak")
+    return render(
+        request,
+        "trajecten/plan.html",
+        {
+            "traject": traject,
+            "plannen": plannen,
+            "plan": huidig,
+            "form": form,
+            "formset": formset,
+            "onderteken_form": OndertekenForm(initial={"datum": timezone.localdate()}),
+            "mag_bewerken": heeft_recht(request.user, "plan_bewerken"),
+            "mag_afdrukken": heeft_recht(request.user, "afdrukken"),
+        },
+    )
+
+
+@require_POST
+def nieuwe_versie(request, pk):
+    vereist_recht(request.user, "plan_bewerken")
+    traject = traject_voor_view(request, pk, actie=None)
+    try:
+        with transaction.atomic():
+            plan = services.plan_nieuwe_versie(traject=traject, door=request.user)
+            log_toegang(request, traject.deelnemer, AuditRecord.Actie.AANGEMAAKT, "plan")
+    except ValidationError as fout:
+        messages.error(request, " ".join(fout.messages))
+    else:
+        messages.success(request, f"Versie {plan.versie} is aangemaakt als concept.")
+    return redirect("trajecten:plan", pk=pk)
+
+
+@require_POST
+def ondertekenen(request, pk, versie):
+    vereist_recht(request.user, "plan_bewerken")
+    traject = traject_voor_view(request, pk, actie=None)
+    plan = _kies(_plannen(traject), versie)
+    form = OndertekenForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.plan_ondertekenen(
+                    plan=plan, datum=form.cleaned_data["datum"], door=request.user
+                )
+                log_toegang(request, traject.deelnemer, AuditRecord.Actie.GEWIJZIGD, "ondertekend")
+        except ValidationError as fout:
+            messages.error(request, " ".join(fout.messages))
+        else:
+            messages.success(request, f"Versie {plan.versie} is ondertekend en vastgezet.")
+    else:
+        messages.error(request, "Vul de datum van ondertekening in.")
+    return redirect("trajecten:plan", pk=pk)
+
+
+def pdf(request, pk, versie):
+    vereist_recht(request.user, "afdrukken")
+    traject = traject_voor_view(request, pk, actie=None)
+    plan = _kies(_plannen(traject), versie)
+    log_toegang(request, traject.deelnemer, AuditRecord.Actie.AFGEDRUKT, f"plan v{versie}")
+    _, inhoud = render_to_pdf(
+        "pdf/plan_van_aanpak.html",
+        {
+            "traject": traject,
+            "plan": plan,
+            "deelnemer": traject.deelnemer,
+            "afgedrukt_op": timezone.localtime(),
+        },
+    )
+    response = HttpResponse(inhoud, content_type="application/pdf")
+    naam = f"plan-van-aanpak-{traject.deelnemer.achternaam}-v{plan.versie}.pdf".replace(" ", "-")
+    response["Content-Disposition"] = f'inline; filename="{naam}"'
+    return response
