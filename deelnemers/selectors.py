@@ -2,7 +2,7 @@
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from trajecten.models import Fase, Instrumentinzet, PlanVanAanpak, Traject
+from trajecten.models import Fase, Instrumentinzet, PlanVanAanpak, Traject, Voortgangsrapportage
 from werkplekken.models import Plaatsing
 
 from .filters import CaseloadFilter
@@ -66,6 +66,9 @@ def dossier_queryset(user):
                     .order_by("-versie"),
                 ),
                 Prefetch("instrumenten", queryset=Instrumentinzet.objects.order_by("startdatum")),
+                Prefetch(
+                    "rapportages", queryset=Voortgangsrapportage.objects.order_by("-periode_tot")
+                ),
             ),
         ),
         Prefetch(

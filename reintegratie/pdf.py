@@ -4,6 +4,7 @@ WeasyPrint may read only the project's static files (CSS, logos): no network and
 paths, so nothing a user typed into a text can make the renderer fetch anything.
 """
 
+import io
 import mimetypes
 from pathlib import Path
 from urllib.parse import urlparse
@@ -48,3 +49,16 @@ def render_to_pdf(template: str, context: dict) -> tuple[str, bytes]:
     html = render_to_string(template, context)
     pdf = HTML(string=html, base_url=BASIS_URL, url_fetcher=_fetcher()).write_pdf()
     return html, pdf
+
+
+def samenvoegen(pdfs) -> bytes:
+    """One PDF from several, page after page; each is rendered and dropped before the next,
+    so a batch of fifty needs no more memory than the PDFs themselves."""
+    from pypdf import PdfWriter
+
+    schrijver = PdfWriter()
+    for pdf in pdfs:
+        schrijver.append(io.BytesIO(pdf))
+    uit = io.BytesIO()
+    schrijver.write(uit)
+    return uit.getvalue()

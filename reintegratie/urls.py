@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from trajecten.views import afdrukken
+
 from . import views
 
 admin.site.site_header = "Re-integratie: beheer"
@@ -17,6 +19,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("deelnemers/", include("deelnemers.urls")),
     path("trajecten/", include("trajecten.urls")),
+    path("afdrukken/deze-week/", afdrukken.deze_week, name="afdrukken_week"),
     path("werkplekken/", include("werkplekken.urls")),
     path("beheer/", admin.site.urls),
 ]

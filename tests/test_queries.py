@@ -67,9 +67,9 @@ PAGINAS = [
     # gemeenten, werkplekken, doelgroepen (7)
     (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 12),
     # deelnemer with joins (1), doelgroepen (1), ladder (1), trajecten with hours and
-    # signals (1), fasen (1), plannen (1), leerdoelen (1), instrumenten (1), plaatsingen (1),
-    # contactmomenten (1), audit insert (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 11),
+    # signals (1), fasen (1), plannen (1), leerdoelen (1), instrumenten (1), rapportages (1),
+    # plaatsingen (1), contactmomenten (1), audit insert (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 12),
     # werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 1),
     # werkplek (1), plaatsingen with deelnemers (1), audit (1)

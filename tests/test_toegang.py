@@ -6,10 +6,11 @@ cannot ship without its access rules being stated and tested.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
-from trajecten.models import PlanVanAanpak
+from trajecten.models import PlanVanAanpak, Voortgangsrapportage
 
 KM, TB, MAN, KP, BEH = (
     Rol.KLANTMANAGER,
@@ -59,6 +60,26 @@ def _vreemd_plan(w):
     return _plan(w, w.vreemd_traject)
 
 
+def _rapportage(w, traject=None):
+    traject = traject or w.traject
+    vandaag = timezone.localdate()
+    rapportage, _ = Voortgangsrapportage.objects.get_or_create(
+        traject=traject,
+        defaults={
+            "aanleiding": "tussentijds",
+            "periode_van": vandaag,
+            "periode_tot": vandaag,
+            "advies": "verlengen",
+            "opgesteld_door": w.gebruikers[KM],
+        },
+    )
+    return {"pk": traject.pk, "rapportage": rapportage.pk}
+
+
+def _vreemde_rapportage(w):
+    return _rapportage(w, w.vreemd_traject)
+
+
 def _intake(w):
     return {"pk": w.intake.pk}
 
@@ -71,6 +92,7 @@ def _vreemde_intake(w):
 # Roles not listed get a 404: the default is no.
 URLS = {
     "start": (None, None, ALLE),
+    "afdrukken_week": (None, None, (KM, MAN)),
     "deelnemers:lijst": (None, None, (KM, TB, MAN, KP)),
     "deelnemers:export": (None, None, (KM, MAN)),
     "deelnemers:intake_start": (None, None, (KM,)),
@@ -85,6 +107,9 @@ URLS = {
     "trajecten:plan_nieuwe_versie": (_traject, _vreemd_traject, (KM,)),
     "trajecten:plan_ondertekenen": (_plan, _vreemd_plan, (KM,)),
     "trajecten:plan_pdf": (_plan, _vreemd_plan, (KM, MAN)),
+    "trajecten:rapportage_nieuw": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:rapportage": (_rapportage, _vreemde_rapportage, (KM, MAN, TB)),
+    "trajecten:rapportage_pdf": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:verlengen": (_traject, _vreemd_traject, (KM,)),
     "trajecten:volgende_fase": (_traject, _vreemd_traject, (KM,)),
     "trajecten:overdragen": (_traject, _vreemd_traject, (KM,)),
@@ -104,7 +129,11 @@ ALLEEN_POST = {
     "trajecten:plan_ondertekenen",
 }
 # These answer an allowed request with a redirect back to the page they act on.
-DOORSTUREN = {"trajecten:plan_nieuwe_versie", "trajecten:plan_ondertekenen"}
+DOORSTUREN = {
+    "trajecten:plan_nieuwe_versie",
+    "trajecten:plan_ondertekenen",
+    "afdrukken_week",  # nothing due this week in the fixture: back to the start page
+}
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}
 

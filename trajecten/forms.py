@@ -13,6 +13,7 @@ from .models import (
     PlanVanAanpak,
     Uitstroom,
     Urenregistratie,
+    Voortgangsrapportage,
     Werknemersvaardigheid,
     uren_tekst,
     valideer_uren,
@@ -205,3 +206,57 @@ class OndertekenForm(NLDesignFormMixin, forms.Form):
     datum = forms.DateField(
         label="Besproken en ondertekend door de deelnemer op", widget=DatumInput
     )
+
+
+class RapportageForm(NLDesignFormMixin, forms.ModelForm):
+    """The parts of a progress report the data cannot say, plus progress per learning goal."""
+
+    class Meta:
+        model = Voortgangsrapportage
+        fields = [
+            "aanleiding",
+            "periode_van",
+            "periode_tot",
+            "bevindingen_klantmanager",
+            "bevindingen_trajectbegeleider",
+            "medische_toelichting",
+            "advies",
+            "toelichting_advies",
+        ]
+        widgets = {
+            "periode_van": DatumInput(),
+            "periode_tot": DatumInput(),
+            "bevindingen_klantmanager": forms.Textarea(attrs={"rows": 4}),
+            "bevindingen_trajectbegeleider": forms.Textarea(attrs={"rows": 4}),
+            "medische_toelichting": forms.Textarea(attrs={"rows": 2}),
+            "toelichting_advies": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, leerdoelen, mag_medisch, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not mag_medisch:
+            del self.fields["medische_toelichting"]
+        self.leerdoelen = list(leerdoelen)
+        for doel in self.leerdoelen:
+            self.fields[f"doel_{doel.pk}_status"] = forms.ChoiceField(
+                label=f"{doel.get_soort_display()}: status",
+                choices=Leerdoel.Status.choices,
+                initial=doel.status,
+            )
+            self.fields[f"doel_{doel.pk}_toelichting"] = forms.CharField(
+                label=f"{doel.get_soort_display()}: voortgang",
+                required=False,
+                max_length=500,
+                help_text=doel.omschrijving,
+            )
+
+    def voortgang(self):
+        """(leerdoel, status, toelichting) per learning goal, from the cleaned data."""
+        return [
+            (
+                doel,
+                self.cleaned_data[f"doel_{doel.pk}_status"],
+                self.cleaned_data[f"doel_{doel.pk}_toelichting"],
+            )
+            for doel in self.leerdoelen
+        ]

@@ -754,3 +754,86 @@ class Observatie(models.Model):
             for v in Werknemersvaardigheid
             if getattr(self, v.value) is not None
         ]
+
+
+class Voortgangsrapportage(models.Model):
+    """An evaluation at the end of a phase or for a partner meeting.
+
+    Hours, attendance and the scores come from the registrations and observations of the
+    period when the report is shown or printed; the people write what data cannot say.
+    """
+
+    class Aanleiding(models.TextChoices):
+        EINDE_FASE = "einde_fase", "Einde van de fase"
+        PARTNEROVERLEG = "partneroverleg", "Partneroverleg"
+        TUSSENTIJDS = "tussentijds", "Tussentijdse evaluatie"
+
+    class Advies(models.TextChoices):
+        VERLENGEN = "verlengen", "Verlengen"
+        VOLGENDE_FASE = "volgende_fase", "Door naar de volgende fase"
+        UITSTROOM = "uitstroom", "Uitstroom"
+        OVERDRACHT = "overdracht", "Overdracht naar participatie"
+
+    traject = models.ForeignKey(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="rapportages"
+    )
+    aanleiding = models.CharField("aanleiding", max_length=20, choices=Aanleiding.choices)
+    periode_van = models.DateField("periode van")
+    periode_tot = models.DateField("periode tot en met")
+    bevindingen_klantmanager = models.TextField("bevindingen van de klantmanager", blank=True)
+    bevindingen_trajectbegeleider = models.TextField(
+        "bevindingen van de trajectbegeleider", blank=True
+    )
+    medische_toelichting = models.TextField(
+        "medische toelichting",
+        blank=True,
+        help_text="Alleen in de interne versie; nooit in de rapportage aan een ketenpartner.",
+    )
+    advies = models.CharField("advies", max_length=20, choices=Advies.choices)
+    toelichting_advies = models.TextField("toelichting op het advies", blank=True)
+    opgesteld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="opgesteld door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opgesteld_op = models.DateField("opgesteld op", default=timezone.localdate)
+
+    class Meta:
+        verbose_name = "voortgangsrapportage"
+        verbose_name_plural = "voortgangsrapportages"
+        ordering = ["traject", "-periode_tot", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(periode_tot__gte=models.F("periode_van")),
+                name="rapportage_periode",
+                violation_error_message="Het einde van de periode ligt voor het begin.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Voortgangsrapportage {self.periode_tot:%d-%m-%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.periode_van and self.periode_tot and self.periode_tot < self.periode_van:
+            raise ValidationError({"periode_tot": "Het einde van de periode ligt voor het begin."})
+
+
+class LeerdoelVoortgang(models.Model):
+    rapportage = models.ForeignKey(
+        Voortgangsrapportage, on_delete=models.CASCADE, related_name="leerdoelen"
+    )
+    leerdoel = models.ForeignKey(Leerdoel, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("status", max_length=15, choices=Leerdoel.Status.choices)
+    toelichting = models.CharField("voortgang", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "voortgang op een leerdoel"
+        verbose_name_plural = "voortgang op leerdoelen"
+        constraints = [
+            models.UniqueConstraint(fields=["rapportage", "leerdoel"], name="voortgang_per_doel")
+        ]
+
+    def __str__(self):
+        return f"{self.leerdoel}: {self.get_status_display()}"

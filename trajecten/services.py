@@ -19,11 +19,13 @@ from .models import (
     AfstandTotArbeidsmarkt,
     Fase,
     Leerdoel,
+    LeerdoelVoortgang,
     PlanVanAanpak,
     Traject,
     Uitstroom,
     UrenMutatie,
     Urenregistratie,
+    Voortgangsrapportage,
     uren_tekst,
 )
 from .weekrooster import lees_rooster
@@ -555,3 +557,24 @@ def plan_ondertekenen(*, plan, datum, door) -> PlanVanAanpak:
         onderwerp=f"Plan van aanpak versie {plan.versie} ondertekend op {datum:%d-%m-%Y}",
     )
     return plan
+
+
+@transaction.atomic
+def rapportage_opslaan(*, form, traject, door) -> Voortgangsrapportage:
+    """Save the report with the progress per learning goal. The plan itself is not touched:
+    a signed version stays as it was signed; its next version takes the progress on."""
+    rapportage = form.save(commit=False)
+    rapportage.traject = traject
+    rapportage.opgesteld_door = door
+    rapportage.save()
+    voortgang = form.voortgang()
+    LeerdoelVoortgang.objects.bulk_create(
+        LeerdoelVoortgang(rapportage=rapportage, leerdoel=doel, status=status, toelichting=tekst)
+        for doel, status, tekst in voortgang
+    )
+    _besluit(
+        traject=traject,
+        door=door,
+        onderwerp=f"Voortgangsrapportage: advies {rapportage.get_advies_display().lower()}",
+    )
+    return rapportage

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import besluiten, plan
+from .views import besluiten, plan, rapportage
 
 app_name = "trajecten"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("<int:pk>/plan/nieuwe-versie/", plan.nieuwe_versie, name="plan_nieuwe_versie"),
     path("<int:pk>/plan/<int:versie>/ondertekenen/", plan.ondertekenen, name="plan_ondertekenen"),
     path("<int:pk>/plan/<int:versie>/pdf/", plan.pdf, name="plan_pdf"),
+    path("<int:pk>/rapportages/nieuw/", rapportage.nieuw, name="rapportage_nieuw"),
+    path("<int:pk>/rapportages/<int:rapportage>/", rapportage.detail, name="rapportage"),
+    path("<int:pk>/rapportages/<int:rapportage>/pdf/", rapportage.pdf, name="rapportage_pdf"),
     *[
         path(
             f"<int:pk>/{soort.replace('_', '-')}/", besluiten.besluit, {"soort": soort}, name=soort

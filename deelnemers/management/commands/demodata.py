@@ -36,12 +36,14 @@ from trajecten.models import (
     Fase,
     Instrumentinzet,
     Leerdoel,
+    Observatie,
     PlanVanAanpak,
     Route,
     Traject,
     Trajecttype,
     Uitstroom,
     Urenregistratie,
+    Werknemersvaardigheid,
 )
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
@@ -213,6 +215,11 @@ STATUS_KEUZE = Keuze(
 )
 DAGSOORT_KEUZE = Keuze(DAGSOORTEN)
 UITSTROOM_KEUZE = Keuze([((r, rd), w) for r, rd, w in UITSTROOM])
+# Enum ``.values`` builds a new list on every access; these are drawn from per row.
+TAALNIVEAUS = Deelnemer.Taalniveau.values
+TAALACHTERGRONDEN = Deelnemer.Taalachtergrond.values
+AFSTANDEN = AfstandTotArbeidsmarkt.values
+LEERDOELSTATUSSEN = Leerdoel.Status.values
 
 
 @dataclass
@@ -462,8 +469,8 @@ class Command(BaseCommand):
                 woongemeente=rng.choice(gemeenten),
                 verwijzer=ctx.organisaties[verwijzer],
                 klantmanager=rng.choice(ctx.klantmanagers),
-                taalniveau=rng.choice(Deelnemer.Taalniveau.values),
-                taalachtergrond=rng.choice(Deelnemer.Taalachtergrond.values),
+                taalniveau=rng.choice(TAALNIVEAUS),
+                taalachtergrond=rng.choice(TAALACHTERGRONDEN),
             )
             codes = [rng.choice(doelgroepcodes)] + (["jongere"] if leeftijd < 27 else [])
             personen.append((deelnemer, codes))
@@ -502,7 +509,7 @@ class Command(BaseCommand):
                 traject=p.traject,
                 versie=1,
                 opgesteld_door=ctx.opgesteld_door,
-                afstand_tot_arbeidsmarkt=rng.choice(AfstandTotArbeidsmarkt.values),
+                afstand_tot_arbeidsmarkt=rng.choice(AFSTANDEN),
                 afspraken="Vier dagen per week aanwezig; ziekmelding voor 8.30 uur bij de "
                 "trajectbegeleider.",
                 vervolgroute="Leer-werktraject met werkervaringsplek.",
@@ -518,7 +525,7 @@ class Command(BaseCommand):
                 plan=plan,
                 soort=soort,
                 omschrijving=tekst,
-                status=rng.choice(Leerdoel.Status.values),
+                status=rng.choice(LEERDOELSTATUSSEN),
             )
             for plan in pva
             for soort, tekst in rng.sample(LEERDOELEN, 3)
@@ -568,6 +575,34 @@ class Command(BaseCommand):
                 )
         Contactmoment.objects.bulk_create(momenten)
         Instrumentinzet.objects.bulk_create(instrumenten)
+        self.observaties(ctx, plannen)
+
+    def observaties(self, ctx: Context, plannen):
+        """Weekly observations over the last twelve weeks a participant worked, improving."""
+        rng = ctx.rng
+        rijen = []
+        for p in plannen:
+            if not p.uren:
+                continue
+            weken = sorted({dag - timedelta(days=dag.weekday()) for _, dag, *_ in p.uren})
+            werkplek_id, door_id = p.werkplek_id, p.begeleider_id
+            basis = rng.randint(1, 3)
+            for n, week in enumerate(weken[-12:]):
+                groei = min(n // 4, 2)
+                scores = {
+                    v.value: min(5, basis + groei + rng.choice([0, 0, 1]))
+                    for v in Werknemersvaardigheid
+                }
+                rijen.append(
+                    Observatie(
+                        deelnemer_id=p.traject.deelnemer_id,
+                        werkplek_id=werkplek_id,
+                        week=week,
+                        door_id=door_id,
+                        **scores,
+                    )
+                )
+        Observatie.objects.bulk_create(rijen, batch_size=5000)
 
     def plan_traject(self, ctx: Context, deelnemer, codes):
         """Decide one participant's trajectory, phases, placements, hours and outcome."""

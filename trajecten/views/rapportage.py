@@ -1,0 +1,118 @@
+"""Progress reports: prefilled from the data, written by people, printed for partners."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from reintegratie.access import heeft_recht, log_toegang, traject_voor_view, vereist_recht
+from reintegratie.audit.models import AuditRecord
+from reintegratie.pdf import render_to_pdf
+
+from .. import rapportage as gegevens_van
+from .. import services
+from ..forms import RapportageForm
+from ..models import Voortgangsrapportage
+
+
+def _beginwaarden(traject):
+    fase = traject.huidige_fase()
+    budget_op = fase is not None and fase.uren_budget and fase.uren_gebruikt >= fase.uren_budget
+    return {
+        "aanleiding": Voortgangsrapportage.Aanleiding.EINDE_FASE
+        if budget_op
+        else Voortgangsrapportage.Aanleiding.TUSSENTIJDS,
+        "periode_van": fase.startdatum if fase else traject.startdatum,
+        "periode_tot": timezone.localdate(),
+        "advies": Voortgangsrapportage.Advies.VOLGENDE_FASE if budget_op else None,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def nieuw(request, pk):
+    vereist_recht(request.user, "plan_bewerken")
+    traject = traject_voor_view(request, pk, actie=None)
+    plan = traject.plannen.order_by("-versie").prefetch_related("leerdoelen").first()
+    form = RapportageForm(
+        request.POST if request.method == "POST" else None,
+        initial=_beginwaarden(traject),
+        leerdoelen=plan.leerdoelen.all() if plan else [],
+        mag_medisch=heeft_recht(request.user, "medisch_zien"),
+    )
+    if form.is_valid():
+        with transaction.atomic():
+            rapportage = services.rapportage_opslaan(form=form, traject=traject, door=request.user)
+            log_toegang(request, traject.deelnemer, AuditRecord.Actie.AANGEMAAKT, "rapportage")
+        messages.success(request, "De voortgangsrapportage is opgeslagen.")
+        return redirect("trajecten:rapportage", pk=pk, rapportage=rapportage.pk)
+    periode = (form.cleaned_data if form.is_bound and not form.errors else None) or form.initial
+    log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "rapportage")
+    return render(
+        request,
+        "trajecten/rapportage_nieuw.html",
+        {
+            "traject": traject,
+            "form": form,
+            **gegevens_van.gegevens(
+                traject=traject, van=periode["periode_van"], tot=periode["periode_tot"]
+            ),
+        },
+    )
+
+
+def _rapportage(request, pk, rapportage):
+    traject = traject_voor_view(request, pk, actie=None)
+    return traject, get_object_or_404(
+        traject.rapportages.select_related("opgesteld_door").prefetch_related(
+            "leerdoelen__leerdoel"
+        ),
+        pk=rapportage,
+    )
+
+
+def detail(request, pk, rapportage):
+    vereist_recht(request.user, "plan_zien")
+    traject, rapportage = _rapportage(request, pk, rapportage)
+    log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "rapportage")
+    return render(
+        request,
+        "trajecten/rapportage.html",
+        {
+            "traject": traject,
+            "rapportage": rapportage,
+            "intern": heeft_recht(request.user, "medisch_zien"),
+            "mag_afdrukken": heeft_recht(request.user, "afdrukken"),
+            **gegevens_van.gegevens(
+                traject=traject, van=rapportage.periode_van, tot=rapportage.periode_tot
+            ),
+        },
+    )
+
+
+def pdf(request, pk, rapportage):
+    """The report as PDF. ``?voor=ketenpartner`` is the version for the referrer: without
+    medical information, whoever prints it."""
+    vereist_recht(request.user, "afdrukken")
+    traject, rapportage = _rapportage(request, pk, rapportage)
+    voor_ketenpartner = request.GET.get("voor") == "ketenpartner"
+    log_toegang(request, traject.deelnemer, AuditRecord.Actie.AFGEDRUKT, "rapportage")
+    _, inhoud = render_to_pdf(
+        "pdf/voortgangsrapportage.html",
+        {
+            "traject": traject,
+            "rapportage": rapportage,
+            "intern": not voor_ketenpartner and heeft_recht(request.user, "medisch_zien"),
+            "voor_ketenpartner": voor_ketenpartner,
+            "afgedrukt_op": timezone.localtime(),
+            **gegevens_van.gegevens(
+                traject=traject, van=rapportage.periode_van, tot=rapportage.periode_tot
+            ),
+        },
+    )
+    response = HttpResponse(inhoud, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="voortgangsrapportage-{rapportage.periode_tot:%Y-%m-%d}.pdf"'
+    )
+    return response
