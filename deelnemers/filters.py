@@ -1,12 +1,18 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.forms import NLDesignFormMixin
 from trajecten.models import Fasetype, Route, Signaal, Traject, Trajecttype, signaal_voorwaarden
 from werkplekken.models import Plaatsing, Werkplek
 
 from .models import Deelnemer, Doelgroep
+
+
+class FilterForm(NLDesignFormMixin, forms.Form):
+    """The filter form with the NL Design System classes on its widgets."""
 
 
 def _lopend_traject(**voorwaarden):
@@ -94,6 +100,7 @@ class CaseloadFilter(django_filters.FilterSet):
     class Meta:
         model = Deelnemer
         fields = []
+        form = FilterForm
 
     def __init__(self, data=None, *args, user, **kwargs):
         data = data.copy() if data is not None else {}

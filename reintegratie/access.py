@@ -40,6 +40,7 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     "plan_zien": frozenset({Rol.KLANTMANAGER, Rol.MANAGER, Rol.TRAJECTBEGELEIDER}),
     "plan_bewerken": frozenset({Rol.KLANTMANAGER}),
     "afdrukken": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),
+    "rapportages_zien": frozenset({Rol.MANAGER}),
     "caseload_exporteren": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),
     "plaatsing_beheren": frozenset({Rol.KLANTMANAGER}),
     "uren_registreren": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER}),

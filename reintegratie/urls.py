@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from trajecten.views import afdrukken
+from trajecten.views import afdrukken, resultaten
 
 from . import views
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("deelnemers/", include("deelnemers.urls")),
     path("trajecten/", include("trajecten.urls")),
     path("afdrukken/deze-week/", afdrukken.deze_week, name="afdrukken_week"),
+    path("rapportages/resultaten/", resultaten.rapport, name="resultaten"),
     path("werkplekken/", include("werkplekken.urls")),
     path("beheer/", admin.site.urls),
 ]

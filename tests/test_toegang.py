@@ -93,6 +93,7 @@ def _vreemde_intake(w):
 URLS = {
     "start": (None, None, ALLE),
     "afdrukken_week": (None, None, (KM, MAN)),
+    "resultaten": (None, None, (MAN,)),
     "deelnemers:lijst": (None, None, (KM, TB, MAN, KP)),
     "deelnemers:export": (None, None, (KM, MAN)),
     "deelnemers:intake_start": (None, None, (KM,)),

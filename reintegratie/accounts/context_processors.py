@@ -23,6 +23,8 @@ def navigatie(request):
         items.append(("Deelnemers", reverse("deelnemers:lijst")))
     if heeft_recht(user, "werkplekken_zien"):
         items.append(("Werkplekken", reverse("werkplekken:lijst")))
+    if heeft_recht(user, "rapportages_zien"):
+        items.append(("Resultaten", reverse("resultaten")))
     if user.is_staff:
         items.append(("Beheer", reverse("admin:index")))
     huidig = request.path

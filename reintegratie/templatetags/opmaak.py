@@ -11,3 +11,9 @@ register = template.Library()
 def uren(waarde):
     """7.50 -> "7,5"; None -> "-"."""
     return "–" if waarde is None else uren_tekst(waarde)
+
+
+@register.filter
+def get_item(mapping, sleutel):
+    """``{{ dict|get_item:key }}``: a value by a key held in a variable."""
+    return mapping.get(sleutel)

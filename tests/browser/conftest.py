@@ -9,7 +9,7 @@ rollback: a snapshot of the migrated database, taken when the test database is m
 again before each test that asks for it. Playwright breaks that: its sync API marks an asyncio
 loop as running in the test thread, so from then on Django keeps its connections per context
 instead of per thread, and the new connection objects lack the snapshot. This module hands the
-snapshot on to them (``playwright`` below), and after every live-server test loads it again
+snapshot on to them (``playwright`` below), and after every ``server`` test loads it again
 (``pytest_runtest_teardown``), so the tests after the browser tests find the database as
 migrated, whether or not they ask for serialized rollback.
 """
@@ -50,11 +50,13 @@ def playwright(_snapshots_voor_playwright, playwright, pytestconfig):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """After a live-server test is torn down and its tables emptied, load the migrated
-    database's rows again. Not after the session's last test: the database is gone then."""
+    """After a ``server`` test is torn down and its tables emptied, load the migrated database's
+    rows again. Only for tests with serialized rollback: their flush leaves content types and
+    permissions to the snapshot instead of making them anew. Not after the session's last test:
+    the database is gone then."""
     uitkomst = yield
     snapshots = item.config.stash.get(_SNAPSHOTS, {})
-    if nextitem is not None and "live_server" in item.fixturenames:
+    if nextitem is not None and "django_db_serialized_rollback" in item.fixturenames:
         from django.db import connections
 
         blocker = item.config.stash[blocking_manager_key]
@@ -92,11 +94,17 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo(django_db_serialized_rollback, live_server):
-    """The demo data set, small, in the live server's database. The serialized rollback makes
-    sure the migrations' rows are there, whatever ran before."""
-    call_command("demodata", deelnemers=60, force=True, verbosity=0)
+def server(django_db_serialized_rollback, live_server):
+    """The live server, on the database as migrated, whatever ran before (serialized rollback);
+    browser tests use this rather than ``live_server`` itself."""
     return live_server
+
+
+@pytest.fixture
+def demo(server):
+    """The demo data set, small, in the live server's database."""
+    call_command("demodata", deelnemers=60, force=True, verbosity=0)
+    return server
 
 
 @pytest.fixture

@@ -93,8 +93,8 @@ def test_deelnemerlijst_en_dossier(page, inloggen, demo):
     assert_toegankelijk(page)
 
 
-def test_inlogpagina(page, live_server):
-    page.goto(f"{live_server.url}/inloggen/")
+def test_inlogpagina(page, server):
+    page.goto(f"{server.url}/inloggen/")
     expect(page.get_by_label("Gebruikersnaam")).to_be_focused()  # autofocus
     assert_toegankelijk(page)
     page.get_by_label("Gebruikersnaam").fill("niemand")

@@ -1,0 +1,93 @@
+"""Ferm Werk's results table ("Capaciteit, inzet en resultaten"), aggregated in the database.
+
+A cohort report: the trajectories that started in the period, and where each of them stands
+today. Every started trajectory is in exactly one row below "gestart", so the rows add up.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from reintegratie.access import deelnemer_scope
+
+from .models import Traject, Uitstroom
+
+R, REDEN = Uitstroom.Resultaat, Uitstroom.Reden
+AFGESLOTEN = Q(status=Traject.Status.AFGESLOTEN)
+
+
+@dataclass(frozen=True)
+class Rij:
+    code: str
+    label: str
+    voorwaarde: Q
+    inspringen: bool = False
+
+
+# The rows under "gestart", in the order of Ferm Werk's table; together they cover everything.
+RIJEN = [
+    Rij("lopend", "Lopend", ~AFGESLOTEN),
+    Rij("werk", "Resultaat werk/proefplaatsing", Q(uitstroom__resultaat=R.WERK)),
+    Rij("studie", "Resultaat studie", Q(uitstroom__resultaat=R.STUDIE)),
+    Rij(
+        "niet_haalbaar",
+        "Voortijdige beëindiging: niet haalbaar",
+        Q(uitstroom__resultaat=R.VOORTIJDIG, uitstroom__reden=REDEN.NIET_HAALBAAR),
+        True,
+    ),
+    Rij(
+        "zelf_beeindigd",
+        "Voortijdige beëindiging: zelf beëindigd",
+        Q(uitstroom__resultaat=R.VOORTIJDIG, uitstroom__reden=REDEN.ZELF_BEEINDIGD),
+        True,
+    ),
+    Rij(
+        "overig",
+        "Voortijdige beëindiging: overig",
+        Q(uitstroom__resultaat=R.VOORTIJDIG, uitstroom__reden=REDEN.OVERIG),
+        True,
+    ),
+    Rij(
+        "participatie",
+        "Resultaat participatie/vrijwilligerswerk",
+        Q(uitstroom__resultaat=R.PARTICIPATIE),
+    ),
+    Rij(
+        "niet_geleid", "Niet geleid (participatie/uitstroom)", Q(uitstroom__resultaat=R.NIET_GELEID)
+    ),
+    # Closed without a recorded outcome: should not exist, but if it does it is shown.
+    Rij(
+        "onbekend", "Afgesloten zonder vastgelegd resultaat", AFGESLOTEN & Q(uitstroom__isnull=True)
+    ),
+]
+CELLEN = {"gestart": Q(), **{rij.code: rij.voorwaarde for rij in RIJEN}}
+
+
+def trajecten(*, user, van, tot, filters: dict):
+    """The trajectories in the report: visible to ``user``, started in the period, filtered."""
+    qs = Traject.objects.filter(
+        deelnemer_scope(user, via="deelnemer__"), startdatum__range=(van, tot)
+    )
+    if filters.get("trajecttype"):
+        qs = qs.filter(trajecttype=filters["trajecttype"])
+    if filters.get("route"):
+        qs = qs.filter(route=filters["route"])
+    if filters.get("aanbieder"):
+        qs = qs.filter(aanbieder=filters["aanbieder"])
+    if filters.get("verwijzer"):
+        qs = qs.filter(deelnemer__verwijzer=filters["verwijzer"])
+    if filters.get("woongemeente"):
+        qs = qs.filter(deelnemer__woongemeente=filters["woongemeente"])
+    if filters.get("doelgroep"):
+        qs = qs.filter(deelnemer__doelgroepen=filters["doelgroep"])
+    return qs
+
+
+def tabel(qs):
+    """Count every row in one query; returns the counts and whether the rows add up."""
+    aantallen = qs.aggregate(
+        gestart=Count("pk", distinct=True),
+        **{rij.code: Count("pk", filter=rij.voorwaarde, distinct=True) for rij in RIJEN},
+    )
+    som = sum(aantallen[rij.code] for rij in RIJEN)
+    return aantallen, som == aantallen["gestart"]
