@@ -1,140 +1,284 @@
-"""Benchmarks: server time and query count of named pages at a given data size.
+"""Benchmarks: server time, query count and size of the main pages at a given data size.
 
+    createdb -h 127.0.0.1 -U postgres reintegratie_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reintegratie_bench \\
         .venv/bin/python -m bench.run --deelnemers 100000
 
-Builds the dataset with ``demodata`` when the database has no participants, then requests
-each page through Django's test client (in-process: URL routing, middleware, view, template)
-and prints median and p95 server time, the number of queries and the response size. Use a
-dedicated database: the demo data has log-ins with a known password.
+Builds the dataset (``migrate`` + ``demodata``) when the database has no participants, then
+requests each page through Django's test client: in-process, so URL routing, all middleware,
+the view, the queries and the template, without a web server or network. Per page: median and
+p95 over ``--herhalingen`` requests after 3 warm-up requests, the number of queries and the
+summed SQL time of one more request, and the response size. Prints a Markdown table and saves
+it in bench/results/ (git-ignored). See bench/README.md.
+
+Use a dedicated database: the demo data has log-ins with a known password, and the audit log
+is append-only on PostgreSQL, so participants cannot be deleted: to start again, drop and
+recreate the database (``--opnieuw`` does that for a database whose name contains "bench").
 """
 
 import argparse
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import time
+import warnings
 from datetime import datetime
 from pathlib import Path
 
+# Production-like settings, before Django reads them: DEBUG off (no query log kept, cached
+# templates). DEBUG off requires a SECRET_KEY; this one is for benchmarks only.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reintegratie.settings")
-# Production-like settings: DEBUG off (no query log kept, templates cached).
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "0123456789" * 5)
 
 import django
 
+# Whitenoise looks for STATIC_ROOT, which only collectstatic makes; not needed here.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count, Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from deelnemers.models import Deelnemer  # noqa: E402
 from reintegratie.accounts.models import Gebruiker  # noqa: E402
 from trajecten.weekrooster import maandag_van  # noqa: E402
 from werkplekken.models import Werkplek  # noqa: E402
 
-RESULTATEN = Path(__file__).parent / "results"
+RESULTATEN = Path(__file__).resolve().parent / "results"
+OPWARMEN = 3
 
 
 def paginas():
-    """(name, username, url) of the pages measured; objects picked from the data."""
+    """(name, username, url) of the measured pages; the objects are picked from the data."""
     km = Gebruiker.objects.get(username="klantmanager")
     tb = Gebruiker.objects.get(username="trajectbegeleider")
+    # A participant of the klantmanager's own caseload with the most hours booked.
     dossier = (
         Deelnemer.objects.zichtbaar_voor(km)
-        .filter(klantmanager=km, trajecten__status="actief")
-        .order_by("-trajecten__fasen__uren_gebruikt")
+        .filter(klantmanager=km)
+        .annotate(geboekt=Sum("trajecten__fasen__uren_gebruikt"))
+        .filter(geboekt__isnull=False)
+        .order_by("-geboekt", "pk")
         .first()
     )
-    werkplek = Werkplek.objects.filter(begeleider=tb).first()
-    achternaam = dossier.achternaam
-    vorige_week = maandag_van(datetime.now().date()).isoformat()
+    # The most common surname: the search that returns the most rows.
+    achternaam = (
+        Deelnemer.objects.values("achternaam")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "achternaam")
+        .values_list("achternaam", flat=True)
+        .first()
+    )
+    werkplek = Werkplek.objects.filter(begeleider=tb).order_by("pk").first()
+    lijst = reverse("deelnemers:lijst")
+    week = maandag_van(timezone.localdate()).isoformat()
     return [
         ("start klantmanager", "klantmanager", reverse("start")),
         ("start trajectbegeleider", "trajectbegeleider", reverse("start")),
         ("start manager", "manager", reverse("start")),
         ("start ketenpartner", "ketenpartner", reverse("start")),
-        ("caseload", "klantmanager", reverse("deelnemers:lijst")),
-        ("caseload: zoek op naam", "klantmanager", f"{reverse('deelnemers:lijst')}?q={achternaam}"),
+        ("deelnemers:lijst", "klantmanager", lijst),
+        (f"deelnemers:lijst ?q={achternaam}", "klantmanager", f"{lijst}?q={achternaam}"),
+        ("deelnemers:lijst ?status=actief", "klantmanager", f"{lijst}?status=actief"),
         (
-            "caseload: alle km, lopend, signaal",
+            "deelnemers:lijst alle km, actief, signaal",
             "klantmanager",
-            f"{reverse('deelnemers:lijst')}?klantmanager=alle&status=actief&signaal=evaluatie_nodig",
+            f"{lijst}?klantmanager=alle&status=actief&signaal=evaluatie_nodig",
         ),
-        ("dossier", "klantmanager", reverse("deelnemers:dossier", args=[dossier.pk])),
-        ("werkplekken", "trajectbegeleider", reverse("werkplekken:lijst")),
-        ("werkplek", "trajectbegeleider", reverse("werkplekken:detail", args=[werkplek.pk])),
+        ("deelnemers:dossier", "klantmanager", reverse("deelnemers:dossier", args=[dossier.pk])),
+        ("werkplekken:lijst", "trajectbegeleider", reverse("werkplekken:lijst")),
         (
-            "weekrooster",
+            "werkplekken:detail",
             "trajectbegeleider",
-            f"{reverse('werkplekken:week', args=[werkplek.pk])}?week={vorige_week}",
+            reverse("werkplekken:detail", args=[werkplek.pk]),
         ),
         (
-            "aanwezigheid",
+            "werkplekken:week",
+            "trajectbegeleider",
+            f"{reverse('werkplekken:week', args=[werkplek.pk])}?week={week}",
+        ),
+        (
+            "werkplekken:aanwezigheid",
             "trajectbegeleider",
             reverse("werkplekken:aanwezigheid", args=[werkplek.pk]),
         ),
     ]
 
 
+class SqlTijd:
+    """An execute wrapper summing the time spent in the database (CaptureQueriesContext
+    rounds each query to whole milliseconds)."""
+
+    def __init__(self):
+        self.totaal = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        begin = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.totaal += time.perf_counter() - begin
+
+
 def meet(client, url, herhalingen):
-    for _ in range(3):  # warm up: connections, template cache
-        client.get(url)
+    """Time ``herhalingen`` GETs after a warm-up; count the queries of one more."""
+    # secure=True: production serves HTTPS only (SECURE_SSL_REDIRECT), as a proxy would pass.
+    for _ in range(OPWARMEN):  # connection, template loaders, caches
+        client.get(url, secure=True)
     tijden = []
     for _ in range(herhalingen):
         begin = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, secure=True)
         tijden.append((time.perf_counter() - begin) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    tijden.sort()
+        if response.status_code != 200:
+            break
+    # Counted apart: capturing queries switches on the debug cursor, which costs time.
+    sql = SqlTijd()
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(sql):
+        response = client.get(url, secure=True)
     return {
-        "median": statistics.median(tijden),
-        "p95": tijden[min(len(tijden) - 1, int(len(tijden) * 0.95))],
+        "status": response.status_code,
+        "mediaan": statistics.median(tijden),
+        "p95": statistics.quantiles(tijden, n=20, method="inclusive")[18]
+        if len(tijden) > 1
+        else tijden[0],
         "queries": len(queries),
+        "sql_ms": sql.totaal * 1000,
         "kb": len(response.content) / 1024,
+        "traagste": sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3],
     }
+
+
+def opnieuw():
+    """Drop and recreate the benchmark database (PostgreSQL, name containing "bench")."""
+    db = settings.DATABASES["default"]
+    if connection.vendor != "postgresql" or "bench" not in db["NAME"]:
+        sys.exit(
+            "--opnieuw alleen voor een eigen PostgreSQL-benchmarkdatabase (naam met 'bench'). "
+            "Anders: dropdb en createdb met de hand, zie bench/README.md."
+        )
+    import psycopg
+
+    connection.close()
+    with psycopg.connect(
+        dbname="postgres",
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+        autocommit=True,
+    ) as beheer:
+        beheer.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
+        beheer.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    print(f"Database {db['NAME']} opnieuw aangemaakt.")
+
+
+def opbouwen(aantal):
+    """migrate + demodata when there are no participants; returns the build time or None."""
+    call_command("migrate", verbosity=0)
+    bestaand = Deelnemer.objects.count()
+    if bestaand:
+        if bestaand != aantal:
+            print(
+                f"Let op: de database heeft al {bestaand} deelnemers (niet {aantal}); die worden "
+                "gemeten. Opnieuw opbouwen: --opnieuw.",
+                file=sys.stderr,
+            )
+        return None
+    print(f"demodata: {aantal} deelnemers laden...", flush=True)
+    begin = time.perf_counter()
+    call_command("demodata", deelnemers=aantal, force=True)
+    duur = time.perf_counter() - begin
+    piek = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"demodata: {aantal} deelnemers in {duur:.0f} s, piekgeheugen {piek:.0f} MB", flush=True)
+    return duur, piek
+
+
+def git_versie():
+    try:
+        return subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deelnemers", type=int, default=2000)
-    parser.add_argument("--herhalingen", type=int, default=50)
-    parser.add_argument("--pagina", action="append", help="alleen pagina's met deze naam")
+    parser.add_argument("--deelnemers", type=int, default=2000, help="grootte bij opbouwen")
+    parser.add_argument("--herhalingen", type=int, default=50, help="gemeten requests per pagina")
+    parser.add_argument(
+        "--pagina",
+        action="extend",
+        nargs="+",
+        metavar="NAAM",
+        help="alleen pagina's waarvan de naam dit bevat (bv. dossier, start, werkplekken)",
+    )
+    parser.add_argument(
+        "--opnieuw",
+        action="store_true",
+        help="de benchmarkdatabase weggooien en opnieuw opbouwen (alleen PostgreSQL, naam "
+        "met 'bench')",
+    )
+    parser.add_argument(
+        "--sql", action="store_true", help="per pagina de drie traagste queries tonen"
+    )
     args = parser.parse_args()
 
     vendor = connection.vendor
     if vendor != "postgresql":
-        print("Let op: meet op PostgreSQL (DATABASE_URL); SQLite zegt weinig.", file=sys.stderr)
-    call_command("migrate", verbosity=0)
-    bestaand = Deelnemer.objects.count()
-    if not bestaand:
-        begin = time.perf_counter()
-        call_command("demodata", deelnemers=args.deelnemers, force=True)
-        print(f"demodata: {args.deelnemers} deelnemers in {time.perf_counter() - begin:.0f} s")
-    elif bestaand != args.deelnemers:
-        print(f"Let op: de database heeft al {bestaand} deelnemers; die worden gemeten.")
+        print(
+            "Let op: dit meet op SQLite (geen DATABASE_URL). Meet op PostgreSQL, zoals productie: "
+            "zie bench/README.md.",
+            file=sys.stderr,
+        )
+    if settings.DEBUG:
+        print("Let op: DEBUG staat aan; de tijden zijn niet realistisch.", file=sys.stderr)
+    if args.opnieuw:
+        opnieuw()
+    bouw = opbouwen(args.deelnemers)
+    aantal = Deelnemer.objects.count()
 
-    regels = [
-        f"# {vendor}, {Deelnemer.objects.count()} deelnemers, {args.herhalingen} herhalingen",
+    kop = [
+        f"# {vendor}, {aantal} deelnemers",
         "",
-        "| pagina | mediaan ms | p95 ms | queries | KB |",
-        "|---|---:|---:|---:|---:|",
+        f"{datetime.now():%Y-%m-%d %H:%M}, versie {git_versie()}, {args.herhalingen} "
+        f"herhalingen na {OPWARMEN} om op te warmen, Django test client (in-process, met "
+        "middleware), DEBUG uit.",
     ]
-    # Static files: the manifest storage of production needs collectstatic; not measured here.
-    opslag = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with override_settings(STORAGES=opslag):
+    if bouw:
+        kop.append(f"Opbouw (migrate + demodata): {bouw[0]:.0f} s, piekgeheugen {bouw[1]:.0f} MB.")
+    regels = [
+        "",
+        "| pagina | mediaan ms | p95 ms | queries | KB | SQL ms (1 request) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    print("\n".join(kop + regels), flush=True)
+    # DEBUG off selects whitenoise's CompressedManifestStaticFilesStorage, whose {% static %}
+    # needs the manifest from collectstatic. Static files are not what is measured here, so
+    # the plain storage stands in (same URLs minus the hash), and the test client's host is
+    # allowed whatever ALLOWED_HOSTS says.
+    aanpassingen = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+    )
+    with aanpassingen:
         clients = {}
         for naam, gebruiker, url in paginas():
             if args.pagina and not any(p in naam for p in args.pagina):
@@ -143,15 +287,20 @@ def main():
                 clients[gebruiker] = Client()
                 clients[gebruiker].force_login(Gebruiker.objects.get(username=gebruiker))
             m = meet(clients[gebruiker], url, args.herhalingen)
+            status = "" if m["status"] == 200 else f" (HTTP {m['status']})"
             regels.append(
-                f"| {naam} | {m['median']:.1f} | {m['p95']:.1f} | {m['queries']} | {m['kb']:.0f} |"
+                f"| {naam}{status} | {m['mediaan']:.1f} | {m['p95']:.1f} | {m['queries']} | "
+                f"{m['kb']:.0f} | {m['sql_ms']:.1f} |"
             )
             print(regels[-1], flush=True)
+            if args.sql:
+                for q in m["traagste"]:
+                    print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}", flush=True)
+
     RESULTATEN.mkdir(exist_ok=True)
-    bestand = RESULTATEN / f"{datetime.now():%Y%m%d-%H%M}-{vendor}-{Deelnemer.objects.count()}.md"
-    bestand.write_text("\n".join(regels) + "\n")
-    print("\n".join(regels[:4]))
-    print(f"Bewaard in {bestand}")
+    bestand = RESULTATEN / f"{datetime.now():%Y%m%d-%H%M%S}-{vendor}-{aantal}.md"
+    bestand.write_text("\n".join(kop + regels) + "\n")
+    print(f"\nBewaard in {bestand}")
 
 
 if __name__ == "__main__":
