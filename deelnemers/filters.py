@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.accounts.models import Organisatie, Rol
 from reintegratie.forms import NLDesignFormMixin
 from trajecten.models import Fasetype, Route, Signaal, Traject, Trajecttype, signaal_voorwaarden
 from werkplekken.models import Plaatsing, Werkplek
@@ -30,6 +30,10 @@ class CaseloadFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Zoek op naam of BSN", method="zoek")
     klantmanager = django_filters.ChoiceFilter(
         label="Klantmanager", method="filter_klantmanager", empty_label=None
+    )
+    # Free text, not a list: an organisation may have hundreds of klantmanagers.
+    klantmanager_naam = django_filters.CharFilter(
+        label="Naam klantmanager", method="filter_klantmanager_naam"
     )
     status = django_filters.ChoiceFilter(
         label="Status traject",
@@ -67,12 +71,8 @@ class CaseloadFilter(django_filters.FilterSet):
         queryset=Organisatie.objects.filter(soort=Organisatie.Soort.GEMEENTE),
         empty_label="Alle",
     )
-    werkplek = django_filters.ModelChoiceFilter(
-        label="Werkplek (nu)",
-        queryset=Werkplek.objects.none(),
-        empty_label="Alle",
-        method="filter_werkplek",
-    )
+    # Free text, not a list: a large organisation has hundreds of workplaces.
+    werkplek = django_filters.CharFilter(label="Werkplek (nu)", method="filter_werkplek")
     doelgroep = django_filters.ModelChoiceFilter(
         label="Doelgroep",
         queryset=Doelgroep.objects.all(),
@@ -109,17 +109,10 @@ class CaseloadFilter(django_filters.FilterSet):
         data.setdefault("sorteer", "naam")
         super().__init__(data, *args, **kwargs)
         self.user = user
-        collega_s = Gebruiker.objects.filter(
-            organisatie_id=user.organisatie_id, rol=Rol.KLANTMANAGER, is_active=True
-        ).exclude(pk=user.pk)
         self.filters["klantmanager"].extra["choices"] = [
             *([("mijn", "Mijn caseload")] if eigen_caseload else []),
             ("alle", "Alle klantmanagers"),
-            *[(str(g.pk), str(g)) for g in collega_s],
         ]
-        self.filters["werkplek"].queryset = Werkplek.objects.zichtbaar_voor(user).select_related(
-            "organisatie"
-        )
 
     def zoek(self, queryset, name, value):
         value = value.strip()
@@ -134,9 +127,15 @@ class CaseloadFilter(django_filters.FilterSet):
     def filter_klantmanager(self, queryset, name, value):
         if value == "mijn":
             return queryset.filter(klantmanager=self.user)
-        if value == "alle":
-            return queryset
-        return queryset.filter(klantmanager_id=value)
+        return queryset
+
+    def filter_klantmanager_naam(self, queryset, name, value):
+        for woord in value.split():
+            queryset = queryset.filter(
+                Q(klantmanager__first_name__icontains=woord)
+                | Q(klantmanager__last_name__icontains=woord)
+            )
+        return queryset
 
     def filter_status(self, queryset, name, value):
         ooit = Exists(Traject.objects.filter(deelnemer=OuterRef("pk")))
@@ -163,10 +162,11 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def filter_werkplek(self, queryset, name, value):
         vandaag = timezone.localdate()
+        plekken = Werkplek.objects.zichtbaar_voor(self.user).filter(naam__icontains=value.strip())
         return queryset.filter(
             Exists(
                 Plaatsing.objects.lopend_op(vandaag).filter(
-                    deelnemer=OuterRef("pk"), werkplek=value
+                    deelnemer=OuterRef("pk"), werkplek__in=plekken
                 )
             )
         )

@@ -63,15 +63,15 @@ PAGINAS = [
     # audit insert (1), page (1), count (1), trajecten (1), fasen (1)
     (Rol.KETENPARTNER, "start", None, SESSIE + 5),
     # count (1), page with klantmanager and journal subqueries (1), trajecten (1), fasen (1),
-    # audit (1); the filter form's choices: colleagues, trajecttypes, fasetypes, verwijzers,
-    # gemeenten, werkplekken, doelgroepen (7)
-    (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 12),
+    # audit (1); the filter form's choices: trajecttypes, fasetypes, verwijzers, gemeenten,
+    # doelgroepen (5)
+    (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 10),
     # deelnemer with joins (1), doelgroepen (1), ladder (1), trajecten with hours and
     # signals (1), fasen (1), plannen (1), leerdoelen (1), instrumenten (1), rapportages (1),
     # plaatsingen (1), contactmomenten (1), audit insert (1)
     (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 12),
-    # werkplekken with occupancy (1)
-    (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 1),
+    # count (1), a page of werkplekken with occupancy (1)
+    (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 2),
     # werkplek (1), plaatsingen with deelnemers (1), audit (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:detail", "werkplek", SESSIE + 3),
 ]

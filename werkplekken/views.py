@@ -1,6 +1,7 @@
 """Workplace pages and placing a participant on a workplace."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,15 +15,25 @@ from . import services
 from .forms import PlaatsingForm
 from .models import Plaatsing, Werkplek
 
+PAGINA_GROOTTE = 50
+
 
 def lijst(request):
     vereist_recht(request.user, "werkplekken_zien")
-    werkplekken = (
-        Werkplek.objects.zichtbaar_voor(request.user)
-        .select_related("organisatie", "begeleider")
-        .met_bezetting(timezone.localdate())
+    werkplekken = Werkplek.objects.zichtbaar_voor(request.user).select_related(
+        "organisatie", "begeleider"
     )
-    return render(request, "werkplekken/lijst.html", {"werkplekken": werkplekken})
+    zoek = request.GET.get("q", "").strip()
+    if zoek:
+        werkplekken = werkplekken.filter(naam__icontains=zoek)
+    pagina = Paginator(
+        werkplekken.met_bezetting(timezone.localdate()).order_by("naam", "pk"), PAGINA_GROOTTE
+    ).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "werkplekken/lijst.html",
+        {"pagina": pagina, "zoek": zoek, "querystring": f"q={zoek}" if zoek else ""},
+    )
 
 
 def detail(request, pk):
