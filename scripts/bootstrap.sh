@@ -23,3 +23,22 @@ fi
 export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv
 .tools/bin/uv sync --frozen --quiet --python "$PY"
 [ -f .env ] || cp .env.example .env
+
+# Debian packages outside Python: WeasyPrint's Pango and a font for the PDFs (both scripts),
+# Chromium for the browser tests (scripts/test). Installed when missing and we are root.
+debian_pakketten() {
+  local nodig=()
+  ldconfig -p 2>/dev/null | grep -q libpango-1.0 || nodig+=(libpango-1.0-0 libpangoft2-1.0-0)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || nodig+=(fonts-dejavu-core)
+  if [ "${1:-}" = "met-chromium" ] && [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+    nodig+=(chromium)
+  fi
+  [ ${#nodig[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installeren (Debian): ${nodig[*]} ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${nodig[@]}" >/dev/null
+  else
+    echo "Ontbreekt (Debian-pakketten): ${nodig[*]}; installeer ze eerst." >&2
+    return 1
+  fi
+}
