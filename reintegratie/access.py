@@ -38,7 +38,7 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     "traject_besluiten": frozenset({Rol.KLANTMANAGER}),
     "intake_doen": frozenset({Rol.KLANTMANAGER}),
     "plan_zien": frozenset({Rol.KLANTMANAGER, Rol.MANAGER, Rol.TRAJECTBEGELEIDER}),
-    "plan_bewerken": frozenset({Rol.KLANTMANAGER}),
+    "plan_bewerken": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),
     "afdrukken": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),
     "rapportages_zien": frozenset({Rol.MANAGER}),
     "caseload_exporteren": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),

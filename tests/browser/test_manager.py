@@ -1,0 +1,84 @@
+"""The manager's journeys in real Chromium: a plan made, signed and printed; the outcomes
+report for last year, one number drilled into, and the export to Excel."""
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from .test_rollen import assert_toegankelijk
+
+pytestmark = pytest.mark.browser
+
+
+def test_plan_opstellen_ondertekenen_en_afdrukken(page, inloggen):
+    page.set_default_timeout(10_000)
+    inloggen(page, "manager")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Deelnemers").click()
+    page.get_by_label("Status traject").select_option(label="Actief")
+    page.get_by_role("button", name="Filteren").click()
+    page.locator("table tbody th a").first.click()
+    naam = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name=re.compile("openen")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Plan van aanpak")
+
+    nieuwe_versie = page.get_by_role(
+        "button", name=re.compile("Nieuwe versie maken|Plan opstellen")
+    )
+    if nieuwe_versie.count():
+        nieuwe_versie.click()
+        expect(page.get_by_role("status").first).to_contain_text("aangemaakt als concept")
+    leeg = page.locator("textarea[name$='-omschrijving']").last
+    leeg.fill("Zelfstandig een orderpicklijst afwerken")
+    page.locator("select[name$='-soort']").last.select_option(label="Vakinhoudelijk")
+    page.get_by_label("Afspraken").fill("Vier dagen per week; ziek melden voor 8.30 uur.")
+    page.get_by_role("button", name="Concept opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("is opgeslagen")
+    assert_toegankelijk(page)
+
+    page.get_by_label("Besproken en ondertekend door de deelnemer op").fill(
+        timezone.localdate().isoformat()
+    )
+    page.get_by_role("button", name="Ondertekening vastleggen").click()
+    expect(page.get_by_role("status").first).to_contain_text("ondertekend en vastgezet")
+
+    pdf_link = page.get_by_role("link", name=re.compile("PDF van versie"))
+    antwoord = page.request.get(urljoin(page.url, pdf_link.get_attribute("href")))
+    assert antwoord.headers["content-type"] == "application/pdf"
+    tekst = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(antwoord.body())).pages
+    )
+    assert naam in tekst
+    assert "Zelfstandig een orderpicklijst afwerken" in tekst
+    assert "ondertekend door de deelnemer" in tekst
+
+
+def test_resultaten_vorig_jaar_doorklikken_en_excel(page, inloggen):
+    page.set_default_timeout(10_000)
+    vorig_jaar = timezone.localdate().year - 1
+    inloggen(page, "manager")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Resultaten").click()
+    page.get_by_label("Gestart vanaf").fill(f"{vorig_jaar}-01-01")
+    page.get_by_label("Gestart tot en met").fill(f"{vorig_jaar}-12-31")
+    page.get_by_role("button", name="Toon").click()
+    expect(page.get_by_role("main")).to_contain_text("De regels tellen op tot het aantal")
+    assert_toegankelijk(page)
+
+    gestart = int(page.locator("a[href*='cel=gestart']").inner_text().split()[0])
+    assert gestart > 0
+    page.locator("a[href*='cel=gestart']").click()
+    expect(page.get_by_role("heading", level=2, name=re.compile("Gestart"))).to_contain_text(
+        f"{gestart} deelnemer"
+    )
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel").click()
+    boek = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    waarden = {r[0]: r[1] for r in boek.active.iter_rows(min_row=3, values_only=True)}
+    assert waarden["Trajecten gestart"] == gestart
