@@ -182,13 +182,15 @@ class LadderTrede(models.Model):
 
 class ContactmomentQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
-        """Journal entries ``user`` may read: medical notes only for the klantmanager."""
+        """Journal entries ``user`` may read: of visible participants, medical notes only
+        for the klantmanager."""
+        return self.filter(deelnemer_scope(user, via="deelnemer__")).leesbaar_voor(user)
+
+    def leesbaar_voor(self, user):
+        """The entries ``user``'s role may read, for a participant already in scope."""
         from reintegratie.access import heeft_recht
 
-        qs = self.filter(deelnemer_scope(user, via="deelnemer__"))
-        if not heeft_recht(user, "medisch_zien"):
-            qs = qs.filter(medisch=False)
-        return qs
+        return self if heeft_recht(user, "medisch_zien") else self.filter(medisch=False)
 
 
 class Contactmoment(models.Model):

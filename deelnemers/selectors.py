@@ -79,6 +79,7 @@ def dossier_queryset(user):
         ),
         Prefetch(
             "contactmomenten",
-            queryset=Contactmoment.objects.zichtbaar_voor(user).select_related("door"),
+            # The participant is in scope already (deelnemer_voor_view); the role decides.
+            queryset=Contactmoment.objects.leesbaar_voor(user).select_related("door"),
         ),
     )

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from reintegratie.access import deelnemer_scope, werkplek_scope
 from reintegratie.periode import Periode
@@ -30,11 +31,17 @@ class WerkplekQuerySet(models.QuerySet):
         return self.filter(actief=True)
 
     def met_bezetting(self, datum):
-        """Annotate ``bezetting``: the number of placements running on ``datum``."""
-        lopend = Q(plaatsingen__startdatum__lte=datum) & (
-            Q(plaatsingen__einddatum__isnull=True) | Q(plaatsingen__einddatum__gte=datum)
+        """Annotate ``bezetting``: the number of placements running on ``datum``; a
+        subquery per row, so a page of workplaces costs a page, not the whole table."""
+        lopend = (
+            Plaatsing.objects.filter(werkplek=OuterRef("pk"))
+            .lopend_op(datum)
+            .order_by()
+            .values("werkplek")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
-        return self.annotate(bezetting=Count("plaatsingen", filter=lopend))
+        return self.annotate(bezetting=Coalesce(Subquery(lopend), 0))
 
 
 class Werkplek(models.Model):
