@@ -45,6 +45,7 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     "plaatsing_beheren": frozenset({Rol.KLANTMANAGER}),
     "uren_registreren": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER}),
     "weekrooster": frozenset({Rol.TRAJECTBEGELEIDER, Rol.MANAGER}),
+    "uren_zien": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER, Rol.MANAGER}),
     # Locked periods (evaluated, invoiced) are corrected by a manager only.
     "vergrendelde_uren_corrigeren": frozenset({Rol.MANAGER}),
     "werkplekken_zien": frozenset({Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER, Rol.MANAGER}),

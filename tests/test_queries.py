@@ -70,6 +70,11 @@ PAGINAS = [
     # signals (1), fasen (1), plannen (1), leerdoelen (1), instrumenten (1), rapportages (1),
     # plaatsingen (1), contactmomenten (1), audit insert (1)
     (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 12),
+    # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
+    (Rol.KLANTMANAGER, "deelnemers:uren", "deelnemer", SESSIE + 4),
+    # werkplek (1), placements with participants (1), hours per participant and kind (1),
+    # audit (1)
+    (Rol.MANAGER, "werkplekken:aanwezigheid", "werkplek", SESSIE + 4),
     # count (1), a page of werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 2),
     # werkplek (1), plaatsingen with deelnemers (1), audit (1)

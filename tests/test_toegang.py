@@ -104,6 +104,7 @@ URLS = {
     "deelnemers:contactmoment": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "deelnemers:uren": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN)),
     "trajecten:plan": (_traject, _vreemd_traject, (KM, MAN, TB)),
     "trajecten:plan_nieuwe_versie": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:plan_ondertekenen": (_plan, _vreemd_plan, (KM, MAN)),

@@ -96,6 +96,15 @@ def test_standaarddag_vult_in_zonder_op_te_slaan(client, wereld, tb):
     assert not Urenregistratie.objects.exists()
 
 
+def test_wijzigingen_staan_in_het_urenoverzicht(client, wereld, tb):
+    d = wereld.deelnemer
+    _post(client, wereld, {(d, 0): ("8", GEWERKT)})
+    _post(client, wereld, {(d, 0): ("6", ZIEK)}, reden="Toch ziek gemeld")
+    inhoud = client.get(reverse("deelnemers:uren", args=[d.pk])).content.decode()
+    assert "Toch ziek gemeld" in inhoud
+    assert "Gewijzigd: 8 gewerkt → 6 ziek" in inhoud
+
+
 def test_wijzigen_vraagt_een_reden_en_wordt_bewaard(client, wereld, tb):
     d = wereld.deelnemer
     _post(client, wereld, {(d, 0): ("8", GEWERKT)})

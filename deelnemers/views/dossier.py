@@ -24,6 +24,7 @@ def _rechten(user):
             "medisch_zien",
             "traject_besluiten",
             "uren_registreren",
+            "uren_zien",
             "plaatsing_beheren",
             "plan_zien",
         )

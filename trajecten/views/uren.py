@@ -1,17 +1,23 @@
 """Registering hours for one participant."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reintegratie.access import deelnemer_voor_view, log_toegang, vereist_recht
+from reintegratie.access import deelnemer_voor_view, heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 
 from .. import services
 from ..forms import UrenForm
-from ..models import uren_tekst
+from ..models import UrenMutatie, uren_tekst
+
+WEKEN = 8
+MUTATIES = 50
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,3 +43,32 @@ def registreren(request, pk):
             return redirect("deelnemers:dossier", pk=deelnemer.pk)
     log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)
     return render(request, "trajecten/uren_form.html", {"form": form, "deelnemer": deelnemer})
+
+
+def overzicht(request, pk):
+    """A participant's recent hours per day, and every change made to them (who, when, why)."""
+    vereist_recht(request.user, "uren_zien")
+    deelnemer = deelnemer_voor_view(request, pk)
+    vanaf = timezone.localdate() - timedelta(weeks=WEKEN)
+    registraties = (
+        deelnemer.uren.filter(datum__gte=vanaf)
+        .select_related("werkplek", "geregistreerd_door", "fase__fasetype")
+        .order_by("-datum", "werkplek__naam")
+    )
+    mutaties = (
+        UrenMutatie.objects.filter(deelnemer=deelnemer)
+        .select_related("werkplek", "door")
+        .order_by("-tijdstip", "-id")[:MUTATIES]
+    )
+    return render(
+        request,
+        "trajecten/uren_overzicht.html",
+        {
+            "deelnemer": deelnemer,
+            "registraties": registraties,
+            "mutaties": mutaties,
+            "weken": WEKEN,
+            "mag_registreren": heeft_recht(request.user, "uren_registreren"),
+            "mag_corrigeren": heeft_recht(request.user, "weekrooster"),
+        },
+    )
