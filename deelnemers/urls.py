@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/<int:pk>/", intake.formulier, name="intake"),
     path("<int:pk>/", dossier.dossier, name="dossier"),
     path("<int:pk>/bewerken/", dossier.bewerken, name="bewerken"),
+    path("<int:pk>/pdf/", dossier.dossier_pdf, name="dossier_pdf"),
     path("<int:pk>/bsn/", dossier.bsn_tonen, name="bsn"),
     path("<int:pk>/contactmomenten/", dossier.contactmoment, name="contactmoment"),
     path("<int:pk>/plaatsingen/nieuw/", plaatsing_nieuw, name="plaatsing_nieuw"),

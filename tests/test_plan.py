@@ -174,3 +174,38 @@ def test_pdf_haalt_niets_van_buiten(wereld, plan, settings):
     with pytest.raises(ValueError, match="Niet toegestaan"):
         _fetcher().fetch("https://pdf.invalid/static/../../../etc/passwd")
     assert _fetcher().fetch("https://pdf.invalid/static/pdf/document.css").read()
+
+
+def test_werkervaringsovereenkomst(client, wereld, km):
+    response = client.get(reverse("trajecten:werkervaringsovereenkomst", args=[wereld.traject.pk]))
+    tekst = " ".join(_tekst(response.content).split())
+    assert "Werkervaringsovereenkomst" in tekst
+    assert wereld.deelnemer.naam in tekst
+    assert wereld.werkplek.naam in tekst
+    assert "Uren per week 24" in tekst
+    assert "uiterlijk bij 800 uur" in tekst
+
+
+def test_dossier_pdf_zonder_volledig_bsn_en_medisch_alleen_voor_klantmanager(client, wereld, km):
+    from deelnemers.models import Contactmoment
+
+    Contactmoment.objects.create(
+        deelnemer=wereld.deelnemer, soort="gesprek", onderwerp="Kennismaking", door=km
+    )
+    Contactmoment.objects.create(
+        deelnemer=wereld.deelnemer,
+        soort="gesprek",
+        onderwerp="Uitslag bedrijfsarts",
+        medisch=True,
+        door=km,
+    )
+    url = reverse("deelnemers:dossier_pdf", args=[wereld.deelnemer.pk])
+    tekst = _tekst(client.get(url).content)
+    assert wereld.deelnemer.naam in tekst
+    assert wereld.deelnemer.bsn_gemaskeerd in tekst and wereld.deelnemer.bsn not in tekst
+    assert "Diagnose" in tekst and "Kennismaking" in tekst
+    assert "Uitslag bedrijfsarts" in tekst
+    client.force_login(wereld.gebruikers[Rol.MANAGER])
+    tekst = _tekst(client.get(url).content)
+    assert "Kennismaking" in tekst
+    assert "Uitslag bedrijfsarts" not in tekst

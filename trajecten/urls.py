@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:pk>/plan/nieuwe-versie/", plan.nieuwe_versie, name="plan_nieuwe_versie"),
     path("<int:pk>/plan/<int:versie>/ondertekenen/", plan.ondertekenen, name="plan_ondertekenen"),
     path("<int:pk>/plan/<int:versie>/pdf/", plan.pdf, name="plan_pdf"),
+    path(
+        "<int:pk>/werkervaringsovereenkomst/",
+        plan.werkervaringsovereenkomst,
+        name="werkervaringsovereenkomst",
+    ),
     path("<int:pk>/rapportages/nieuw/", rapportage.nieuw, name="rapportage_nieuw"),
     path("<int:pk>/rapportages/<int:rapportage>/", rapportage.detail, name="rapportage"),
     path("<int:pk>/rapportages/<int:rapportage>/pdf/", rapportage.pdf, name="rapportage_pdf"),

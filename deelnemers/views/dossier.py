@@ -2,11 +2,14 @@
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reintegratie.access import deelnemer_voor_view, heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.pdf import render_to_pdf
 
 from .. import selectors, services
 from ..forms import ContactmomentForm, DeelnemerForm
@@ -27,6 +30,7 @@ def _rechten(user):
             "uren_zien",
             "plaatsing_beheren",
             "plan_zien",
+            "afdrukken",
         )
     }
 
@@ -103,3 +107,25 @@ def bewerken(request, pk):
         "deelnemers/form.html",
         {"form": form, "deelnemer": deelnemer, "titel": f"Gegevens van {deelnemer.naam} wijzigen"},
     )
+
+
+def dossier_pdf(request, pk):
+    """The participant's complete dossier as PDF, as the user may see it (BSN masked)."""
+    vereist_recht(request.user, "afdrukken")
+    deelnemer = deelnemer_voor_view(
+        request,
+        pk,
+        actie=AuditRecord.Actie.AFGEDRUKT,
+        queryset=selectors.dossier_queryset(request.user),
+    )
+    _, inhoud = render_to_pdf(
+        "pdf/dossier.html",
+        {
+            "deelnemer": deelnemer,
+            "traject": next(iter(deelnemer.trajecten.all()), None),
+            "afgedrukt_op": timezone.localtime(),
+        },
+    )
+    response = HttpResponse(inhoud, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="dossier-{deelnemer.pk}.pdf"'
+    return response

@@ -141,3 +141,26 @@ def pdf(request, pk, versie):
     naam = f"plan-van-aanpak-{traject.deelnemer.achternaam}-v{plan.versie}.pdf".replace(" ", "-")
     response["Content-Disposition"] = f'inline; filename="{naam}"'
     return response
+
+
+def werkervaringsovereenkomst(request, pk):
+    """The werkervaringsovereenkomst to sign, from the trajectory and its current placement."""
+    vereist_recht(request.user, "afdrukken")
+    traject = traject_voor_view(request, pk, actie=AuditRecord.Actie.AFGEDRUKT)
+    plaatsing = (
+        traject.plaatsingen.select_related("werkplek__organisatie", "werkplek__begeleider")
+        .order_by("-startdatum")
+        .first()
+    )
+    _, inhoud = render_to_pdf(
+        "pdf/werkervaringsovereenkomst.html",
+        {
+            "traject": traject,
+            "deelnemer": traject.deelnemer,
+            "plaatsing": plaatsing,
+            "afgedrukt_op": timezone.localtime(),
+        },
+    )
+    response = HttpResponse(inhoud, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="werkervaringsovereenkomst-{pk}.pdf"'
+    return response
