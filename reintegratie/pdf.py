@@ -4,6 +4,7 @@ WeasyPrint may read only the project's static files (CSS, logos): no network and
 paths, so nothing a user typed into a text can make the renderer fetch anything.
 """
 
+import functools
 import io
 import mimetypes
 from pathlib import Path
@@ -18,7 +19,9 @@ STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 BASIS_URL = "https://pdf.invalid/"
 
 
+@functools.cache
 def _fetcher():
+    """One fetcher for the process (WeasyPrint is imported on first use only)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AlleenStatischeBestanden(URLFetcher):
