@@ -4,6 +4,7 @@
 trajectory, hosts the placement); ``vreemd`` is an outsider with a participant of its own.
 """
 
+import io
 import os
 from dataclasses import dataclass
 
@@ -94,3 +95,10 @@ def wereld(db):
 @pytest.fixture
 def klantmanager(wereld):
     return wereld.gebruikers[Rol.KLANTMANAGER]
+
+
+def pdf_tekst(pdf: bytes) -> str:
+    """The text of a PDF, page after page (what a reader of the document sees)."""
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

@@ -13,9 +13,7 @@ from reintegratie.accounts.models import Rol
 from reintegratie.pdf import render_to_pdf
 from trajecten.models import Leerdoel, PlanVanAanpak
 
-
-def _tekst(pdf: bytes) -> str:
-    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+from .conftest import pdf_tekst
 
 
 @pytest.fixture
@@ -127,7 +125,7 @@ def test_nieuwe_versie_na_ondertekening(client, wereld, plan):
 def test_pdf_bevat_deelnemer_fasen_uren_en_leerdoelen(client, wereld, plan):
     response = client.get(reverse("trajecten:plan_pdf", args=[wereld.traject.pk, 1]))
     assert response["Content-Type"] == "application/pdf"
-    tekst = _tekst(response.content)
+    tekst = pdf_tekst(response.content)
     assert wereld.deelnemer.naam in tekst
     assert "Diagnose" in tekst
     assert "Taalniveau 2F halen" in tekst
@@ -143,7 +141,7 @@ def test_html_en_script_blijven_tekst(wereld, plan):
         {"traject": wereld.traject, "plan": plan, "deelnemer": wereld.deelnemer},
     )
     assert "&lt;script&gt;" in html and "<script>" not in html
-    assert '<script>alert("x")</script><b>vet</b>' in _tekst(pdf).replace("\n", "")
+    assert '<script>alert("x")</script><b>vet</b>' in pdf_tekst(pdf).replace("\n", "")
 
 
 def test_veertig_leerdoelen_en_lange_teksten(wereld, plan):
@@ -160,7 +158,7 @@ def test_veertig_leerdoelen_en_lange_teksten(wereld, plan):
     )
     pagina_s = PdfReader(io.BytesIO(pdf)).pages
     assert len(pagina_s) > 5
-    tekst = _tekst(pdf)
+    tekst = pdf_tekst(pdf)
     assert "Doel 39:" in tekst
     assert f"Pagina {len(pagina_s)} van {len(pagina_s)}" in tekst
 
@@ -178,7 +176,7 @@ def test_pdf_haalt_niets_van_buiten(wereld, plan, settings):
 
 def test_werkervaringsovereenkomst(client, wereld, km):
     response = client.get(reverse("trajecten:werkervaringsovereenkomst", args=[wereld.traject.pk]))
-    tekst = " ".join(_tekst(response.content).split())
+    tekst = " ".join(pdf_tekst(response.content).split())
     assert "Werkervaringsovereenkomst" in tekst
     assert wereld.deelnemer.naam in tekst
     assert wereld.werkplek.naam in tekst
@@ -200,12 +198,12 @@ def test_dossier_pdf_zonder_volledig_bsn_en_medisch_alleen_voor_klantmanager(cli
         door=km,
     )
     url = reverse("deelnemers:dossier_pdf", args=[wereld.deelnemer.pk])
-    tekst = _tekst(client.get(url).content)
+    tekst = pdf_tekst(client.get(url).content)
     assert wereld.deelnemer.naam in tekst
     assert wereld.deelnemer.bsn_gemaskeerd in tekst and wereld.deelnemer.bsn not in tekst
     assert "Diagnose" in tekst and "Kennismaking" in tekst
     assert "Uitslag bedrijfsarts" in tekst
     client.force_login(wereld.gebruikers[Rol.MANAGER])
-    tekst = _tekst(client.get(url).content)
+    tekst = pdf_tekst(client.get(url).content)
     assert "Kennismaking" in tekst
     assert "Uitslag bedrijfsarts" not in tekst

@@ -2,24 +2,19 @@
 medical; a batch of plans and reports prints as one PDF."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from deelnemers.models import Contactmoment
 from reintegratie.accounts.models import Rol
 from trajecten.models import Observatie, PlanVanAanpak, Voortgangsrapportage
 from trajecten.weekrooster import maandag_van
 
+from .conftest import pdf_tekst
 from .factories import UrenregistratieFactory
-
-
-def _tekst(pdf):
-    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 @pytest.fixture
@@ -94,8 +89,8 @@ def test_rapportage_opslaan_en_pdf_voor_de_verwijzer_zonder_medisch(
     assert Contactmoment.objects.filter(onderwerp__startswith="Voortgangsrapportage").exists()
 
     url = reverse("trajecten:rapportage_pdf", args=[wereld.traject.pk, rapportage.pk])
-    intern = _tekst(client.get(url).content)
-    extern = _tekst(client.get(url, {"voor": "ketenpartner"}).content)
+    intern = pdf_tekst(client.get(url).content)
+    extern = pdf_tekst(client.get(url, {"voor": "ketenpartner"}).content)
     for tekst in (intern, extern):
         assert wereld.deelnemer.naam in tekst
         assert "Vier dagen per week komen" in tekst
@@ -110,7 +105,7 @@ def test_manager_drukt_intern_niets_medisch_af(client, wereld, km, met_gegevens)
     rapportage = Voortgangsrapportage.objects.get()
     client.force_login(wereld.gebruikers[Rol.MANAGER])
     url = reverse("trajecten:rapportage_pdf", args=[wereld.traject.pk, rapportage.pk])
-    assert "Rugklachten" not in _tekst(client.get(url).content)
+    assert "Rugklachten" not in pdf_tekst(client.get(url).content)
 
 
 def test_periode_omgedraaid(client, wereld, km, met_gegevens):
@@ -129,7 +124,7 @@ def test_batch_van_deze_week_als_een_pdf(client, wereld, km, met_gegevens):
     client.force_login(wereld.gebruikers[Rol.MANAGER])
     response = client.get(reverse("afdrukken_week"))
     assert response["Content-Type"] == "application/pdf"
-    tekst = _tekst(response.content)
+    tekst = pdf_tekst(response.content)
     assert "Plan van aanpak" not in tekst  # signed before this week: not due
     assert tekst.count("Voortgangsrapportage") >= 1
     assert wereld.vreemde_deelnemer.naam not in tekst

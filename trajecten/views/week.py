@@ -27,14 +27,19 @@ def _maandag(request) -> date:
     return maandag_van(dag)
 
 
-@require_http_methods(["GET", "POST"])
-def week(request, pk):
+def _rooster(request, pk):
+    """The workplace (within the user's scope, else 404), the week's Monday, and its grid."""
     vereist_recht(request.user, "weekrooster")
     werkplek = get_object_or_404(
         Werkplek.objects.zichtbaar_voor(request.user).select_related("organisatie"), pk=pk
     )
     maandag = _maandag(request)
-    rooster = lees_rooster(werkplek=werkplek, maandag=maandag)
+    return werkplek, maandag, lees_rooster(werkplek=werkplek, maandag=maandag)
+
+
+@require_http_methods(["GET", "POST"])
+def week(request, pk):
+    werkplek, maandag, rooster = _rooster(request, pk)
     deelnemers = [rij.deelnemer for rij in rooster.rijen]
     form = WeekForm(request.POST or None, rooster=rooster)
     standaard = request.POST.get("standaard")
@@ -92,12 +97,7 @@ def _rijen_met_velden(rooster, form):
 @require_http_methods(["GET", "POST"])
 def observaties(request, pk):
     """Per participant per week: a score on each werknemersvaardigheid and a remark."""
-    vereist_recht(request.user, "weekrooster")
-    werkplek = get_object_or_404(
-        Werkplek.objects.zichtbaar_voor(request.user).select_related("organisatie"), pk=pk
-    )
-    maandag = _maandag(request)
-    rooster = lees_rooster(werkplek=werkplek, maandag=maandag)
+    werkplek, maandag, rooster = _rooster(request, pk)
     deelnemers = [rij.deelnemer for rij in rooster.rijen]
     bestaand = {
         o.deelnemer_id: o
