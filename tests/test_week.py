@@ -203,6 +203,19 @@ def test_budget_geweigerd_met_wat_er_over_is(client, wereld, tb):
     assert _fase(wereld).uren_gebruikt == 0
 
 
+def test_omlaag_corrigeren_mag_ook_boven_het_budget(client, wereld, tb):
+    d = wereld.deelnemer
+    _post(client, wereld, {(d, i): ("8", GEWERKT) for i in range(3)})
+    fase = _fase(wereld)
+    fase.uren_budget = Decimal(10)  # the budget was lowered after the hours were booked
+    fase.save()
+    response = _post(client, wereld, {(d, 0): ("4", GEWERKT)}, reden="Te veel geboekt")
+    assert response.status_code == 302
+    assert _fase(wereld).uren_gebruikt == 20
+    response = _post(client, wereld, {(d, 0): ("5", GEWERKT)}, reden="Toch meer")
+    assert "Past niet in het budget" in response.content.decode()
+
+
 def test_vergrendelde_periode_alleen_door_manager(client, wereld, tb):
     d = wereld.deelnemer
     _post(client, wereld, {(d, 0): ("8", GEWERKT)})

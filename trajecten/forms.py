@@ -133,7 +133,8 @@ class WeekForm(forms.Form):
         for rij in self.rooster.rijen:
             for cel in rij.cellen:
                 naam = self.celnaam(rij, cel)
-                if f"u_{naam}" not in self.fields:
+                # A cell not sent at all stays as it is; only a cell sent empty is cleared.
+                if f"u_{naam}" not in self.fields or f"u_{naam}" not in self.data:
                     continue
                 try:
                     uren = _uren_uit_tekst(gegevens.get(f"u_{naam}", ""))

@@ -373,37 +373,41 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
             oud.uren, oud.soort, oud.fase = uren, soort, fase
             gewijzigd.append(oud)
 
-    # Budgets per phase and the cap per trajectory, on the counters of the locked rows.
+    # Budgets per phase and the cap per trajectory, on the counters of the locked rows. Only
+    # what this save adds is checked: lowering hours is always allowed, even over a budget.
     for traject in trajecten:
         rij = rooster.rij(traject.deelnemer_id)
+        erbij = NUL_UREN
         totaal = NUL_UREN
         for fase in traject.fasen.all():
-            fase.uren_gebruikt += delta.get(fase.pk, NUL_UREN)
+            verschil = delta.get(fase.pk, NUL_UREN)
+            fase.uren_gebruikt += verschil
+            erbij += verschil
             totaal += fase.uren_gebruikt
-            if fase.uren_budget is not None and fase.uren_gebruikt > fase.uren_budget:
-                over = fase.uren_budget - (fase.uren_gebruikt - delta[fase.pk])
+            if (
+                verschil > 0
+                and fase.uren_budget is not None
+                and fase.uren_gebruikt > fase.uren_budget
+            ):
+                over = fase.uren_budget - (fase.uren_gebruikt - verschil)
                 _fout_op_laatste(
                     fouten,
                     rij,
                     fase,
                     invoer,
-                    (
-                        f"Past niet in het budget van de fase {fase.fasetype.naam}: deze week "
-                        f"is er nog {uren_tekst(max(over, NUL_UREN))} uur over."
-                    ),
+                    f"Past niet in het budget van de fase {fase.fasetype.naam}: deze week "
+                    f"is er nog {uren_tekst(max(over, NUL_UREN))} uur over.",
                 )
         plafond = traject.trajecttype.max_uren
-        if plafond is not None and totaal > plafond:
-            over = plafond - (totaal - sum(delta.get(f.pk, NUL_UREN) for f in traject.fasen.all()))
+        if erbij > 0 and plafond is not None and totaal > plafond:
             _fout_op_laatste(
                 fouten,
                 rij,
                 None,
                 invoer,
-                (
-                    f"Gaat over het plafond van {uren_tekst(plafond)} uur voor het hele traject: "
-                    f"deze week is er nog {uren_tekst(max(over, NUL_UREN))} uur over."
-                ),
+                f"Gaat over het plafond van {uren_tekst(plafond)} uur voor het hele traject: "
+                f"deze week is er nog {uren_tekst(max(plafond - (totaal - erbij), NUL_UREN))} "
+                "uur over.",
             )
     if fouten:
         raise WeekFouten(fouten)
@@ -440,17 +444,17 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
 
 
 def _fout_op_laatste(fouten, rij, fase, invoer, bericht):
-    """Put a budget error on the participant's last productive cell typed this week."""
-    cellen = [
-        c.datum
-        for c in rij.cellen
-        if (rij.deelnemer.pk, c.datum) in invoer
-        and invoer[rij.deelnemer.pk, c.datum][0] is not None
-        and invoer[rij.deelnemer.pk, c.datum][1] in Urenregistratie.Soort.productief()
-        and (fase is None or fase.loopt_op(c.datum))
+    """Put a budget error on the participant's last productive cell typed this week (or on
+    any of their cells: the error must be shown somewhere, or the save would go through)."""
+    eigen = [datum for deelnemer_id, datum in invoer if deelnemer_id == rij.deelnemer.pk]
+    productief = [
+        datum
+        for datum in eigen
+        if invoer[rij.deelnemer.pk, datum][0] is not None
+        and invoer[rij.deelnemer.pk, datum][1] in Urenregistratie.Soort.productief()
+        and (fase is None or fase.loopt_op(datum))
     ]
-    if cellen:
-        fouten[rij.deelnemer.pk, cellen[-1]] = bericht
+    fouten[rij.deelnemer.pk, max(productief or eigen)] = bericht
 
 
 @transaction.atomic
