@@ -284,7 +284,8 @@ def main():
             if args.pagina and not any(p in naam for p in args.pagina):
                 continue
             if gebruiker not in clients:
-                clients[gebruiker] = Client()
+                # A page that fails shows its status in the table instead of stopping the run.
+                clients[gebruiker] = Client(raise_request_exception=False)
                 clients[gebruiker].force_login(Gebruiker.objects.get(username=gebruiker))
             m = meet(clients[gebruiker], url, args.herhalingen)
             status = "" if m["status"] == 200 else f" (HTTP {m['status']})"

@@ -93,7 +93,7 @@ def _uren_uit_tekst(tekst: str):
     return uren
 
 
-class WeekForm(forms.Form):
+class WeekForm(NLDesignFormMixin, forms.Form):
     """The week grid as a form: an hours field and a kind per open cell, one reason."""
 
     reden = forms.CharField(

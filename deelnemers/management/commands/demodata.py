@@ -3,15 +3,16 @@
     manage.py demodata                      # 60 participants and one log-in per role
     manage.py demodata --deelnemers 100000  # for benchmarks: bulk inserts, memory flat
 
-Participants are written in chunks: each chunk's rows are built, inserted in bulk (hours with
-COPY on PostgreSQL) and dropped before the next, so memory stays flat at any size. The whole
-load is one transaction: a failed run leaves the database as empty as it found it.
+Participants are written in chunks: each chunk's rows are built, inserted in bulk (hours and
+observations with COPY on PostgreSQL) and dropped before the next, so memory stays flat at any
+size. The whole load is one transaction: a failed run leaves the database as it found it.
 
-On PostgreSQL, a large load (``GROTE_LOAD`` participants or more) drops the secondary indexes,
-the unique constraint and the foreign keys of the hours table first and puts them back, by their
-own definitions, at the end: building an index once and checking a foreign key with one join is
-far cheaper than maintaining eight indexes and four key checks for each of ~95 rows per
-participant. They are dropped and restored inside the transaction, so a failed run restores them.
+On PostgreSQL, a load of ``GROTE_LOAD`` participants or more first drops the secondary indexes,
+unique constraints and foreign keys of the two big tables (hours: ~95 rows per participant;
+observations: ~9) and puts them back, by their own definitions, at the end: building an index
+once and checking a foreign key with one join is far cheaper than maintaining eight indexes
+and four key checks row by row. Drop and restore run inside the load's transaction, so a failed
+run restores them too. Measured at 100,000 participants: see bench/README.md.
 """
 
 import random
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -51,7 +53,7 @@ DEMO_WACHTWOORD = "demo"
 CHUNK = 1000
 # From this size on PostgreSQL, the hours table is loaded without its secondary indexes and
 # foreign keys, which are rebuilt afterwards (see the module docstring).
-GROTE_LOAD = 10_000
+GROTE_LOAD = CHUNK
 SOORT = Urenregistratie.Soort
 PRODUCTIEF = frozenset(SOORT.productief())
 
@@ -220,6 +222,7 @@ TAALNIVEAUS = Deelnemer.Taalniveau.values
 TAALACHTERGRONDEN = Deelnemer.Taalachtergrond.values
 AFSTANDEN = AfstandTotArbeidsmarkt.values
 LEERDOELSTATUSSEN = Leerdoel.Status.values
+VAARDIGHEDEN = [v.value for v in Werknemersvaardigheid]
 
 
 @dataclass
@@ -259,6 +262,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, deelnemers, seed, als_leeg, force, **options):
+        self.verbosity = options.get("verbosity", 1)
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Demodata maakt gebruikers met het wachtwoord 'demo'. Alleen met DEBUG=true, "
@@ -273,8 +277,9 @@ class Command(BaseCommand):
             raise CommandError("Geef een aantal deelnemers van 1 of meer.")
 
         postgres = connection.vendor == "postgresql"
-        # Only when this command owns the transaction (not inside a test's): DDL below.
-        groot = postgres and deelnemers >= GROTE_LOAD and not connection.in_atomic_block
+        # Not inside a caller's transaction (a test's): then DDL and VACUUM are ours to run.
+        eigen_transactie = not connection.in_atomic_block
+        groot = postgres and deelnemers >= GROTE_LOAD and eigen_transactie
         with transaction.atomic():
             if groot:
                 with connection.cursor() as cursor:
@@ -283,21 +288,23 @@ class Command(BaseCommand):
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             ctx = self.basis(rng=random.Random(seed), aantal=deelnemers)
             with (
-                self.uren_zonder_indexen(actief=groot),
+                self.zonder_indexen([Urenregistratie, Observatie], actief=groot),
                 tqdm(total=deelnemers, unit="deelnemer", disable=deelnemers < CHUNK) as balk,
             ):
                 for begin in range(0, deelnemers, CHUNK):
                     n = min(CHUNK, deelnemers - begin)
                     self.chunk(ctx, n)
                     balk.update(n)
-        if postgres and not connection.in_atomic_block:
-            # What autovacuum would do shortly after a bulk load: statistics for the planner,
-            # and the visibility map for index-only scans, so benchmarks see a settled table.
+        if postgres:
+            # Statistics for the planner; after a large load also the visibility map for
+            # index-only scans, as autovacuum would set it shortly: benchmarks see a settled
+            # table. (VACUUM cannot run in a caller's transaction; groot implies there is none.)
+            opdracht = "VACUUM ANALYZE" if groot else "ANALYZE"
+            begin = monotonic()
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE" if groot else "ANALYZE")
-        elif postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute(opdracht)
+            if self.verbosity > 1:
+                self.stdout.write(f"{opdracht} in {monotonic() - begin:.0f} s.")
         self.stdout.write(self.style.SUCCESS(f"{deelnemers} deelnemers geladen."))
 
     @transaction.atomic
@@ -585,24 +592,45 @@ class Command(BaseCommand):
             if not p.uren:
                 continue
             weken = sorted({dag - timedelta(days=dag.weekday()) for _, dag, *_ in p.uren})
-            werkplek_id, door_id = p.werkplek_id, p.begeleider_id
             basis = rng.randint(1, 3)
             for n, week in enumerate(weken[-12:]):
                 groei = min(n // 4, 2)
-                scores = {
-                    v.value: min(5, basis + groei + rng.choice([0, 0, 1]))
-                    for v in Werknemersvaardigheid
-                }
-                rijen.append(
-                    Observatie(
-                        deelnemer_id=p.traject.deelnemer_id,
-                        werkplek_id=werkplek_id,
-                        week=week,
-                        door_id=door_id,
-                        **scores,
-                    )
+                scores = [min(5, basis + groei + rng.choice([0, 0, 1])) for _ in VAARDIGHEDEN]
+                rijen.append((p, week, scores))
+        moment = timezone.now()
+        if connection.vendor == "postgresql":
+            staart = f"\t\t{moment.isoformat()}\n"  # opmerking empty, gewijzigd_op
+            self.copy(
+                Observatie,
+                [
+                    "deelnemer_id",
+                    "werkplek_id",
+                    "week",
+                    "door_id",
+                    *VAARDIGHEDEN,
+                    "opmerking",
+                    "gewijzigd_op",
+                ],
+                (
+                    f"{p.traject.deelnemer_id}\t{p.werkplek_id}\t{week.isoformat()}\t"
+                    f"{p.begeleider_id}\t{'\t'.join(map(str, scores))}{staart}"
+                    for p, week, scores in rijen
+                ),
+            )
+            return
+        Observatie.objects.bulk_create(
+            (
+                Observatie(
+                    deelnemer_id=p.traject.deelnemer_id,
+                    werkplek_id=p.werkplek_id,
+                    week=week,
+                    door_id=p.begeleider_id,
+                    **dict(zip(VAARDIGHEDEN, scores, strict=True)),
                 )
-        Observatie.objects.bulk_create(rijen, batch_size=5000)
+                for p, week, scores in rijen
+            ),
+            batch_size=5000,
+        )
 
     def plan_traject(self, ctx: Context, deelnemer, codes):
         """Decide one participant's trajectory, phases, placements, hours and outcome."""
@@ -750,31 +778,32 @@ class Command(BaseCommand):
         """Hours in bulk: COPY on PostgreSQL, batched inserts elsewhere."""
         moment = timezone.make_aware(datetime.combine(timezone.localdate(), time(17)))
         if connection.vendor == "postgresql":
-            kolommen = (
-                "deelnemer_id, fase_id, werkplek_id, datum, uren, soort, "
-                "geregistreerd_door_id, geregistreerd_op"
-            )
-            # COPY's text format, written by hand: ~5 times faster than write_row per value,
-            # and every value here is a number, an ISO date or a fixed word (nothing to escape).
             staart = f"\t{moment.isoformat()}\n"
-            with (
-                connection.cursor() as cursor,
-                cursor.copy(f"COPY trajecten_urenregistratie ({kolommen}) FROM STDIN") as copy,
-            ):
+
+            def regels():
                 for p in plannen:
-                    if not p.uren:
-                        continue
                     kop = [
                         f"{p.traject.deelnemer_id}\t{fase.pk}\t{p.werkplek_id}\t"
                         for fase in p.fasen
                     ]
                     eind = f"\t{p.begeleider_id}{staart}"
-                    copy.write(
-                        "".join(
-                            f"{kop[fase_index]}{dag.isoformat()}\t{uren}\t{soort}{eind}"
-                            for fase_index, dag, uren, soort in p.uren
-                        )
-                    )
+                    for fase_index, dag, uren, soort in p.uren:
+                        yield f"{kop[fase_index]}{dag.isoformat()}\t{uren}\t{soort}{eind}"
+
+            self.copy(
+                Urenregistratie,
+                [
+                    "deelnemer_id",
+                    "fase_id",
+                    "werkplek_id",
+                    "datum",
+                    "uren",
+                    "soort",
+                    "geregistreerd_door_id",
+                    "geregistreerd_op",
+                ],
+                regels(),
+            )
             return
         Urenregistratie.objects.bulk_create(
             (
@@ -794,52 +823,77 @@ class Command(BaseCommand):
             batch_size=2000,
         )
 
-    @contextmanager
-    def uren_zonder_indexen(self, *, actief):
-        """Load the hours table without its secondary indexes, unique constraint and foreign
-        keys, and put them back, by their own definitions, on leaving (PostgreSQL only).
+    def copy(self, model, kolommen, regels, per=5000):
+        """COPY lines in PostgreSQL's text format into ``model``'s table.
 
-        Runs inside the load's transaction: if anything fails, the drop is rolled back too.
-        Re-adding the constraints checks every row, so the data is held to the same rules.
+        The lines are built by hand: several times faster than ``write_row`` per value, and
+        every value written here is a number, an ISO date or time, or a fixed word without tabs,
+        newlines or backslashes, so nothing needs escaping.
+        """
+        sql = f"COPY {model._meta.db_table} ({', '.join(kolommen)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:
+            blok = []
+            for regel in regels:
+                blok.append(regel)
+                if len(blok) == per:
+                    copy.write("".join(blok))
+                    blok = []
+            if blok:
+                copy.write("".join(blok))
+
+    @contextmanager
+    def zonder_indexen(self, models, *, actief):
+        """Load the tables of ``models`` without their secondary indexes, unique constraints
+        and foreign keys, and put those back, by their own definitions, on leaving.
+
+        PostgreSQL only, inside the load's transaction: if anything fails, the drop is rolled
+        back too. Re-adding the constraints checks every row, so the data meets the same rules.
         """
         if not actief:
             yield
             return
-        tabel = Urenregistratie._meta.db_table
+        weg = []  # (tabel, constraints, indexen)
         with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint
-                WHERE conrelid = %s::regclass AND contype IN ('f', 'u')
-                ORDER BY contype DESC, conname
-                """,
-                [tabel],
-            )
-            constraints = cursor.fetchall()
-            cursor.execute(
-                """
-                SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
-                JOIN pg_class i ON i.oid = x.indexrelid
-                WHERE x.indrelid = %s::regclass
-                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-                ORDER BY i.relname
-                """,
-                [tabel],
-            )
-            indexen = cursor.fetchall()
-            for naam, _, _ in constraints:
-                cursor.execute(f'ALTER TABLE {tabel} DROP CONSTRAINT "{naam}"')
-            for naam, _ in indexen:
-                cursor.execute(f'DROP INDEX "{naam}"')
+            for model in models:
+                tabel = model._meta.db_table
+                cursor.execute(
+                    """
+                    SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                    WHERE conrelid = %s::regclass AND contype IN ('f', 'u')
+                    ORDER BY contype DESC, conname  -- unique ('u') before foreign keys ('f')
+                    """,
+                    [tabel],
+                )
+                constraints = cursor.fetchall()
+                cursor.execute(
+                    """
+                    SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x
+                    JOIN pg_class i ON i.oid = x.indexrelid
+                    WHERE x.indrelid = %s::regclass AND NOT EXISTS (
+                        SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid
+                    )
+                    ORDER BY i.relname
+                    """,
+                    [tabel],
+                )
+                indexen = cursor.fetchall()
+                for naam, _ in constraints:
+                    cursor.execute(f'ALTER TABLE "{tabel}" DROP CONSTRAINT "{naam}"')
+                for naam, _ in indexen:
+                    cursor.execute(f'DROP INDEX "{naam}"')
+                weg.append((tabel, constraints, indexen))
         yield
+        begin = monotonic()
         with connection.cursor() as cursor:
             # Room to sort in memory: each index is built in one pass.
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            for _, definitie in indexen:
-                cursor.execute(definitie)
-            # Unique first ('u' sorts before 'f' descending), then the foreign keys.
-            for naam, definitie, _ in constraints:
-                cursor.execute(f'ALTER TABLE {tabel} ADD CONSTRAINT "{naam}" {definitie}')
+            for tabel, constraints, indexen in weg:
+                for _, definitie in indexen:
+                    cursor.execute(definitie)
+                for naam, definitie in constraints:
+                    cursor.execute(f'ALTER TABLE "{tabel}" ADD CONSTRAINT "{naam}" {definitie}')
+        if self.verbosity > 1:
+            self.stdout.write(f"Indexen en sleutels terug in {monotonic() - begin:.0f} s.")
 
 
 @dataclass
