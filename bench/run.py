@@ -26,6 +26,7 @@ import time
 import warnings
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 # Production-like settings, before Django reads them: DEBUG off (no query log kept, cached
 # templates). DEBUG off requires a SECRET_KEY; this one is for benchmarks only.
@@ -80,38 +81,50 @@ def paginas():
     )
     werkplek = Werkplek.objects.filter(begeleider=tb).order_by("pk").first()
     lijst = reverse("deelnemers:lijst")
+    zoek = urlencode({"q": achternaam or ""})
     week = maandag_van(timezone.localdate()).isoformat()
-    return [
+    pagina_s = [
         ("start klantmanager", "klantmanager", reverse("start")),
         ("start trajectbegeleider", "trajectbegeleider", reverse("start")),
         ("start manager", "manager", reverse("start")),
         ("start ketenpartner", "ketenpartner", reverse("start")),
         ("deelnemers:lijst", "klantmanager", lijst),
-        (f"deelnemers:lijst ?q={achternaam}", "klantmanager", f"{lijst}?q={achternaam}"),
+        (f"deelnemers:lijst ?q={achternaam}", "klantmanager", f"{lijst}?{zoek}"),
         ("deelnemers:lijst ?status=actief", "klantmanager", f"{lijst}?status=actief"),
+        (
+            f"deelnemers:lijst alle km ?q={achternaam}",
+            "klantmanager",
+            f"{lijst}?klantmanager=alle&{zoek}",
+        ),
         (
             "deelnemers:lijst alle km, actief, signaal",
             "klantmanager",
             f"{lijst}?klantmanager=alle&status=actief&signaal=evaluatie_nodig",
         ),
-        ("deelnemers:dossier", "klantmanager", reverse("deelnemers:dossier", args=[dossier.pk])),
         ("werkplekken:lijst", "trajectbegeleider", reverse("werkplekken:lijst")),
-        (
-            "werkplekken:detail",
-            "trajectbegeleider",
-            reverse("werkplekken:detail", args=[werkplek.pk]),
-        ),
-        (
-            "werkplekken:week",
-            "trajectbegeleider",
-            f"{reverse('werkplekken:week', args=[werkplek.pk])}?week={week}",
-        ),
-        (
-            "werkplekken:aanwezigheid",
-            "trajectbegeleider",
-            reverse("werkplekken:aanwezigheid", args=[werkplek.pk]),
-        ),
     ]
+    if dossier:
+        url = reverse("deelnemers:dossier", args=[dossier.pk])
+        pagina_s.insert(-1, ("deelnemers:dossier", "klantmanager", url))
+    if werkplek:
+        pagina_s += [
+            (
+                "werkplekken:detail",
+                "trajectbegeleider",
+                reverse("werkplekken:detail", args=[werkplek.pk]),
+            ),
+            (
+                "werkplekken:week",
+                "trajectbegeleider",
+                f"{reverse('werkplekken:week', args=[werkplek.pk])}?week={week}",
+            ),
+            (
+                "werkplekken:aanwezigheid",
+                "trajectbegeleider",
+                reverse("werkplekken:aanwezigheid", args=[werkplek.pk]),
+            ),
+        ]
+    return pagina_s
 
 
 class SqlTijd:
@@ -237,6 +250,8 @@ def main():
         "--sql", action="store_true", help="per pagina de drie traagste queries tonen"
     )
     args = parser.parse_args()
+    if args.herhalingen < 1:
+        parser.error("--herhalingen moet 1 of meer zijn")
 
     vendor = connection.vendor
     if vendor != "postgresql":
@@ -260,7 +275,7 @@ def main():
         "middleware), DEBUG uit.",
     ]
     if bouw:
-        kop.append(f"Opbouw (migrate + demodata): {bouw[0]:.0f} s, piekgeheugen {bouw[1]:.0f} MB.")
+        kop.append(f"Opbouw (demodata): {bouw[0]:.0f} s, piekgeheugen {bouw[1]:.0f} MB.")
     regels = [
         "",
         "| pagina | mediaan ms | p95 ms | queries | KB | SQL ms (1 request) |",

@@ -428,6 +428,8 @@ class Urenregistratie(models.Model):
             models.Index(fields=["fase", "soort"], name="uren_fase_soort"),
             models.Index(fields=["werkplek", "datum"], name="uren_werkplek_datum"),
             models.Index(fields=["deelnemer", "datum"], name="uren_deelnemer_datum"),
+            # Reports by period (hours per week) scan a date range across all participants.
+            models.Index(fields=["datum"], name="uren_datum"),
         ]
 
     def __str__(self):

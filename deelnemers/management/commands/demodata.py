@@ -376,7 +376,9 @@ class Command(BaseCommand):
         # get_or_create on (organisatie, naam), in two queries instead of one per workplace.
         bestaand = {
             (w.organisatie_id, w.naam): w
-            for w in Werkplek.objects.filter(organisatie__in=organisaties.values())
+            for w in Werkplek.objects.filter(organisatie__in=organisaties.values()).select_related(
+                "begeleider"
+            )
         }
         Werkplek.objects.bulk_create(
             [w for w in gewenst if (w.organisatie_id, w.naam) not in bestaand], batch_size=CHUNK
