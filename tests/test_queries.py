@@ -58,8 +58,9 @@ PAGINAS = [
     (Rol.KLANTMANAGER, "start", None, SESSIE + 7),
     # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1)
     (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 5),
-    # fasen per type (1), uren this week (1), uitstroom (1), werkplekken (1)
-    (Rol.MANAGER, "start", None, SESSIE + 4),
+    # fasen per type (1), uren this week (1), uitstroom (1), fullest werkplekken (1), their
+    # number (1); then cached for five minutes
+    (Rol.MANAGER, "start", None, SESSIE + 5),
     # audit insert (1), page (1), count (1), trajecten (1), fasen (1)
     (Rol.KETENPARTNER, "start", None, SESSIE + 5),
     # count (1), page with klantmanager and journal subqueries (1), trajecten (1), fasen (1),
@@ -98,3 +99,11 @@ def test_vast_aantal_queries(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_overzicht_manager_vijf_minuten_uit_de_cache(client, wereld, django_assert_num_queries):
+    client.force_login(wereld.gebruikers[Rol.MANAGER])
+    client.get(reverse("start"))
+    with django_assert_num_queries(SESSIE):  # the counts come from the cache
+        response = client.get(reverse("start"))
+    assert "Geteld om" in response.content.decode()
