@@ -105,6 +105,13 @@ def klantmanager(wereld):
     return wereld.gebruikers[Rol.KLANTMANAGER]
 
 
+@pytest.fixture
+def km(client, klantmanager):
+    """The klantmanager, logged in on ``client``."""
+    client.force_login(klantmanager)
+    return klantmanager
+
+
 def pdf_tekst(pdf: bytes) -> str:
     """The text of a PDF, page after page (what a reader of the document sees)."""
     from pypdf import PdfReader

@@ -17,13 +17,6 @@ from trajecten.models import Fase, PlanVanAanpak, Traject, Uitstroom
 from .factories import UrenregistratieFactory
 
 
-@pytest.fixture
-def km(client, wereld):
-    gebruiker = wereld.gebruikers[Rol.KLANTMANAGER]
-    client.force_login(gebruiker)
-    return gebruiker
-
-
 def _besluit(client, wereld, soort, **gegevens):
     return client.post(reverse(f"trajecten:{soort}", kwargs={"pk": wereld.traject.pk}), gegevens)
 

@@ -17,13 +17,6 @@ from .conftest import pdf_tekst
 
 
 @pytest.fixture
-def km(client, wereld):
-    gebruiker = wereld.gebruikers[Rol.KLANTMANAGER]
-    client.force_login(gebruiker)
-    return gebruiker
-
-
-@pytest.fixture
 def plan(wereld, km):
     plan = PlanVanAanpak.objects.create(
         traject=wereld.traject,

@@ -18,13 +18,6 @@ from .factories import UrenregistratieFactory
 
 
 @pytest.fixture
-def km(client, wereld):
-    gebruiker = wereld.gebruikers[Rol.KLANTMANAGER]
-    client.force_login(gebruiker)
-    return gebruiker
-
-
-@pytest.fixture
 def met_gegevens(wereld, km):
     """A plan with a goal, two weeks of hours and two observations."""
     plan = PlanVanAanpak.objects.create(
