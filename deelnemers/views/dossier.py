@@ -30,6 +30,7 @@ def _rechten(user):
             "uren_zien",
             "plaatsing_beheren",
             "plan_zien",
+            "plan_bewerken",
             "afdrukken",
         )
     }

@@ -82,3 +82,21 @@ def test_resultaten_vorig_jaar_doorklikken_en_excel(page, inloggen):
     boek = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     waarden = {r[0]: r[1] for r in boek.active.iter_rows(min_row=3, values_only=True)}
     assert waarden["Trajecten gestart"] == gestart
+
+
+def test_voortgangsrapportage_toegankelijk(page, inloggen):
+    page.set_default_timeout(10_000)
+    inloggen(page, "manager")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Deelnemers").click()
+    page.get_by_label("Status traject").select_option(label="Actief")
+    page.get_by_role("button", name="Filteren").click()
+    page.locator("table tbody th a").first.click()
+    page.get_by_role("link", name="Nieuwe voortgangsrapportage").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe voortgangsrapportage")
+    assert_toegankelijk(page)
+    page.get_by_label("Advies", exact=True).select_option(label="Verlengen")
+    page.get_by_label("Bevindingen van de klantmanager").fill("Komt op tijd, werkt zelfstandig.")
+    page.get_by_role("button", name="Rapportage opslaan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage")
+    expect(page.get_by_role("main")).to_contain_text("Komt op tijd, werkt zelfstandig.")
+    assert_toegankelijk(page)

@@ -56,3 +56,22 @@ def test_standaarddag_ziekmelding_en_budget(page, inloggen):
     na = budgetten()
     bewogen = [naam for naam in met_budget if na[naam] != voor[naam]]
     assert bewogen, f"geen budget bewogen: {voor} -> {na}"
+
+
+def test_observaties_en_aanwezigheid_toegankelijk(page, inloggen):
+    page.set_default_timeout(10_000)
+    inloggen(page, "trajectbegeleider")
+    page.get_by_role("link", name=re.compile("Uren van deze week")).first.click()
+    page.get_by_role("link", name="Observaties van deze week").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Observaties week")
+    assert_toegankelijk(page)
+    eerste = page.locator("fieldset").first
+    eerste.get_by_label("Regelmatige arbeid").select_option(label="4 Goed")
+    eerste.get_by_label("Opmerking").fill("Helpt nieuwe collega's op weg")
+    page.get_by_role("button", name="Observaties opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("Observaties opgeslagen voor 1")
+
+    page.get_by_role("link", name=re.compile("Productiehal|Groenploeg")).first.click()
+    page.get_by_role("link", name="Aanwezigheid").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aanwezigheid")
+    assert_toegankelijk(page)
