@@ -45,6 +45,7 @@ from trajecten.models import (
     Trajecttype,
     Uitstroom,
     Urenregistratie,
+    Voortgangsrapportage,
     Werknemersvaardigheid,
 )
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
@@ -539,8 +540,45 @@ class Command(BaseCommand):
             for plan in pva
             for soort, tekst in rng.sample(LEERDOELEN, 3)
         )
+        self.rapportages(ctx, plannen)
         self.journaal_en_instrumenten(ctx, plannen)
         self.schrijf_uren(plannen)
+
+    def rapportages(self, ctx: Context, plannen):
+        """An evaluation at the end of each diagnose that led to a plan, and for about one
+        in ten running trajectories a report for this week's partner meeting."""
+        rng, vandaag = ctx.rng, ctx.vandaag
+        maandag = vandaag - timedelta(days=vandaag.weekday())
+        rijen = []
+        for p in plannen:
+            if p.plan_op and p.plan_op > p.traject.startdatum:
+                rijen.append(
+                    Voortgangsrapportage(
+                        traject=p.traject,
+                        aanleiding=Voortgangsrapportage.Aanleiding.EINDE_FASE,
+                        periode_van=p.traject.startdatum,
+                        periode_tot=p.plan_op - timedelta(days=1),
+                        bevindingen_klantmanager="Diagnose afgerond; de deelnemer is gemotiveerd.",
+                        bevindingen_trajectbegeleider="Werkt zorgvuldig, tempo groeit.",
+                        advies=Voortgangsrapportage.Advies.VOLGENDE_FASE,
+                        opgesteld_door=ctx.opgesteld_door,
+                        opgesteld_op=p.plan_op,
+                    )
+                )
+            if p.traject.status == Traject.Status.ACTIEF and rng.random() < 0.1:
+                rijen.append(
+                    Voortgangsrapportage(
+                        traject=p.traject,
+                        aanleiding=Voortgangsrapportage.Aanleiding.PARTNEROVERLEG,
+                        periode_van=max(p.traject.startdatum, vandaag - timedelta(days=28)),
+                        periode_tot=vandaag,
+                        bevindingen_klantmanager="Besproken in het partneroverleg.",
+                        advies=Voortgangsrapportage.Advies.VERLENGEN,
+                        opgesteld_door=ctx.opgesteld_door,
+                        opgesteld_op=maandag,
+                    )
+                )
+        Voortgangsrapportage.objects.bulk_create(rijen)
 
     def journaal_en_instrumenten(self, ctx: Context, plannen):
         """A few journal entries per participant and the instruments deployed for them."""
