@@ -58,13 +58,12 @@ def dossier(request, pk):
 def bsn_tonen(request, pk):
     """The full BSN, only on request and only for roles that need it; logged."""
     vereist_recht(request.user, "bsn_zien")
-    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    # Without htmx the whole dossier is shown again, so fetch what it needs in one go.
+    queryset = None if request.htmx else selectors.dossier_queryset(request.user)
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, queryset=queryset)
     log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN, "BSN getoond")
     if request.htmx:
         return render(request, "deelnemers/fragmenten/bsn.html", {"deelnemer": deelnemer})
-    deelnemer = deelnemer_voor_view(
-        request, pk, actie=None, queryset=selectors.dossier_queryset(request.user)
-    )
     return _render_dossier(request, deelnemer, bsn_zichtbaar=True)
 
 
