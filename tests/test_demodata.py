@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F, Q, Sum
+from django.utils import timezone
 
 from deelnemers.models import Deelnemer
 from reintegratie.accounts.models import Gebruiker
@@ -33,6 +34,13 @@ def test_geldige_bsns(demo):
 def test_elke_status_en_afgesloten_heeft_uitstroom(demo):
     assert set(Traject.objects.values_list("status", flat=True)) == set(Traject.Status.values)
     assert not Traject.objects.filter(status=Traject.Status.AFGESLOTEN, uitstroom=None).exists()
+
+
+def test_lopende_trajecten_zijn_begonnen(demo):
+    # Only aangemelde trajectories start in the future (the intake sets a start a week on).
+    vandaag = timezone.localdate()
+    begonnen = Traject.objects.exclude(status=Traject.Status.AANGEMELD)
+    assert not begonnen.filter(startdatum__gt=vandaag).exists()
 
 
 def test_uren_binnen_budget_en_plafond(demo):

@@ -731,7 +731,11 @@ class Command(BaseCommand):
         dagen_nodig = int(uren_nodig / uren_per_dag * Decimal("1.25"))
         # Closed ones finished a while ago; running ones are still booking today.
         speling = rng.randint(5, 30) if status == Traject.Status.AFGESLOTEN else -rng.randint(0, 10)
-        start = vandaag - timedelta(days=int(dagen_nodig * 1.45) + speling)
+        # A running trajectory with few hours started recently, but never in the future.
+        start = min(
+            vandaag - timedelta(days=int(dagen_nodig * 1.45) + speling),
+            vandaag - timedelta(days=1),
+        )
         plan.traject.startdatum = start
         plan.plaatsingen.append(
             Plaatsing(
