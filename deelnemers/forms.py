@@ -53,6 +53,15 @@ class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):
             self.fields["versie"].initial = self.instance.versie
 
 
+class DossierDeelnemerForm(DeelnemerForm):
+    """The personal data as the klantmanager keeps it up to date after the intake, with the
+    inburgeringsplicht (the intake's beslisboom sets whether it applies)."""
+
+    class Meta(DeelnemerForm.Meta):
+        fields = [*DeelnemerForm.Meta.fields, "inburgeringsplichtig", "inburgering_voldaan_op"]
+        widgets = {**DeelnemerForm.Meta.widgets, "inburgering_voldaan_op": DatumInput()}
+
+
 class BsnForm(NLDesignFormMixin, forms.Form):
     """Step one of the intake: look the person up by BSN before anything is typed."""
 

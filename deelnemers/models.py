@@ -10,6 +10,10 @@ from django.utils import timezone
 from reintegratie.access import deelnemer_scope
 from reintegratie.validators import BSNValidator, Postcode
 
+INBURGERING_ZONDER_PLICHT = (
+    "Alleen wie inburgeringsplichtig is, kan aan de inburgeringsplicht voldoen."
+)
+
 
 class Doelgroep(models.Model):
     """A target group (bijstand, Wajong, statushouder...): configuration, kept as data."""
@@ -102,6 +106,13 @@ class Deelnemer(models.Model):
     taalachtergrond = models.CharField(
         "NT1/NT2", max_length=3, choices=Taalachtergrond.choices, blank=True
     )
+    inburgeringsplichtig = models.BooleanField("inburgeringsplichtig", default=False)
+    inburgering_voldaan_op = models.DateField(
+        "inburgeringsplicht voldaan op",
+        null=True,
+        blank=True,
+        help_text="De datum waarop de deelnemer aan de inburgeringsplicht voldeed.",
+    )
     # Optimistic locking: a save with a stale version is refused, never silently overwritten.
     versie = models.PositiveIntegerField("versie", default=1, editable=False)
     aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
@@ -114,6 +125,13 @@ class Deelnemer(models.Model):
         verbose_name_plural = "deelnemers"
         ordering = ["achternaam", "voornaam", "id"]
         indexes = [models.Index(fields=["achternaam", "voornaam"], name="deelnemer_naam")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inburgering_voldaan_op__isnull=True) | Q(inburgeringsplichtig=True),
+                name="inburgering_voldaan_alleen_bij_plicht",
+                violation_error_message=INBURGERING_ZONDER_PLICHT,
+            )
+        ]
 
     def __str__(self):
         return self.naam
@@ -136,8 +154,15 @@ class Deelnemer(models.Model):
         return op.year - g.year - ((op.month, op.day) < (g.month, g.day))
 
     def clean(self):
+        fouten = {}
         if self.geboortedatum and self.geboortedatum > timezone.localdate():
-            raise ValidationError({"geboortedatum": "De geboortedatum ligt in de toekomst."})
+            fouten["geboortedatum"] = "De geboortedatum ligt in de toekomst."
+        if self.inburgering_voldaan_op and not self.inburgeringsplichtig:
+            fouten["inburgering_voldaan_op"] = INBURGERING_ZONDER_PLICHT
+        elif self.inburgering_voldaan_op and self.inburgering_voldaan_op > timezone.localdate():
+            fouten["inburgering_voldaan_op"] = "Deze datum ligt in de toekomst."
+        if fouten:
+            raise ValidationError(fouten)
 
 
 class LadderTrede(models.Model):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from trajecten.models import Fase, PlanVanAanpak, Traject
+from trajecten.models import Fase, PlanVanAanpak, Traject, UrenPerWeek
 
 from .beslisboom import VRAGEN, route_voor
 from .models import Contactmoment, Deelnemer, Intake
@@ -40,6 +40,12 @@ def deelnemer_wijzigen(*, form, versie: int) -> Deelnemer:
         raise GelijktijdigGewijzigd(GelijktijdigGewijzigd.bericht)
     deelnemer.versie = versie + 1
     form.save()
+    if "verwijzer" in form.changed_data:
+        UrenPerWeek.verwijzer_gewijzigd(
+            deelnemer_id=deelnemer.pk,
+            oud=form.initial.get("verwijzer"),
+            nieuw=deelnemer.verwijzer_id,
+        )
     return deelnemer
 
 
@@ -89,6 +95,8 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
     deelnemer = deelnemer_form.save(commit=False)
     if deelnemer.klantmanager_id is None:
         deelnemer.klantmanager = door
+    if gegevens["inburgeringsplicht"]:
+        deelnemer.inburgeringsplichtig = True
     deelnemer.save()
     deelnemer_form.save_m2m()
     if Traject.objects.lopend().filter(deelnemer=deelnemer).exists():
@@ -108,6 +116,7 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         trajecttype=trajecttype,
         route=route,
         status=Traject.Status.AANGEMELD,
+        aanmelddatum=gegevens["datum"],
         startdatum=start,
         aanbieder=door.organisatie,
         klantmanager=deelnemer.klantmanager,

@@ -62,11 +62,14 @@ def heeft_recht(user, recht: str) -> bool:
     return user.rol in RECHTEN[recht]
 
 
-def deelnemer_scope(user, via: str = "") -> Q:
+def deelnemer_scope(user, via: str = "", traject: str | None = None) -> Q:
     """A filter on the participants ``user`` may see.
 
     ``via`` is the lookup path from the queried model to Deelnemer, ending in ``__``
-    (``"deelnemer__"`` for trajecten), or empty when querying Deelnemer itself.
+    (``"deelnemer__"`` for trajecten), or empty when querying Deelnemer itself. ``traject``
+    is the path to a trajectory of the row (``""`` on Traject, ``"traject__"`` on Fase), if
+    any: its own provider is checked first, which settles most rows of a report without the
+    subqueries (the same rule, found sooner).
     """
     from trajecten.models import Traject
     from werkplekken.models import Plaatsing
@@ -82,6 +85,8 @@ def deelnemer_scope(user, via: str = "") -> Q:
     )
     match user.rol:
         case Rol.KLANTMANAGER | Rol.MANAGER:
+            if traject is not None:
+                verwijst = Q(**{f"{traject}aanbieder_id": org}) | verwijst
             return verwijst | Q(levert_traject) | Q(biedt_werkplek)
         case Rol.TRAJECTBEGELEIDER:
             begeleidt = Exists(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from trajecten.views import afdrukken, resultaten
+from trajecten.views import afdrukken, dashboard, doelstellingen, resultaten
 
 from . import views
 
@@ -21,6 +21,17 @@ urlpatterns = [
     path("trajecten/", include("trajecten.urls")),
     path("afdrukken/deze-week/", afdrukken.deze_week, name="afdrukken_week"),
     path("rapportages/resultaten/", resultaten.rapport, name="resultaten"),
+    path(
+        "rapportages/doelstellingen/",
+        doelstellingen.rapport_doelstellingen,
+        name="doelstellingen",
+    ),
+    path("rapportages/dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "rapportages/dashboard/opnieuw-tellen/",
+        dashboard.opnieuw_tellen,
+        name="dashboard_opnieuw_tellen",
+    ),
     path("werkplekken/", include("werkplekken.urls")),
     path("beheer/", admin.site.urls),
 ]

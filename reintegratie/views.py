@@ -2,18 +2,17 @@
 
 from datetime import timedelta
 
-from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from deelnemers.models import Deelnemer, Intake
 from deelnemers.selectors import lopende_trajecten_prefetch, met_contact
-from reintegratie.access import deelnemer_scope, log_toegang
+from reintegratie.access import log_toegang
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
-from trajecten.models import Fase, Signaal, Traject, Uitstroom, Urenregistratie, signaal_voorwaarden
-from werkplekken.models import Werkplek
+from trajecten.models import Signaal, Traject, signaal_voorwaarden
+from trajecten.views import dashboard
 from werkplekken.selectors import werkplekken_vandaag
 
 STARTLIJST = 25
@@ -87,66 +86,6 @@ def _vandaag(request):
     )
 
 
-OVERZICHT_SECONDEN = 300
-WERKPLEKKEN_OP_OVERZICHT = 20
-
-
 def _overzicht(request):
-    """Counts over everything the manager's organisation is involved in, aggregated in SQL.
-
-    The counts span the whole organisation (at 100,000 participants about 300 ms), so they
-    are kept for five minutes per organisation; the page says when they were counted.
-    """
-    user = request.user
-    sleutel = f"overzicht:{user.organisatie_id}:{user.rol}:{timezone.localdate():%Y%m%d}"
-    cijfers = cache.get_or_set(sleutel, lambda: _overzicht_cijfers(user), OVERZICHT_SECONDEN)
-    return render(request, "start/manager.html", cijfers)
-
-
-def _overzicht_cijfers(user):
-    vandaag = timezone.localdate()
-    week_start = vandaag - timedelta(days=vandaag.weekday())
-    lopende_fasen = (
-        Fase.objects.filter(
-            deelnemer_scope(user, via="traject__deelnemer__"),
-            einddatum__isnull=True,
-            traject__status=Traject.Status.ACTIEF,
-        )
-        .values("fasetype__trajecttype__naam", "fasetype__naam", "fasetype__volgorde")
-        .annotate(aantal=Count("id"))
-        .order_by("fasetype__trajecttype__naam", "fasetype__volgorde")
-    )
-    uren_week = (
-        Urenregistratie.objects.filter(
-            deelnemer_scope(user, via="deelnemer__"), datum__gte=week_start, datum__lte=vandaag
-        )
-        .values("soort")
-        .annotate(totaal=Sum("uren"))
-        .order_by("soort")
-    )
-    soorten = dict(Urenregistratie.Soort.choices)
-    uitstroom = (
-        Uitstroom.objects.filter(
-            deelnemer_scope(user, via="traject__deelnemer__"), datum__year=vandaag.year
-        )
-        .values("resultaat")
-        .annotate(aantal=Count("id"))
-        .order_by("resultaat")
-    )
-    resultaten = dict(Uitstroom.Resultaat.choices)
-    werkplekken = Werkplek.objects.zichtbaar_voor(user).actief()
-    return {
-        "lopende_fasen": list(lopende_fasen),
-        "uren_week": [(soorten[r["soort"]], r["totaal"]) for r in uren_week],
-        "week_start": week_start,
-        "uitstroom": [(resultaten[r["resultaat"]], r["aantal"]) for r in uitstroom],
-        "jaar": vandaag.year,
-        # The fullest workplaces; the workplace list has them all.
-        "werkplekken": list(
-            werkplekken.met_bezetting(vandaag).order_by("-bezetting", "naam")[
-                :WERKPLEKKEN_OP_OVERZICHT
-            ]
-        ),
-        "aantal_werkplekken": werkplekken.count(),
-        "berekend_op": timezone.localtime(),
-    }
+    """The manager lands on the dashboard of the organisation."""
+    return render(request, "trajecten/dashboard.html", dashboard.cijfers(request.user))

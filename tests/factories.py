@@ -71,6 +71,7 @@ class TrajectFactory(factory.django.DjangoModelFactory):
     route = Route.WERK
     status = Traject.Status.ACTIEF
     startdatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=60))
+    aanmelddatum = factory.LazyAttribute(lambda t: t.startdatum - dt.timedelta(days=7))
     aanbieder = factory.SubFactory(OrganisatieFactory)
 
     class Params:

@@ -71,7 +71,7 @@ def test_uren_vallen_binnen_fase_en_plaatsing(demo):
     [
         ("klantmanager", "Mijn caseload"),
         ("trajectbegeleider", "Uren registreren"),
-        ("manager", "Actieve trajecten per fase"),
+        ("manager", "Lopende trajecten per fase"),
         ("ketenpartner", "Mijn verwijzingen"),
     ],
 )

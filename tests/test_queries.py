@@ -58,9 +58,15 @@ PAGINAS = [
     (Rol.KLANTMANAGER, "start", None, SESSIE + 7),
     # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1)
     (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 5),
-    # fasen per type (1), uren this week (1), uitstroom (1), fullest werkplekken (1), their
-    # number (1); then cached for five minutes
-    (Rol.MANAGER, "start", None, SESSIE + 5),
+    # the dashboard: phases (1), hours per week from the week totals (1), capacity per
+    # werksoort (1) and placements on it (1), doelgroep mix (1), ladder (1), costs (1); then
+    # cached for five minutes
+    (Rol.MANAGER, "start", None, SESSIE + 7),
+    (Rol.MANAGER, "dashboard", None, SESSIE + 7),
+    # active targets (1) and one query per target (4 shipped: configuration, not data);
+    # the filter form's choices: trajecttypes, aanbieders, verwijzers, gemeenten,
+    # doelgroepen (5)
+    (Rol.MANAGER, "doelstellingen", None, SESSIE + 10),
     # audit insert (1), page (1), count (1), trajecten (1), fasen (1)
     (Rol.KETENPARTNER, "start", None, SESSIE + 5),
     # count (1), page with klantmanager and journal subqueries (1), trajecten (1), fasen (1),

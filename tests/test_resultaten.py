@@ -93,12 +93,12 @@ def test_doorklikken_naar_de_deelnemers(client, wereld, scenario):
 
 def test_exports_bevatten_dezelfde_getallen(client, wereld, scenario):
     inhoud = _rapport(client, wereld, formaat="csv").content.decode("utf-8-sig")
-    rijen = dict(list(csv.reader(io.StringIO(inhoud), delimiter=";"))[1:])
+    rijen = dict(r for r in csv.reader(io.StringIO(inhoud), delimiter=";") if len(r) == 2)
     assert rijen["Trajecten gestart"] == "10"
     assert rijen["Resultaat werk/proefplaatsing"] == "3"
 
     boek = load_workbook(io.BytesIO(_rapport(client, wereld, formaat="xlsx").content))
-    waarden = {r[0]: r[1] for r in boek.active.iter_rows(min_row=3, values_only=True)}
+    waarden = {r[0]: r[1] for r in boek.active.iter_rows(values_only=True) if len(r) > 1}
     assert waarden["Trajecten gestart"] == 10
     assert waarden["Voortijdige beëindiging: zelf beëindigd"] == 1
 

@@ -94,6 +94,9 @@ URLS = {
     "start": (None, None, ALLE),
     "afdrukken_week": (None, None, (KM, MAN)),
     "resultaten": (None, None, (MAN,)),
+    "doelstellingen": (None, None, (MAN,)),
+    "dashboard": (None, None, (MAN,)),
+    "dashboard_opnieuw_tellen": (None, None, (MAN,)),
     "deelnemers:lijst": (None, None, (KM, TB, MAN, KP)),
     "deelnemers:export": (None, None, (KM, MAN)),
     "deelnemers:intake_start": (None, None, (KM,)),
@@ -127,6 +130,7 @@ URLS = {
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).
 ALLEEN_POST = {
+    "dashboard_opnieuw_tellen",
     "deelnemers:bsn",
     "deelnemers:contactmoment",
     "trajecten:plan_nieuwe_versie",
@@ -134,6 +138,7 @@ ALLEEN_POST = {
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
+    "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
     "afdrukken_week",  # nothing due this week in the fixture: back to the start page

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Fasetype, Trajecttype
+from .models import Doelstelling, Fasetype, Trajecttype
 
 
 class FasetypeInline(admin.TabularInline):
@@ -23,3 +23,9 @@ class TrajecttypeAdmin(admin.ModelAdmin):
     list_display = ["naam", "max_uren", "max_duur_maanden", "actief"]
     list_filter = ["actief"]
     inlines = [FasetypeInline]
+
+
+@admin.register(Doelstelling)
+class DoelstellingAdmin(admin.ModelAdmin):
+    list_display = ["naam", "trajecttype", "meting", "termijn_maanden", "streefwaarde", "actief"]
+    list_filter = ["trajecttype", "meting", "actief"]

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from deelnemers.models import Doelgroep
+from reintegratie.accounts.models import Organisatie
 from reintegratie.forms import DatumInput, NLDesignFormMixin
 from werkplekken.models import Werkplek
 
@@ -11,6 +13,8 @@ from .models import (
     Leerdoel,
     Observatie,
     PlanVanAanpak,
+    Route,
+    Trajecttype,
     Uitstroom,
     Urenregistratie,
     Voortgangsrapportage,
@@ -260,4 +264,57 @@ class RapportageForm(NLDesignFormMixin, forms.ModelForm):
                 self.cleaned_data[f"doel_{doel.pk}_toelichting"],
             )
             for doel in self.leerdoelen
+        ]
+
+
+MAX_JAREN = 5
+
+
+class RapportFilterForm(NLDesignFormMixin, forms.Form):
+    """A period and the organisation filters of the manager reports (Ferm Werk's table:
+    "for any period, organisation, trajecttype, route and doelgroep")."""
+
+    van = forms.DateField(label="Van", widget=DatumInput)
+    tot = forms.DateField(label="Tot en met", widget=DatumInput)
+    trajecttype = forms.ModelChoiceField(
+        label="Trajecttype", queryset=Trajecttype.objects.all(), required=False, empty_label="Alle"
+    )
+    route = forms.ChoiceField(label="Route", choices=[("", "Alle"), *Route.choices], required=False)
+    aanbieder = forms.ModelChoiceField(
+        label="Aanbieder", queryset=Organisatie.objects.all(), required=False, empty_label="Alle"
+    )
+    verwijzer = forms.ModelChoiceField(
+        label="Verwijzer", queryset=Organisatie.objects.all(), required=False, empty_label="Alle"
+    )
+    woongemeente = forms.ModelChoiceField(
+        label="Woongemeente",
+        queryset=Organisatie.objects.filter(soort=Organisatie.Soort.GEMEENTE),
+        required=False,
+        empty_label="Alle",
+    )
+    doelgroep = forms.ModelChoiceField(
+        label="Doelgroep", queryset=Doelgroep.objects.all(), required=False, empty_label="Alle"
+    )
+    FILTERS = ("trajecttype", "route", "aanbieder", "verwijzer", "woongemeente", "doelgroep")
+
+    def clean(self):
+        gegevens = super().clean()
+        van, tot = gegevens.get("van"), gegevens.get("tot")
+        if van and tot and tot < van:
+            self.add_error("tot", "Het einde van de periode ligt voor het begin.")
+        elif van and tot and (tot - van).days > 366 * MAX_JAREN:
+            self.add_error("tot", f"Kies een periode van hoogstens {MAX_JAREN} jaar.")
+        return gegevens
+
+    @property
+    def filters(self) -> dict:
+        return {naam: self.cleaned_data.get(naam) for naam in self.FILTERS}
+
+    def beschrijving(self) -> list[str]:
+        """The chosen filters as lines for the head of an export."""
+        routes = dict(Route.choices)
+        return [
+            f"{self.fields[naam].label}: {routes[waarde] if naam == 'route' else waarde}"
+            for naam, waarde in self.filters.items()
+            if waarde
         ]

@@ -6,14 +6,15 @@ Fasetypes, set up by the functioneel beheerder. Only gewerkt and scholing hours 
 toward a phase's budget (Ferm Werk counts hours, not weeks).
 """
 
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, Mod
+from django.db.models.functions import Coalesce, Mod, TruncWeek
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils import timezone
 
@@ -137,6 +138,91 @@ class Fasetype(models.Model):
         return f"{self.trajecttype}: {self.naam}"
 
 
+class Doelstelling(models.Model):
+    """A programme target on a trajecttype, with how it is measured (Arnhem, Almere).
+
+    Share targets follow cohorts: the trajectories whose reference date (aanmelding or start)
+    falls in a month, and which of them reached the goal within the term. A count target is a
+    yearly taakstelling of trajectories started. The measurements are in trajecten.doelstellingen.
+    """
+
+    class Meting(models.TextChoices):
+        BEGONNEN = "begonnen", "Aandeel dat binnen de termijn na aanmelding met het traject begint"
+        WERKFIT = "werkfit", "Aandeel dat binnen de termijn na de start werkfit is"
+        INBURGERING = (
+            "inburgering",
+            "Aandeel inburgeringsplichtigen dat binnen de termijn na de start aan de "
+            "inburgeringsplicht voldoet",
+        )
+        PLAATSINGEN = "plaatsingen", "Aantal plaatsingen (gestarte trajecten) per kalenderjaar"
+
+        @classmethod
+        def aandelen(cls):
+            return [cls.BEGONNEN, cls.WERKFIT, cls.INBURGERING]
+
+    trajecttype = models.ForeignKey(
+        Trajecttype,
+        verbose_name="trajecttype",
+        on_delete=models.CASCADE,
+        related_name="doelstellingen",
+    )
+    naam = models.CharField("naam", max_length=150)
+    meting = models.CharField("meting", max_length=20, choices=Meting.choices)
+    termijn_maanden = models.PositiveSmallIntegerField(
+        "termijn in maanden",
+        null=True,
+        blank=True,
+        help_text="Binnen hoeveel maanden het doel gehaald moet zijn. Leeg bij een taakstelling.",
+    )
+    streefwaarde = models.PositiveIntegerField(
+        "streefwaarde",
+        help_text="Een percentage bij een aandeel (bijvoorbeeld 80), een aantal per jaar bij "
+        "een taakstelling (bijvoorbeeld 25).",
+    )
+    bron = models.CharField(
+        "bron", max_length=200, blank=True, help_text="Waar de doelstelling vandaan komt."
+    )
+    volgorde = models.PositiveSmallIntegerField("volgorde", default=0)
+    actief = models.BooleanField("actief", default=True)
+
+    class Meta:
+        verbose_name = "doelstelling"
+        verbose_name_plural = "doelstellingen"
+        ordering = ["trajecttype__naam", "volgorde", "naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(meting="plaatsingen", termijn_maanden__isnull=True)
+                    | (~Q(meting="plaatsingen") & Q(termijn_maanden__gt=0, streefwaarde__lte=100))
+                ),
+                name="doelstelling_termijn_bij_aandeel",
+                violation_error_message="Een aandeel heeft een termijn en een streefwaarde van "
+                "hoogstens 100 procent; een taakstelling per jaar heeft geen termijn.",
+            ),
+            models.CheckConstraint(
+                condition=Q(streefwaarde__gt=0), name="doelstelling_streefwaarde_positief"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trajecttype}: {self.naam}"
+
+    @property
+    def is_aandeel(self):
+        return self.meting != self.Meting.PLAATSINGEN
+
+    def clean(self):
+        super().clean()
+        if self.is_aandeel and not self.termijn_maanden:
+            raise ValidationError({"termijn_maanden": "Geef de termijn in maanden."})
+        if self.is_aandeel and self.streefwaarde and self.streefwaarde > 100:
+            raise ValidationError({"streefwaarde": "Een percentage is hoogstens 100."})
+        if not self.is_aandeel and self.termijn_maanden:
+            raise ValidationError(
+                {"termijn_maanden": "Een taakstelling geldt per kalenderjaar; laat dit leeg."}
+            )
+
+
 class Signaal(models.TextChoices):
     """What needs the klantmanager's action on a running trajectory."""
 
@@ -193,10 +279,31 @@ def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
 
 class TrajectQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
-        return self.filter(deelnemer_scope(user, via="deelnemer__"))
+        return self.filter(deelnemer_scope(user, via="deelnemer__", traject=""))
 
     def lopend(self):
         return self.exclude(status=Traject.Status.AFGESLOTEN)
+
+    def met_rapportfilters(
+        self,
+        *,
+        trajecttype=None,
+        route="",
+        aanbieder=None,
+        verwijzer=None,
+        woongemeente=None,
+        doelgroep=None,
+    ):
+        """The filters of the manager reports; an empty value filters nothing."""
+        voorwaarden = {
+            "trajecttype": trajecttype,
+            "route": route,
+            "aanbieder": aanbieder,
+            "deelnemer__verwijzer": verwijzer,
+            "deelnemer__woongemeente": woongemeente,
+            "deelnemer__doelgroepen": doelgroep,
+        }
+        return self.filter(**{veld: waarde for veld, waarde in voorwaarden.items() if waarde})
 
     def met_uren(self):
         """Annotate ``uren_gebruikt``: the productive hours of all its phases."""
@@ -258,6 +365,9 @@ class Traject(Periode):
         null=True,
         blank=True,
     )
+    # The day the participant was selected for the trajectory (the intake); programme
+    # targets such as Arnhem's "in a dual trajectory within 3 months" count from here.
+    aanmelddatum = models.DateField("aangemeld op", default=timezone.localdate)
     aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
 
     objects = TrajectQuerySet.as_manager()
@@ -274,6 +384,11 @@ class Traject(Periode):
                 name="traject_afgesloten_heeft_einddatum",
                 violation_error_message="Een afgesloten traject heeft een einddatum, "
                 "een lopend traject niet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(aanmelddatum__lte=F("startdatum")),
+                name="traject_start_niet_voor_aanmelding",
+                violation_error_message="Een traject begint niet voor de aanmelding.",
             ),
             models.UniqueConstraint(
                 fields=["deelnemer"],
@@ -639,6 +754,115 @@ class Instrumentinzet(Periode):
 
     def __str__(self):
         return self.get_instrument_display()
+
+
+class UrenPerWeek(models.Model):
+    """Hours per week and kind, summed per trajectory provider, host organisation of the
+    workplace and referrer: the dashboard reads weeks of hours from a few hundred rows
+    instead of millions of registrations.
+
+    Kept by trajecten.services in the same transaction as the registrations (an upsert that
+    adds the change), so it is never ahead of or behind them; ``opnieuw_opbouwen`` recomputes
+    it from the registrations (demo data, and to check it).
+    """
+
+    week = models.DateField("week (maandag)")
+    soort = models.CharField("soort", max_length=15, choices=Urenregistratie.Soort.choices)
+    aanbieder = models.ForeignKey(
+        "accounts.Organisatie", on_delete=models.CASCADE, related_name="+"
+    )
+    werkplek_organisatie = models.ForeignKey(
+        "accounts.Organisatie", on_delete=models.CASCADE, related_name="+"
+    )
+    # Not a foreign key: 0 stands for "no referrer", because an upsert cannot match NULLs.
+    verwijzer_id = models.PositiveIntegerField(default=0)
+    uren = models.DecimalField("uren", max_digits=12, decimal_places=2, default=NUL_UREN)
+
+    class Meta:
+        verbose_name = "uren per week"
+        verbose_name_plural = "uren per week"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "soort", "aanbieder", "werkplek_organisatie", "verwijzer_id"],
+                name="urenperweek_sleutel",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.week:%d-%m-%Y} {self.get_soort_display()}: {self.uren} uur"
+
+    @classmethod
+    def bijtellen(cls, regels) -> None:
+        """Add hours: ``regels`` are (datum, soort, aanbieder_id, werkplek_organisatie_id,
+        verwijzer_id or None, uren), with negative hours for what was taken away."""
+        totalen = defaultdict(Decimal)
+        for datum, soort, aanbieder_id, werkplek_org_id, verwijzer_id, uren in regels:
+            week = datum - timedelta(days=datum.weekday())
+            totalen[week, soort, aanbieder_id, werkplek_org_id, verwijzer_id or 0] += uren
+        rijen = sorted((k, v) for k, v in totalen.items() if v)
+        if not rijen:
+            return
+        tabel = connection.ops.quote_name(cls._meta.db_table)
+        # The same upsert on PostgreSQL and SQLite. Rows go in key order, so two writers
+        # touching the same weeks lock them in the same order and cannot deadlock.
+        waarden = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rijen))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {tabel} (week, soort, aanbieder_id, werkplek_organisatie_id, "
+                f"verwijzer_id, uren) VALUES {waarden} "
+                "ON CONFLICT (week, soort, aanbieder_id, werkplek_organisatie_id, verwijzer_id) "
+                f"DO UPDATE SET uren = {tabel}.uren + excluded.uren",
+                [w for sleutel, uren in rijen for w in (*sleutel, uren)],
+            )
+
+    @classmethod
+    def verwijzer_gewijzigd(cls, *, deelnemer_id, oud, nieuw) -> None:
+        """Move a participant's hours to their new referrer (ids, or None)."""
+        per_week = (
+            Urenregistratie.objects.filter(deelnemer_id=deelnemer_id)
+            .annotate(week=TruncWeek("datum"))
+            .values("week", "soort", "fase__traject__aanbieder", "werkplek__organisatie")
+            .annotate(totaal=Sum("uren"))
+            .order_by()
+        )
+        cls.bijtellen(
+            (
+                r["week"],
+                r["soort"],
+                r["fase__traject__aanbieder"],
+                r["werkplek__organisatie"],
+                verwijzer,
+                teken * r["totaal"],
+            )
+            for r in per_week
+            for verwijzer, teken in ((oud, -1), (nieuw, 1))
+        )
+
+    @classmethod
+    @transaction.atomic
+    def opnieuw_opbouwen(cls) -> None:
+        """Recompute everything from the registrations."""
+        cls.objects.all().delete()
+        cls.objects.bulk_create(
+            cls(
+                week=r["week"],
+                soort=r["soort"],
+                aanbieder_id=r["fase__traject__aanbieder"],
+                werkplek_organisatie_id=r["werkplek__organisatie"],
+                verwijzer_id=r["deelnemer__verwijzer"] or 0,
+                uren=r["totaal"],
+            )
+            for r in Urenregistratie.objects.annotate(week=TruncWeek("datum"))
+            .values(
+                "week",
+                "soort",
+                "fase__traject__aanbieder",
+                "werkplek__organisatie",
+                "deelnemer__verwijzer",
+            )
+            .annotate(totaal=Sum("uren"))
+            .order_by()
+        )
 
 
 class UrenMutatie(models.Model):

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from reintegratie.access import deelnemer_scope
-
 from .models import Traject, Uitstroom
 
 R, REDEN = Uitstroom.Resultaat, Uitstroom.Reden
@@ -65,22 +63,11 @@ CELLEN = {"gestart": Q(), **{rij.code: rij.voorwaarde for rij in RIJEN}}
 
 def trajecten(*, user, van, tot, filters: dict):
     """The trajectories in the report: visible to ``user``, started in the period, filtered."""
-    qs = Traject.objects.filter(
-        deelnemer_scope(user, via="deelnemer__"), startdatum__range=(van, tot)
+    return (
+        Traject.objects.zichtbaar_voor(user)
+        .met_rapportfilters(**filters)
+        .filter(startdatum__range=(van, tot))
     )
-    if filters.get("trajecttype"):
-        qs = qs.filter(trajecttype=filters["trajecttype"])
-    if filters.get("route"):
-        qs = qs.filter(route=filters["route"])
-    if filters.get("aanbieder"):
-        qs = qs.filter(aanbieder=filters["aanbieder"])
-    if filters.get("verwijzer"):
-        qs = qs.filter(deelnemer__verwijzer=filters["verwijzer"])
-    if filters.get("woongemeente"):
-        qs = qs.filter(deelnemer__woongemeente=filters["woongemeente"])
-    if filters.get("doelgroep"):
-        qs = qs.filter(deelnemer__doelgroepen=filters["doelgroep"])
-    return qs
 
 
 def tabel(qs):

@@ -24,6 +24,7 @@ from .models import (
     Traject,
     Uitstroom,
     UrenMutatie,
+    UrenPerWeek,
     Urenregistratie,
     Voortgangsrapportage,
     uren_tekst,
@@ -110,6 +111,18 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     )
     registratie.full_clean()
     registratie.save()
+    UrenPerWeek.bijtellen(
+        [
+            (
+                datum,
+                soort,
+                traject.aanbieder_id,
+                werkplek.organisatie_id,
+                deelnemer.verwijzer_id,
+                uren,
+            )
+        ]
+    )
     if productief:
         Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=F("uren_gebruikt") + uren)
     UrenMutatie.objects.create(
@@ -305,13 +318,28 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
         Traject.objects.select_for_update()
         .filter(deelnemer_id__in=deelnemer_ids, startdatum__lte=vrijdag)
         .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=maandag))
-        .select_related("trajecttype")
+        .select_related("trajecttype", "deelnemer")
         .prefetch_related(Prefetch("fasen", queryset=Fase.objects.select_related("fasetype")))
     )
     rooster = lees_rooster(werkplek=werkplek, maandag=maandag, trajecten=trajecten)
     mag_vergrendeld = heeft_recht(door, "vergrendelde_uren_corrigeren")
     fouten, nieuw, gewijzigd, weg, mutaties = {}, [], [], [], []
     delta = defaultdict(Decimal)  # productive hours added per phase
+    traject_van = {f.pk: t for t in trajecten for f in t.fasen.all()}
+    weektotalen = []  # for UrenPerWeek: what goes off and what comes on
+
+    def weektotaal(datum, soort, fase_id, uren):
+        traject = traject_van[fase_id]
+        weektotalen.append(
+            (
+                datum,
+                soort,
+                traject.aanbieder_id,
+                werkplek.organisatie_id,
+                traject.deelnemer.verwijzer_id,
+                uren,
+            )
+        )
 
     for (deelnemer_id, datum), (uren, soort) in invoer.items():
         rij = rooster.rij(deelnemer_id)
@@ -351,6 +379,10 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
             delta[oud.fase_id] -= oud.uren
         if uren is not None and soort in productief:
             delta[fase.pk] += uren
+        if oud is not None:
+            weektotaal(datum, oud.soort, oud.fase_id, -oud.uren)
+        if uren is not None:
+            weektotaal(datum, soort, fase.pk, uren)
         actie = UrenMutatie.Actie
         if oud is None:
             nieuw.append(
@@ -424,6 +456,7 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
     Fase.objects.bulk_update(
         [f for t in trajecten for f in t.fasen.all() if f.pk in delta], ["uren_gebruikt"]
     )
+    UrenPerWeek.bijtellen(weektotalen)
     UrenMutatie.objects.bulk_create(
         UrenMutatie(
             registratie_id=registratie.pk,

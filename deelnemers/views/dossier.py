@@ -12,7 +12,7 @@ from reintegratie.audit.models import AuditRecord
 from reintegratie.pdf import render_to_pdf
 
 from .. import selectors, services
-from ..forms import ContactmomentForm, DeelnemerForm
+from ..forms import ContactmomentForm, DossierDeelnemerForm
 
 
 def _rechten(user):
@@ -90,7 +90,7 @@ def contactmoment(request, pk):
 def bewerken(request, pk):
     vereist_recht(request.user, "deelnemer_bewerken")
     deelnemer = deelnemer_voor_view(request, pk, actie=None)
-    form = DeelnemerForm(request.POST or None, instance=deelnemer)
+    form = DossierDeelnemerForm(request.POST or None, instance=deelnemer)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():

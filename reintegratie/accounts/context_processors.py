@@ -8,7 +8,7 @@ from reintegratie.accounts.models import Rol
 STARTLABEL = {
     Rol.KLANTMANAGER: "Mijn caseload",
     Rol.TRAJECTBEGELEIDER: "Vandaag",
-    Rol.MANAGER: "Overzicht",
+    Rol.MANAGER: "Dashboard",
     Rol.KETENPARTNER: "Mijn verwijzingen",
     Rol.BEHEERDER: "Start",
 }
@@ -25,6 +25,7 @@ def navigatie(request):
         items.append(("Werkplekken", reverse("werkplekken:lijst")))
     if heeft_recht(user, "rapportages_zien"):
         items.append(("Resultaten", reverse("resultaten")))
+        items.append(("Doelstellingen", reverse("doelstellingen")))
     if user.is_staff:
         items.append(("Beheer", reverse("admin:index")))
     huidig = request.path

@@ -44,6 +44,7 @@ from trajecten.models import (
     Traject,
     Trajecttype,
     Uitstroom,
+    UrenPerWeek,
     Urenregistratie,
     Voortgangsrapportage,
     Werknemersvaardigheid,
@@ -296,6 +297,8 @@ class Command(BaseCommand):
                     n = min(CHUNK, deelnemers - begin)
                     self.chunk(ctx, n)
                     balk.update(n)
+            # The week totals in one pass over the hours, instead of an upsert per chunk.
+            UrenPerWeek.opnieuw_opbouwen()
         if postgres:
             # Statistics for the planner; after a large load also the visibility map for
             # index-only scans, as autovacuum would set it shortly: benchmarks see a settled
@@ -483,6 +486,11 @@ class Command(BaseCommand):
                 taalachtergrond=rng.choice(TAALACHTERGRONDEN),
             )
             codes = [rng.choice(doelgroepcodes)] + (["jongere"] if leeftijd < 27 else [])
+            if "statushouder" in codes:
+                deelnemer.inburgeringsplichtig = True
+                # Arnhem: most meet the inburgeringsplicht within three years.
+                if rng.random() < 0.4:
+                    deelnemer.inburgering_voldaan_op = vandaag - timedelta(days=rng.randint(0, 500))
             personen.append((deelnemer, codes))
         Deelnemer.objects.bulk_create([p for p, _ in personen])
         Deelnemer.doelgroepen.through.objects.bulk_create(
@@ -490,17 +498,9 @@ class Command(BaseCommand):
             for p, codes in personen
             for c in codes
         )
-        LadderTrede.objects.bulk_create(
-            LadderTrede(
-                deelnemer=p,
-                datum=vandaag - timedelta(days=rng.randint(200, 400)),
-                trede=rng.randint(2, 4),
-            )
-            for p, _ in personen
-        )
-
         plannen = [self.plan_traject(ctx, p, codes) for p, codes in personen]
         plannen = [p for p in plannen if p]
+        self.ladder(ctx, plannen)
         Traject.objects.bulk_create([p.traject for p in plannen])
         for p in plannen:
             for fase in p.fasen:
@@ -543,6 +543,22 @@ class Command(BaseCommand):
         self.rapportages(ctx, plannen)
         self.journaal_en_instrumenten(ctx, plannen)
         self.schrijf_uren(plannen)
+
+    def ladder(self, ctx: Context, plannen):
+        """A step on the participatieladder at the start; for most who have been at it a
+        while a second measurement since, usually a step or two up."""
+        rng, vandaag = ctx.rng, ctx.vandaag
+        treden = []
+        for p in plannen:
+            begin = min(p.traject.aanmelddatum, vandaag)
+            eerste = rng.randint(1, 4)
+            treden.append(LadderTrede(deelnemer=p.traject.deelnemer, datum=begin, trede=eerste))
+            if (vandaag - begin).days > 90 and rng.random() < 0.7:
+                nu = min(6, max(1, eerste + rng.choice([-1, 0, 0, 1, 1, 1, 2])))
+                datum = vandaag - timedelta(days=rng.randint(0, min(60, (vandaag - begin).days)))
+                if datum > begin:
+                    treden.append(LadderTrede(deelnemer=p.traject.deelnemer, datum=datum, trede=nu))
+        LadderTrede.objects.bulk_create(treden)
 
     def rapportages(self, ctx: Context, plannen):
         """An evaluation at the end of each diagnose that led to a plan, and for about one
@@ -706,6 +722,7 @@ class Command(BaseCommand):
         if status == Traject.Status.AANGEMELD:
             start = vandaag + timedelta(days=rng.randint(1, 14))
             plan.traject.startdatum = start
+            plan.traject.aanmelddatum = vandaag - timedelta(days=rng.randint(0, 30))
             plan.fasen.append(self.fase(fasetypes[0], start))
             return plan
 
@@ -737,6 +754,9 @@ class Command(BaseCommand):
             vandaag - timedelta(days=1),
         )
         plan.traject.startdatum = start
+        # Selected (intake) mostly a week or a few before the start, now and then months.
+        wachten = rng.randint(7, 60) if rng.random() < 0.8 else rng.randint(70, 150)
+        plan.traject.aanmelddatum = start - timedelta(days=wachten)
         plan.plaatsingen.append(
             Plaatsing(
                 deelnemer=deelnemer,

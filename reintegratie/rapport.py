@@ -1,0 +1,118 @@
+"""Manager reports as data: sections of a table and a chart, exported to CSV, XLSX and PDF.
+
+A report page, its CSV, its Excel file and its PDF are made from the same ``Onderdeel``
+objects, so every export carries exactly the numbers on the screen.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .grafiek import Grafiek
+from .pdf import render_to_pdf
+
+FORMATEN = ("csv", "xlsx", "pdf")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Tabel:
+    kolommen: list[str]
+    rijen: list[list]
+    # Cells shown as links on the page only; (row, column) -> URL.
+    links: dict = field(default_factory=dict)
+    voet: list | None = None  # a totals row
+
+
+@dataclass
+class Onderdeel:
+    sleutel: str
+    titel: str
+    tabel: Tabel
+    toelichting: str = ""
+    grafiek: Grafiek | None = None
+    kerncijfers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _regels(onderdeel: Onderdeel):
+    """The lines of a section for a spreadsheet: key figures, then the table."""
+    for naam, waarde in onderdeel.kerncijfers:
+        yield [naam, waarde]
+    if onderdeel.kerncijfers:
+        yield [""]
+    yield onderdeel.tabel.kolommen
+    yield from onderdeel.tabel.rijen
+    if onderdeel.tabel.voet:
+        yield onderdeel.tabel.voet
+
+
+def _csv_cel(waarde):
+    """Decimals with a comma, as Dutch Excel reads them; empty for "no value"."""
+    if waarde is None:
+        return ""
+    if isinstance(waarde, float | Decimal):
+        return str(waarde).replace(".", ",")
+    return waarde
+
+
+def _csv(titel, kop, onderdelen) -> bytes:
+    uit = io.StringIO()
+    schrijver = csv.writer(uit, delimiter=";")
+    schrijver.writerow([titel])
+    schrijver.writerows([regel] for regel in kop)
+    for onderdeel in onderdelen:
+        schrijver.writerow([])
+        schrijver.writerow([onderdeel.titel])
+        schrijver.writerows([_csv_cel(w) for w in regel] for regel in _regels(onderdeel))
+    # Excel opens a semicolon CSV with a BOM as UTF-8, the way Dutch users double-click it.
+    return ("\ufeff" + uit.getvalue()).encode()
+
+
+def _xlsx(titel, kop, onderdelen) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    boek = Workbook()
+    boek.remove(boek.active)
+    for nummer, onderdeel in enumerate(onderdelen, start=1):
+        # Sheet names: at most 31 characters, unique, none of []:*?/\
+        naam = "".join(c for c in onderdeel.titel if c not in "[]:*?/\\")[:27]
+        blad = boek.create_sheet(f"{nummer} {naam}")
+        voorwerk = [[titel], *([r] for r in kop), [onderdeel.titel], [""]]
+        kern = len(onderdeel.kerncijfers) + 1 if onderdeel.kerncijfers else 0
+        for regel in [*voorwerk, *_regels(onderdeel)]:
+            blad.append(list(regel))
+        for cel in blad[len(voorwerk) + kern + 1]:
+            cel.font = Font(bold=True)
+        blad.column_dimensions["A"].width = 40
+    uit = io.BytesIO()
+    boek.save(uit)
+    return uit.getvalue()
+
+
+def export(*, formaat: str, naam: str, titel: str, kop: list[str], onderdelen, organisatie):
+    """The report as a download in ``formaat`` (one of FORMATEN); ``organisatie`` heads the PDF."""
+    if formaat == "csv":
+        response = HttpResponse(
+            _csv(titel, kop, onderdelen), content_type="text/csv; charset=utf-8"
+        )
+    elif formaat == "xlsx":
+        response = HttpResponse(_xlsx(titel, kop, onderdelen), content_type=XLSX)
+    else:
+        _, pdf = render_to_pdf(
+            "pdf/rapport.html",
+            {
+                "titel": titel,
+                "kop": kop,
+                "onderdelen": onderdelen,
+                "afgedrukt_op": timezone.localtime(),
+                "organisatie": organisatie,
+            },
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{naam}.{formaat}"'
+    return response

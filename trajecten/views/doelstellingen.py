@@ -1,0 +1,53 @@
+"""Programme targets: target, realised and the trend per month, with exports."""
+
+from dateutil.relativedelta import relativedelta
+from django.shortcuts import render
+from django.utils import timezone
+
+from reintegratie import rapport
+from reintegratie.access import vereist_recht
+
+from .. import doelstellingen
+from ..forms import RapportFilterForm
+
+
+def _standaard():
+    """The last twelve months, this one included."""
+    vandaag = timezone.localdate()
+    return {"van": vandaag.replace(day=1) - relativedelta(months=11), "tot": vandaag}
+
+
+def rapport_doelstellingen(request):
+    vereist_recht(request.user, "rapportages_zien")
+    form = RapportFilterForm(request.GET or _standaard())
+    context = {"form": form}
+    if form.is_valid():
+        gegevens = form.cleaned_data
+        vandaag = timezone.localdate()
+        metingen = doelstellingen.doelstellingen_meten(
+            user=request.user,
+            van=gegevens["van"],
+            tot=gegevens["tot"],
+            filters=form.filters,
+            vandaag=vandaag,
+        )
+        onderdelen = doelstellingen.onderdelen(metingen)
+        kop = [
+            f"Periode {gegevens['van']:%d-%m-%Y} tot en met {gegevens['tot']:%d-%m-%Y}, "
+            f"gemeten op {vandaag:%d-%m-%Y}",
+            *form.beschrijving(),
+        ]
+        formaat = request.GET.get("formaat")
+        if formaat in rapport.FORMATEN:
+            return rapport.export(
+                formaat=formaat,
+                naam=f"doelstellingen-{gegevens['van']:%Y%m%d}-{gegevens['tot']:%Y%m%d}",
+                titel="Programmadoelstellingen",
+                kop=kop,
+                onderdelen=onderdelen,
+                organisatie=request.user.organisatie,
+            )
+        params = request.GET.copy()
+        params.pop("formaat", None)
+        context.update(onderdelen=onderdelen, kop=kop, querystring=params.urlencode())
+    return render(request, "trajecten/doelstellingen.html", context)
