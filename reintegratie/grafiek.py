@@ -73,7 +73,7 @@ def staven(
     *,
     maximum=None,
     eenheid: str = "",
-    breedte: int = 560,
+    breedte: int = 640,
 ) -> Grafiek:
     """Horizontal bars, one per category (phases, werksoorten, trajecttypes)."""
     labelbreedte, rechts, rij, boven = 210, 56, 22, 6
@@ -127,7 +127,7 @@ def kolommen(
     streef_label: str = "",
     maximum=None,
     eenheid: str = "",
-    breedte: int = 560,
+    breedte: int = 640,
     hoogte: int = 200,
 ) -> Grafiek:
     """Vertical columns over time (weeks, months), with an optional target line."""
@@ -193,7 +193,7 @@ def gestapeld(
     rijen: list[tuple[str, list[int]]],
     delen: list[str],
     *,
-    breedte: int = 560,
+    breedte: int = 640,
 ) -> Grafiek:
     """Horizontal bars of 100%, split into parts (the doelgroep mix per location)."""
     labelbreedte, rechts, rij, boven = 170, 8, 24, 6

@@ -27,6 +27,27 @@ class Tabel:
     links: dict = field(default_factory=dict)
     voet: list | None = None  # a totals row
 
+    def _getalkolommen(self):
+        return [
+            any(isinstance(rij[i], int | float | Decimal) for rij in self.rijen)
+            for i in range(len(self.kolommen))
+        ]
+
+    @property
+    def koppen(self):
+        """(heading, is numeric): numeric columns are right-aligned, heading included."""
+        return list(zip(self.kolommen, self._getalkolommen(), strict=True))
+
+    @property
+    def cellen(self):
+        """The rows as (value, is numeric column) pairs, for the templates."""
+        getal = self._getalkolommen()
+        return [list(zip(rij, getal, strict=True)) for rij in self.rijen]
+
+    @property
+    def voetcellen(self):
+        return list(zip(self.voet, self._getalkolommen(), strict=True)) if self.voet else []
+
 
 @dataclass
 class Onderdeel:

@@ -102,7 +102,11 @@ def test_beslisboom_bepaalt_de_route(client, km, geboren, antwoorden, afstand, r
             **antwoorden,
         ),
     )
-    assert Traject.objects.get(deelnemer__bsn=NIEUW_BSN).route == route
+    traject = Traject.objects.select_related("deelnemer").get(deelnemer__bsn=NIEUW_BSN)
+    assert traject.route == route
+    # The programme targets count from these: selection date and inburgeringsplicht.
+    assert traject.aanmelddatum == Intake.objects.get(bsn=NIEUW_BSN).datum
+    assert traject.deelnemer.inburgeringsplichtig is ("intake-inburgeringsplicht" in antwoorden)
 
 
 def test_bekend_bsn_leidt_naar_het_bestaande_dossier(client, km, wereld):

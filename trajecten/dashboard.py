@@ -252,11 +252,6 @@ def ladder(*, user) -> Onderdeel:
                 ]
                 for a in treden.values
             ],
-            voet=[
-                "Gestegen / gelijk / gedaald",
-                *[""] * 6,
-                " / ".join(map(str, beweging.values())),
-            ],
         ),
         "Deelnemers met een lopend traject: de trede van de eerste meting (rij) tegen die van "
         "de laatste (kolom). Wie één meting heeft, staat op de diagonaal.",
@@ -265,6 +260,7 @@ def ladder(*, user) -> Onderdeel:
             "Beweging op de participatieladder",
             [grafiek.Staaf(label, n) for label, n in beweging.items()],
         ),
+        [(label, str(n)) for label, n in beweging.items()],
     )
 
 
