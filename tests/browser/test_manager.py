@@ -100,3 +100,31 @@ def test_voortgangsrapportage_toegankelijk(page, inloggen):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage")
     expect(page.get_by_role("main")).to_contain_text("Komt op tijd, werkt zelfstandig.")
     assert_toegankelijk(page)
+
+
+def test_dashboard_en_doelstellingen(page, inloggen):
+    """The start page is the dashboard (charts with their tables), exported to Excel; the
+    programme targets for a chosen period."""
+    page.set_default_timeout(10_000)
+    inloggen(page, "manager")
+    main = page.get_by_role("main")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
+    expect(main.get_by_role("img", name=re.compile("Lopende trajecten per fase"))).to_be_visible()
+    expect(main.get_by_role("heading", level=2)).to_have_count(7)
+    assert_toegankelijk(page)
+    with page.expect_download() as download:
+        main.get_by_role("link", name="Excel").click()
+    boek = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert len(boek.worksheets) == 7
+
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    nav.get_by_role("link", name="Doelstellingen").click()
+    page.get_by_label("Van", exact=True).fill(f"{timezone.localdate().year - 1}-01-01")
+    page.get_by_role("button", name="Toon").click()
+    expect(main).to_contain_text("Plaatsingen beschut werk (taakstelling)")
+    expect(main.get_by_role("img", name=re.compile("aandeel per maand"))).to_have_count(3)
+    assert_toegankelijk(page)
+
+    page.get_by_role("textbox", name="Tot en met").fill(f"{timezone.localdate().year - 2}-01-01")
+    page.get_by_role("button", name="Toon").click()
+    expect(main).to_contain_text("Het einde van de periode ligt voor het begin.")

@@ -20,7 +20,7 @@ ERNSTIG = {"serious", "critical"}
 ROLLEN = {
     "klantmanager": "Mijn caseload",
     "trajectbegeleider": "Mijn werkplekken vandaag",
-    "manager": re.compile(r"^Overzicht"),
+    "manager": re.compile(r"^Dashboard"),
     "ketenpartner": "Mijn verwijzingen",
     "beheerder": "Functioneel beheer",
 }
@@ -59,10 +59,10 @@ def data_zichtbaar(page, gebruikersnaam):
         ).to_be_visible()
         expect(main.get_by_role("heading", level=2, name=re.compile("Groenploeg"))).to_be_visible()
     elif gebruikersnaam == "manager":
-        bezetting = main.get_by_role("region", name="Bezetting werkplekken vandaag")
-        expect(bezetting.get_by_role("link").first).to_be_visible()
-        fasen = main.get_by_role("region", name="Actieve trajecten per fase")
-        expect(fasen.locator("tbody tr").first).not_to_contain_text("Geen actieve trajecten")
+        bezetting = main.get_by_role("region", name="Bezetting van de werkplekken")
+        expect(bezetting.get_by_role("img")).to_be_visible()
+        fasen = main.get_by_role("region", name="Lopende trajecten per fase")
+        expect(fasen.locator("tbody tr").first).not_to_contain_text("Geen gegevens")
     elif gebruikersnaam == "ketenpartner":
         tabel = main.get_by_role("table", name="Mijn verwijzingen")
         expect(tabel.locator("tbody").get_by_role("link").first).to_be_visible()
