@@ -1,4 +1,5 @@
-"""Decisions on a trajectory, the journal, the BSN on request, the caseload and its export."""
+"""Decisions on a trajectory, the journal, the participatieladder, the BSN on request, the
+caseload and its export."""
 
 import csv
 import datetime as dt
@@ -6,10 +7,12 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deelnemers.models import Contactmoment
+from deelnemers.models import Contactmoment, LadderTrede
+from deelnemers.services import ladder_vastleggen
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import Fase, PlanVanAanpak, Traject, Uitstroom
@@ -158,6 +161,38 @@ class TestJournaal:
         inhoud = client.get(wereld.deelnemer.get_absolute_url()).content.decode()
         assert 'id="journaal"' not in inhoud
         assert "0612345678" not in inhoud
+
+
+def _notities(wereld):
+    return list(
+        Contactmoment.objects.filter(deelnemer=wereld.deelnemer, soort="notitie").values_list(
+            "onderwerp", flat=True
+        )
+    )
+
+
+class TestParticipatieladder:
+    def test_de_service_weigert_een_trede_buiten_de_ladder(self, wereld, klantmanager):
+        with pytest.raises(ValidationError) as fout:
+            ladder_vastleggen(
+                deelnemer=wereld.deelnemer, datum=timezone.localdate(), trede=7, door=klantmanager
+            )
+        assert "trede" in fout.value.message_dict
+        assert not LadderTrede.objects.exists()
+
+    def test_een_eerdere_meting_vergelijkt_met_de_trede_ervoor(self, wereld, klantmanager):
+        vandaag = timezone.localdate()
+        for dagen, trede in [(200, 2), (10, 5)]:
+            LadderTrede.objects.create(
+                deelnemer=wereld.deelnemer, datum=vandaag - dt.timedelta(days=dagen), trede=trede
+            )
+        ladder_vastleggen(
+            deelnemer=wereld.deelnemer,
+            datum=vandaag - dt.timedelta(days=100),
+            trede=3,
+            door=klantmanager,
+        )
+        assert _notities(wereld) == ["Participatieladder: trede 2 → 3"]
 
 
 class TestBsn:
