@@ -103,6 +103,7 @@ URLS = {
     "deelnemers:dossier_pdf": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     "deelnemers:bsn": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     "deelnemers:contactmoment": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "deelnemers:ladder": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "deelnemers:uren": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN)),
@@ -129,6 +130,7 @@ URLS = {
 ALLEEN_POST = {
     "deelnemers:bsn",
     "deelnemers:contactmoment",
+    "deelnemers:ladder",
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
 }
