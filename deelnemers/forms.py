@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.utils import timezone
 
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from reintegratie.forms import DatumInput, NLDesignFormMixin
@@ -8,7 +9,7 @@ from reintegratie.validators import BSNValidator
 from trajecten.models import AfstandTotArbeidsmarkt, Trajecttype
 
 from .beslisboom import VRAGEN
-from .models import Contactmoment, Deelnemer
+from .models import Contactmoment, Deelnemer, LadderTrede
 
 
 class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):
@@ -157,3 +158,16 @@ class ContactmomentForm(NLDesignFormMixin, forms.ModelForm):
         ]
         if not mag_medisch:
             del self.fields["medisch"]
+
+
+class LadderForm(NLDesignFormMixin, forms.Form):
+    """A step on the participatieladder, from the dossier. Only the input is checked here; the
+    rules on the date are the model's (LadderTrede.clean), applied when the service saves."""
+
+    datum = forms.DateField(
+        label="Datum van de meting", initial=timezone.localdate, widget=DatumInput
+    )
+    # No step is preselected: a forgotten choice must not be recorded as trede 1.
+    trede = forms.TypedChoiceField(
+        label="Trede", coerce=int, choices=[("", "Kies een trede"), *LadderTrede.Trede.choices]
+    )

@@ -204,6 +204,18 @@ class LadderTrede(models.Model):
     def __str__(self):
         return f"{self.get_trede_display()} ({self.datum:%d-%m-%Y})"
 
+    def clean(self):
+        super().clean()
+        if self.datum is None:
+            return
+        if self.datum > timezone.localdate():
+            raise ValidationError({"datum": "Een meting kan niet in de toekomst liggen."})
+        geboortedatum = self.deelnemer.geboortedatum
+        if self.datum < geboortedatum:
+            raise ValidationError(
+                {"datum": f"Deze datum ligt voor de geboortedatum ({geboortedatum:%d-%m-%Y})."}
+            )
+
 
 class ContactmomentQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):

@@ -8,7 +8,7 @@ from django.db.models import F
 from trajecten.models import Fase, PlanVanAanpak, Traject, UrenPerWeek
 
 from .beslisboom import VRAGEN, route_voor
-from .models import Contactmoment, Deelnemer, Intake
+from .models import Contactmoment, Deelnemer, Intake, LadderTrede
 
 
 class GelijktijdigGewijzigd(Exception):
@@ -55,6 +55,47 @@ def contactmoment_toevoegen(*, deelnemer, door, **gegevens) -> Contactmoment:
     contactmoment.full_clean()
     contactmoment.save()
     return contactmoment
+
+
+@transaction.atomic
+def ladder_vastleggen(*, deelnemer, datum, trede, door) -> tuple[LadderTrede, bool]:
+    """Record ``deelnemer``'s step on the participatieladder on ``datum`` and note the move in
+    the journal. Returns the measurement and whether it is new, as get_or_create does.
+
+    A second measurement on the same day replaces that day's step instead of being refused:
+    the ladder keeps one step per day, so a second one that day is a correction (a wrong
+    choice, or the conversation went on), and refusing it would leave the wrong step standing
+    with no way to correct it from the dossier.
+    """
+    # Lock the participant so that two people recording the same day are served one after
+    # the other: both would otherwise find no step that day, and one insert would fail.
+    Deelnemer.objects.select_for_update().only("pk").get(pk=deelnemer.pk)
+    laatste = deelnemer.ladder.filter(datum__lte=datum).order_by("-datum").first()
+    vorige = laatste.trede if laatste else None
+    if laatste and laatste.datum == datum:
+        stap = laatste
+    else:
+        stap = LadderTrede(deelnemer=deelnemer, datum=datum)
+    nieuw = stap.pk is None
+    stap.trede = trede
+    stap.vastgesteld_door = door
+    stap.full_clean()
+    stap.save()
+
+    if vorige is None:
+        beweging = f"trede {trede}"
+    elif vorige == trede:
+        beweging = f"trede {trede} (ongewijzigd)"
+    else:
+        beweging = f"trede {vorige} → {trede}"
+    Contactmoment.objects.create(
+        deelnemer=deelnemer,
+        soort=Contactmoment.Soort.NOTITIE,
+        onderwerp=f"Participatieladder: {beweging}",
+        verslag=f"Vastgesteld op {datum:%d-%m-%Y}: trede {stap.get_trede_display()}.",
+        door=door,
+    )
+    return stap, nieuw
 
 
 def intake_beginnen(*, bsn: str, door) -> tuple[Intake | None, Deelnemer | None]:

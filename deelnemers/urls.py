@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", dossier.dossier_pdf, name="dossier_pdf"),
     path("<int:pk>/bsn/", dossier.bsn_tonen, name="bsn"),
     path("<int:pk>/contactmomenten/", dossier.contactmoment, name="contactmoment"),
+    path("<int:pk>/participatieladder/", dossier.ladder, name="ladder"),
     path("<int:pk>/plaatsingen/nieuw/", plaatsing_nieuw, name="plaatsing_nieuw"),
     path("<int:pk>/uren/", uren_views.overzicht, name="uren"),
     path("<int:pk>/uren/nieuw/", uren_views.registreren, name="uren_registreren"),

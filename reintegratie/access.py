@@ -36,6 +36,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # Medical notes stay with the klantmanager (AVG: special category data).
     "medisch_zien": frozenset({Rol.KLANTMANAGER}),
     "traject_besluiten": frozenset({Rol.KLANTMANAGER}),
+    # Its own right, not deelnemer_bewerken: a step on the ladder is an assessment of the
+    # participant, not personal data, and who assesses may widen without giving edit rights.
+    "ladder_vastleggen": frozenset({Rol.KLANTMANAGER}),
     "intake_doen": frozenset({Rol.KLANTMANAGER}),
     "plan_zien": frozenset({Rol.KLANTMANAGER, Rol.MANAGER, Rol.TRAJECTBEGELEIDER}),
     "plan_bewerken": frozenset({Rol.KLANTMANAGER, Rol.MANAGER}),

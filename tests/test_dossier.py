@@ -1,4 +1,5 @@
-"""Decisions on a trajectory, the journal, the BSN on request, the caseload and its export."""
+"""Decisions on a trajectory, the journal, the participatieladder, the BSN on request, the
+caseload and its export."""
 
 import csv
 import datetime as dt
@@ -6,10 +7,12 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deelnemers.models import Contactmoment
+from deelnemers.models import Contactmoment, LadderTrede
+from deelnemers.services import ladder_vastleggen
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import Fase, PlanVanAanpak, Traject, Uitstroom
@@ -158,6 +161,117 @@ class TestJournaal:
         inhoud = client.get(wereld.deelnemer.get_absolute_url()).content.decode()
         assert 'id="journaal"' not in inhoud
         assert "0612345678" not in inhoud
+
+
+def _trede(client, wereld, **gegevens):
+    return client.post(reverse("deelnemers:ladder", kwargs={"pk": wereld.deelnemer.pk}), gegevens)
+
+
+def _notities(wereld):
+    return list(
+        Contactmoment.objects.filter(deelnemer=wereld.deelnemer, soort="notitie").values_list(
+            "onderwerp", flat=True
+        )
+    )
+
+
+def _wijzigingen():
+    return AuditRecord.objects.filter(
+        actie__in=[AuditRecord.Actie.AANGEMAAKT, AuditRecord.Actie.GEWIJZIGD]
+    )
+
+
+class TestParticipatieladder:
+    def test_vastleggen_toont_de_trede_in_het_dossier(self, client, wereld, km):
+        LadderTrede.objects.create(
+            deelnemer=wereld.deelnemer,
+            datum=timezone.localdate() - dt.timedelta(days=90),
+            trede=LadderTrede.Trede.GEORGANISEERDE_ACTIVITEITEN,
+        )
+        vandaag = timezone.localdate()
+        response = _trede(client, wereld, datum=vandaag.isoformat(), trede="4")
+        assert response.url == f"{wereld.deelnemer.get_absolute_url()}#kop-ladder"
+        stap = LadderTrede.objects.get(datum=vandaag)
+        assert (stap.trede, stap.vastgesteld_door) == (4, km)
+        assert _notities(wereld) == ["Participatieladder: trede 3 → 4"]
+        record = _wijzigingen().get()
+        assert (record.actie, record.omschrijving) == ("aangemaakt", "participatieladder")
+
+        inhoud = client.get(response.url).content.decode()
+        assert f"Trede 4 Onbetaald werk vastgelegd op {vandaag:%d-%m-%Y}." in inhoud
+        assert "trede 4 Onbetaald werk <strong>(nu)</strong>" in inhoud
+
+    def test_dezelfde_dag_vervangt_de_trede(self, client, wereld, km):
+        vandaag = timezone.localdate().isoformat()
+        _trede(client, wereld, datum=vandaag, trede="3")
+        response = _trede(client, wereld, datum=vandaag, trede="5")
+        assert response.status_code == 302
+        assert list(LadderTrede.objects.values_list("trede", flat=True)) == [5]
+        assert _notities(wereld) == [
+            "Participatieladder: trede 3 → 5",
+            "Participatieladder: trede 3",
+        ]
+        assert _wijzigingen().filter(actie=AuditRecord.Actie.GEWIJZIGD).count() == 1
+
+    @pytest.mark.parametrize(
+        ("datum", "trede", "veld", "melding"),
+        [
+            (1, "4", "datum", "Een meting kan niet in de toekomst liggen."),
+            ("1950-01-01", "4", "datum", "ligt voor de geboortedatum"),
+            (0, "7", "trede", "7 is geen beschikbare keuze"),
+            (0, "", "trede", "Dit veld is verplicht."),
+            ("", "4", "datum", "Dit veld is verplicht."),
+        ],
+        ids=["toekomst", "voor-geboorte", "trede-7", "zonder-trede", "zonder-datum"],
+    )
+    def test_foute_invoer_geeft_een_melding_bij_het_veld(
+        self, client, wereld, km, datum, trede, veld, melding
+    ):
+        # A whole number is a day relative to today.
+        if isinstance(datum, int):
+            datum = (timezone.localdate() + dt.timedelta(days=datum)).isoformat()
+        response = _trede(client, wereld, datum=datum, trede=trede)
+        assert response.status_code == 200
+        assert melding in " ".join(response.context["ladder_form"].errors[veld])
+        assert melding in response.content.decode()
+        assert not LadderTrede.objects.exists()
+        assert not _notities(wereld)
+        assert not _wijzigingen().exists()
+
+    def test_de_service_weigert_een_trede_buiten_de_ladder(self, wereld, klantmanager):
+        with pytest.raises(ValidationError) as fout:
+            ladder_vastleggen(
+                deelnemer=wereld.deelnemer, datum=timezone.localdate(), trede=7, door=klantmanager
+            )
+        assert "trede" in fout.value.message_dict
+        assert not LadderTrede.objects.exists()
+
+    def test_een_eerdere_meting_vergelijkt_met_de_trede_ervoor(self, wereld, klantmanager):
+        vandaag = timezone.localdate()
+        for dagen, trede in [(200, 2), (10, 5)]:
+            LadderTrede.objects.create(
+                deelnemer=wereld.deelnemer, datum=vandaag - dt.timedelta(days=dagen), trede=trede
+            )
+        ladder_vastleggen(
+            deelnemer=wereld.deelnemer,
+            datum=vandaag - dt.timedelta(days=100),
+            trede=3,
+            door=klantmanager,
+        )
+        assert _notities(wereld) == ["Participatieladder: trede 2 → 3"]
+
+    def test_alleen_de_klantmanager_krijgt_het_formulier(self, client, wereld, km):
+        url = wereld.deelnemer.get_absolute_url()
+        assert "Trede vastleggen" in client.get(url).content.decode()
+        client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+        assert "Trede vastleggen" not in client.get(url).content.decode()
+
+    def test_buitenstaander_krijgt_404_en_er_verandert_niets(self, client, wereld):
+        client.force_login(wereld.buitenstaander)
+        response = _trede(client, wereld, datum=timezone.localdate().isoformat(), trede="4")
+        assert response.status_code == 404
+        assert not LadderTrede.objects.exists()
+        assert not _notities(wereld)
 
 
 class TestBsn:

@@ -4,10 +4,12 @@ Each page is measured with a small and a larger dataset; the count is asserted e
 the expected queries listed, so a query per row shows up as a failure.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
-from deelnemers.models import Contactmoment
+from deelnemers.models import Contactmoment, LadderTrede
 from reintegratie.accounts.models import Rol
 from trajecten.models import AfstandTotArbeidsmarkt, Instrumentinzet, Leerdoel, PlanVanAanpak
 
@@ -27,13 +29,19 @@ def _plan(traject, leerdoelen):
 
 def _meer_deelnemers(wereld, aantal):
     """``aantal`` more participants involved with our organisation, placed and with hours;
-    and ``aantal`` more plan versions and learning goals on our participant's dossier."""
+    and ``aantal`` more plan versions, learning goals and ladder steps on our participant's
+    dossier."""
     km = wereld.gebruikers[Rol.KLANTMANAGER]
     _plan(wereld.traject, leerdoelen=1)
     for n in range(aantal):
         _plan(wereld.traject, leerdoelen=3)
         wereld.traject.instrumenten.create(
             instrument=Instrumentinzet.Instrument.VCA, startdatum=wereld.traject.startdatum
+        )
+        LadderTrede.objects.create(
+            deelnemer=wereld.deelnemer,
+            datum=wereld.traject.startdatum + timedelta(days=n),
+            trede=LadderTrede.Trede.values[n % 6],
         )
         Contactmoment.objects.create(
             deelnemer=wereld.deelnemer,

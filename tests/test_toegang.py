@@ -106,6 +106,7 @@ URLS = {
     "deelnemers:dossier_pdf": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     "deelnemers:bsn": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     "deelnemers:contactmoment": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "deelnemers:ladder": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "deelnemers:uren": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN)),
@@ -133,6 +134,7 @@ ALLEEN_POST = {
     "dashboard_opnieuw_tellen",
     "deelnemers:bsn",
     "deelnemers:contactmoment",
+    "deelnemers:ladder",
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
 }

@@ -1,6 +1,8 @@
-"""The dossier: one page that tells the participant's story; the journal; the BSN on request."""
+"""The dossier: one page that tells the participant's story; the journal; the participatieladder;
+the BSN on request."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +14,7 @@ from reintegratie.audit.models import AuditRecord
 from reintegratie.pdf import render_to_pdf
 
 from .. import selectors, services
-from ..forms import ContactmomentForm, DossierDeelnemerForm
+from ..forms import ContactmomentForm, DossierDeelnemerForm, LadderForm
 
 
 def _rechten(user):
@@ -26,6 +28,7 @@ def _rechten(user):
             "journaal_schrijven",
             "medisch_zien",
             "traject_besluiten",
+            "ladder_vastleggen",
             "uren_registreren",
             "uren_zien",
             "plaatsing_beheren",
@@ -42,6 +45,7 @@ def _render_dossier(request, deelnemer, **extra):
         "deelnemer": deelnemer,
         "mag": rechten,
         "contact_form": ContactmomentForm(mag_medisch=rechten["medisch_zien"]),
+        "ladder_form": LadderForm(),
         **extra,
     }
     if request.htmx and "contact_form" in extra:
@@ -84,6 +88,37 @@ def contactmoment(request, pk):
         form = ContactmomentForm(mag_medisch=heeft_recht(request.user, "medisch_zien"))
     deelnemer = deelnemer_voor_view(request, pk, queryset=selectors.dossier_queryset(request.user))
     return _render_dossier(request, deelnemer, contact_form=form)
+
+
+@require_POST
+def ladder(request, pk):
+    """Record a step on the participatieladder. No htmx here: a step changes two sections of
+    the dossier (the ladder and the journal), so the page is simply loaded again."""
+    vereist_recht(request.user, "ladder_vastleggen")
+    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    form = LadderForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                stap, nieuw = services.ladder_vastleggen(
+                    deelnemer=deelnemer, door=request.user, **form.cleaned_data
+                )
+                actie = AuditRecord.Actie.AANGEMAAKT if nieuw else AuditRecord.Actie.GEWIJZIGD
+                log_toegang(request, deelnemer, actie, "participatieladder")
+        except ValidationError as fout:
+            form.add_error(None, fout)
+        else:
+            if nieuw:
+                melding = f"Trede {stap.get_trede_display()} vastgelegd op {stap.datum:%d-%m-%Y}."
+            else:
+                melding = (
+                    f"De trede van {stap.datum:%d-%m-%Y} is gewijzigd in "
+                    f"{stap.get_trede_display()}."
+                )
+            messages.success(request, melding)
+            return redirect(f"{deelnemer.get_absolute_url()}#kop-ladder")
+    deelnemer = deelnemer_voor_view(request, pk, queryset=selectors.dossier_queryset(request.user))
+    return _render_dossier(request, deelnemer, ladder_form=form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,5 +1,6 @@
-"""The klantmanager's journey in real Chromium: intake, caseload filter, dossier, journal,
-extending the diagnose, and closing the trajectory with a result."""
+"""The klantmanager's journey in real Chromium: intake, caseload filter, dossier, journal, a
+step on the participatieladder, extending the diagnose, and closing the trajectory with a
+result."""
 
 import re
 
@@ -61,6 +62,17 @@ def test_van_intake_tot_afsluiting(page, inloggen):
     journaal = page.get_by_role("list", name="Contactmomenten, nieuwste eerst")
     expect(journaal).to_contain_text("Startdatum doorgegeven")
     expect(page.get_by_label("Onderwerp")).to_have_value("")
+
+    # The participatieladder: today is filled in, the step must be chosen.
+    page.get_by_role("button", name="Trede opslaan").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_toegankelijk(page)
+    page.get_by_label("Trede", exact=True).select_option(
+        label="3 Deelname aan georganiseerde activiteiten"
+    )
+    page.get_by_role("button", name="Trede opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("Trede 3 Deelname")
+    expect(journaal).to_contain_text("Participatieladder: trede 3")
 
     page.get_by_role("link", name="Fase verlengen").click()
     page.get_by_label("Waarom verlengen?").fill("Meer tijd nodig voor een goed beeld.")
