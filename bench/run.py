@@ -41,6 +41,7 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
@@ -56,6 +57,7 @@ from werkplekken.models import Werkplek  # noqa: E402
 
 RESULTATEN = Path(__file__).resolve().parent / "results"
 OPWARMEN = 3
+KOUD = "(opnieuw geteld)"
 
 
 def paginas():
@@ -102,6 +104,11 @@ def paginas():
             f"{lijst}?klantmanager=alle&status=actief&signaal=evaluatie_nodig",
         ),
         ("werkplekken:lijst", "trajectbegeleider", reverse("werkplekken:lijst")),
+        ("resultaten (dit jaar)", "manager", reverse("resultaten")),
+        ("doelstellingen (12 maanden)", "manager", reverse("doelstellingen")),
+        ("dashboard (uit de cache)", "manager", reverse("dashboard")),
+        # Counted afresh on every request: what the first manager after five minutes waits.
+        (f"dashboard {KOUD}", "manager", reverse("dashboard")),
     ]
     if dossier:
         url = reverse("deelnemers:dossier", args=[dossier.pk])
@@ -142,13 +149,16 @@ class SqlTijd:
             self.totaal += time.perf_counter() - begin
 
 
-def meet(client, url, herhalingen):
-    """Time ``herhalingen`` GETs after a warm-up; count the queries of one more."""
+def meet(client, url, herhalingen, koud=False):
+    """Time ``herhalingen`` GETs after a warm-up; count the queries of one more. ``koud``
+    empties Django's cache before each request (outside the timing)."""
     # secure=True: production serves HTTPS only (SECURE_SSL_REDIRECT), as a proxy would pass.
     for _ in range(OPWARMEN):  # connection, template loaders, caches
         client.get(url, secure=True)
     tijden = []
     for _ in range(herhalingen):
+        if koud:
+            cache.clear()
         begin = time.perf_counter()
         response = client.get(url, secure=True)
         tijden.append((time.perf_counter() - begin) * 1000)
@@ -156,6 +166,8 @@ def meet(client, url, herhalingen):
             break
     # Counted apart: capturing queries switches on the debug cursor, which costs time.
     sql = SqlTijd()
+    if koud:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(sql):
         response = client.get(url, secure=True)
     return {
@@ -302,7 +314,7 @@ def main():
                 # A page that fails shows its status in the table instead of stopping the run.
                 clients[gebruiker] = Client(raise_request_exception=False)
                 clients[gebruiker].force_login(Gebruiker.objects.get(username=gebruiker))
-            m = meet(clients[gebruiker], url, args.herhalingen)
+            m = meet(clients[gebruiker], url, args.herhalingen, koud=KOUD in naam)
             status = "" if m["status"] == 200 else f" (HTTP {m['status']})"
             regels.append(
                 f"| {naam}{status} | {m['mediaan']:.1f} | {m['p95']:.1f} | {m['queries']} | "
