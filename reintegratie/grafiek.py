@@ -76,7 +76,7 @@ def staven(
     breedte: int = 640,
 ) -> Grafiek:
     """Horizontal bars, one per category (phases, werksoorten, trajecttypes)."""
-    labelbreedte, rechts, rij, boven = 210, 56, 22, 6
+    labelbreedte, rechts, rij, boven = 230, 56, 22, 6
     hoogte = boven + rij * len(staven) + 22
     top, rasters = _schaal(
         maximum if maximum is not None else max((s.waarde or 0 for s in staven), default=0)

@@ -200,17 +200,19 @@ def doelgroepmix(*, user, vandaag) -> Onderdeel:
         ): r["n"]
         for r in rijen
     }
-    tabel_rijen = [[loc, *[tellingen.get((loc, d), 0) for d in doelgroepen]] for loc in locaties]
+    # Doelgroepen down, locations across: there are few locations and many doelgroepen,
+    # so the table fits a page.
+    tabel_rijen = [[d, *[tellingen.get((loc, d), 0) for loc in locaties]] for d in doelgroepen]
     return Onderdeel(
         "doelgroepmix",
         "Doelgroepmix per locatie",
-        Tabel(["Locatie", *doelgroepen], tabel_rijen),
+        Tabel(["Doelgroep", *locaties], tabel_rijen),
         "Deelnemers die vandaag geplaatst zijn, per organisatie van de werkplek en doelgroep. "
         "Wie tot meer doelgroepen hoort, telt in elk daarvan.",
         grafiek.gestapeld(
             "doelgroepmix",
             "Doelgroepmix per locatie, aandelen per doelgroep",
-            [(r[0], r[1:]) for r in tabel_rijen],
+            [(loc, [tellingen.get((loc, d), 0) for d in doelgroepen]) for loc in locaties],
             doelgroepen,
         ),
     )
