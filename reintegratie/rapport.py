@@ -71,23 +71,34 @@ def _regels(onderdeel: Onderdeel):
         yield onderdeel.tabel.voet
 
 
+FORMULETEKENS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheetcel(waarde):
+    """Text that a spreadsheet would run as a formula (a name typed as "=HYPERLINK(...)")
+    gets a leading apostrophe, so it stays text (CSV/formula injection)."""
+    if isinstance(waarde, str) and waarde.startswith(FORMULETEKENS):
+        return "'" + waarde
+    return waarde
+
+
 def _csv_cel(waarde):
     """Decimals with a comma, as Dutch Excel reads them; empty for "no value"."""
     if waarde is None:
         return ""
     if isinstance(waarde, float | Decimal):
         return str(waarde).replace(".", ",")
-    return waarde
+    return spreadsheetcel(waarde)
 
 
 def _csv(titel, kop, onderdelen) -> bytes:
     uit = io.StringIO()
     schrijver = csv.writer(uit, delimiter=";")
-    schrijver.writerow([titel])
-    schrijver.writerows([regel] for regel in kop)
+    schrijver.writerow([spreadsheetcel(titel)])
+    schrijver.writerows([spreadsheetcel(regel)] for regel in kop)
     for onderdeel in onderdelen:
         schrijver.writerow([])
-        schrijver.writerow([onderdeel.titel])
+        schrijver.writerow([spreadsheetcel(onderdeel.titel)])
         schrijver.writerows([_csv_cel(w) for w in regel] for regel in _regels(onderdeel))
     # Excel opens a semicolon CSV with a BOM as UTF-8, the way Dutch users double-click it.
     return ("\ufeff" + uit.getvalue()).encode()
@@ -106,7 +117,7 @@ def _xlsx(titel, kop, onderdelen) -> bytes:
         voorwerk = [[titel], *([r] for r in kop), [onderdeel.titel], [""]]
         kern = len(onderdeel.kerncijfers) + 1 if onderdeel.kerncijfers else 0
         for regel in [*voorwerk, *_regels(onderdeel)]:
-            blad.append(list(regel))
+            blad.append([spreadsheetcel(w) for w in regel])
         for cel in blad[len(voorwerk) + kern + 1]:
             cel.font = Font(bold=True)
         blad.column_dimensions["A"].width = 40

@@ -228,3 +228,27 @@ def test_alleen_eigen_betrokkenheid(scenario, wereld):
         .filter(status="actief", startdatum__lte=vandaag())
         .count()
     )
+
+
+def test_exports_zetten_geen_formules_in_excel():
+    from reintegratie.rapport import Onderdeel, Tabel, export
+
+    onderdeel = Onderdeel("x", "Test", Tabel(["Naam", "Aantal"], [["=1+1", 2], ["@SUM(A1)", -3]]))
+    csv_tekst = export(
+        formaat="csv", naam="t", titel="T", kop=[], onderdelen=[onderdeel], organisatie=None
+    ).content.decode("utf-8-sig")
+    regels = list(csv.reader(io.StringIO(csv_tekst), delimiter=";"))
+    assert ["'=1+1", "2"] in regels
+    assert ["'@SUM(A1)", "-3"] in regels  # a negative number stays a number
+
+    boek = load_workbook(
+        io.BytesIO(
+            export(
+                formaat="xlsx", naam="t", titel="T", kop=[], onderdelen=[onderdeel],
+                organisatie=None,
+            ).content
+        )
+    )  # fmt: skip
+    cellen = {c.value: c.data_type for rij in boek.active.iter_rows() for c in rij if c.value}
+    assert cellen["'=1+1"] == "s"
+    assert cellen[-3] == "n"

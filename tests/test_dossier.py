@@ -347,3 +347,11 @@ class TestCaseload:
         assert [r[0] for r in rijen[1:]] == [wereld.deelnemer.naam]
         assert wereld.deelnemer.bsn not in inhoud
         assert AuditRecord.objects.filter(actie=AuditRecord.Actie.GEEXPORTEERD).count() == 1
+
+    def test_export_zet_geen_formules_in_excel(self, client, wereld, km):
+        wereld.deelnemer.voornaam = '=HYPERLINK("https://example.invalid","klik")'
+        wereld.deelnemer.save()
+        response = client.get(reverse("deelnemers:export"))
+        inhoud = b"".join(response.streaming_content).decode("utf-8-sig")
+        naam = list(csv.reader(io.StringIO(inhoud), delimiter=";"))[1][0]
+        assert naam.startswith("'=HYPERLINK(")  # text, not a formula, when Excel opens it

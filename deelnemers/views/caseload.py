@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reintegratie.access import heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.rapport import spreadsheetcel
 
 from .. import selectors
 
@@ -80,7 +81,8 @@ def export(request):
             traject = d.lopende_trajecten[0] if d.lopende_trajecten else None
             fase = traject.huidige_fase() if traject else None
             yield schrijver.writerow(
-                [
+                spreadsheetcel(w)
+                for w in [
                     d.naam,
                     d.geboortedatum.strftime("%d-%m-%Y"),
                     traject.trajecttype.naam if traject else "",
