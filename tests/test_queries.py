@@ -6,10 +6,17 @@ the expected queries listed, so a query per row shows up as a failure.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deelnemers.models import Contactmoment
 from reintegratie.accounts.models import Rol
-from trajecten.models import AfstandTotArbeidsmarkt, Instrumentinzet, Leerdoel, PlanVanAanpak
+from trajecten.models import (
+    AfstandTotArbeidsmarkt,
+    Instrumentinzet,
+    Leerdoel,
+    PlanVanAanpak,
+    Voortgangsrapportage,
+)
 
 from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, UrenregistratieFactory
 
@@ -23,6 +30,22 @@ def _plan(traject, leerdoelen):
     )
     for _ in range(leerdoelen):
         plan.leerdoelen.create(soort=Leerdoel.Soort.TAAL, omschrijving="Taalniveau 2F halen.")
+
+
+def _rapportage(traject, leerdoelen):
+    """A progress report of today, with progress on ``leerdoelen``."""
+    vandaag = timezone.localdate()
+    rapportage = Voortgangsrapportage.objects.create(
+        traject=traject,
+        aanleiding=Voortgangsrapportage.Aanleiding.TUSSENTIJDS,
+        periode_van=vandaag,
+        periode_tot=vandaag,
+        advies=Voortgangsrapportage.Advies.VERLENGEN,
+        opgesteld_door=traject.deelnemer.klantmanager,
+    )
+    for doel in leerdoelen:
+        rapportage.leerdoelen.create(leerdoel=doel, status=doel.status)
+    return rapportage
 
 
 def _meer_deelnemers(wereld, aantal):
@@ -107,3 +130,19 @@ def test_overzicht_manager_vijf_minuten_uit_de_cache(client, wereld, django_asse
     with django_assert_num_queries(SESSIE):  # the counts come from the cache
         response = client.get(reverse("start"))
     assert "Geteld om" in response.content.decode()
+
+
+@pytest.mark.parametrize("doelen", [1, 12], ids=["klein", "groter"])
+def test_rapportage_wijzigen_vast_aantal_queries(client, wereld, django_assert_num_queries, doelen):
+    _meer_deelnemers(wereld, 3)
+    _plan(wereld.traject, leerdoelen=doelen)
+    plan = PlanVanAanpak.objects.filter(traject=wereld.traject).order_by("-versie").first()
+    rapportage = _rapportage(wereld.traject, leerdoelen=plan.leerdoelen.all())
+    client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
+    url = reverse("trajecten:rapportage_bewerken", args=[wereld.traject.pk, rapportage.pk])
+    # traject with deelnemer (1), report with its users (1), progress per goal (1), the goals
+    # (1), audit insert (1); the period's data: placements (1), hours per kind (1), scores per
+    # week (1), latest plan (1) and its goals (1), observation remarks (1)
+    with django_assert_num_queries(SESSIE + 11):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -113,6 +113,7 @@ URLS = {
     "trajecten:werkervaringsovereenkomst": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:rapportage_nieuw": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:rapportage": (_rapportage, _vreemde_rapportage, (KM, MAN, TB)),
+    "trajecten:rapportage_bewerken": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:rapportage_pdf": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:verlengen": (_traject, _vreemd_traject, (KM,)),
     "trajecten:volgende_fase": (_traject, _vreemd_traject, (KM,)),

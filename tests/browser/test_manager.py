@@ -1,5 +1,6 @@
-"""The manager's journeys in real Chromium: a plan made, signed and printed; the outcomes
-report for last year, one number drilled into, and the export to Excel."""
+"""The manager's journeys in real Chromium: a plan made, signed and printed; a progress report
+written and edited; the outcomes report for last year, one number drilled into, and the export
+to Excel."""
 
 import io
 import re
@@ -84,7 +85,7 @@ def test_resultaten_vorig_jaar_doorklikken_en_excel(page, inloggen):
     assert waarden["Trajecten gestart"] == gestart
 
 
-def test_voortgangsrapportage_toegankelijk(page, inloggen):
+def test_voortgangsrapportage_schrijven_en_wijzigen(page, inloggen):
     page.set_default_timeout(10_000)
     inloggen(page, "manager")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Deelnemers").click()
@@ -100,3 +101,15 @@ def test_voortgangsrapportage_toegankelijk(page, inloggen):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage")
     expect(page.get_by_role("main")).to_contain_text("Komt op tijd, werkt zelfstandig.")
     assert_toegankelijk(page)
+
+    page.get_by_role("link", name="Wijzigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voortgangsrapportage wijzigen")
+    expect(page.get_by_label("Bevindingen van de klantmanager")).to_have_value(
+        "Komt op tijd, werkt zelfstandig."
+    )
+    assert_toegankelijk(page)
+    page.get_by_label("Bevindingen van de klantmanager").fill("Na het overleg: verlengen.")
+    page.get_by_role("button", name="Rapportage opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("zijn opgeslagen")
+    expect(page.get_by_role("main")).to_contain_text("Na het overleg: verlengen.")
+    expect(page.get_by_role("main")).to_contain_text("Laatst gewijzigd door")

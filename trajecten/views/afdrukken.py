@@ -36,7 +36,7 @@ def deze_week(request):
     rapportages = (
         Voortgangsrapportage.objects.filter(scope, opgesteld_op__range=week)
         .select_related("traject__deelnemer", "traject__trajecttype", "traject__aanbieder")
-        .select_related("opgesteld_door")
+        .select_related("opgesteld_door", "gewijzigd_door")
         .prefetch_related("leerdoelen__leerdoel", "traject__fasen__fasetype")
         .order_by("traject__deelnemer__achternaam")
     )
