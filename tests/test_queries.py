@@ -69,6 +69,7 @@ def _meer_deelnemers(wereld, aantal):
         traject = TrajectFactory(deelnemer=deelnemer, aanbieder=wereld.eigen)
         PlaatsingFactory(deelnemer=deelnemer, werkplek=wereld.werkplek, traject=traject)
         UrenregistratieFactory(fase=traject.fasen.get(), werkplek=wereld.werkplek)
+        _rapportage(traject, leerdoelen=[])
 
 
 # Shared by every page: the session and the user with its organisation.
@@ -99,6 +100,9 @@ PAGINAS = [
     # werkplek (1), placements with participants (1), hours per participant and kind (1),
     # audit (1)
     (Rol.MANAGER, "werkplekken:aanwezigheid", "werkplek", SESSIE + 4),
+    # plans due this week with participants (1), reports of this week with participants (1),
+    # audit insert (1)
+    (Rol.MANAGER, "afdrukken_week", None, SESSIE + 3),
     # count (1), a page of werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 2),
     # werkplek (1), plaatsingen with deelnemers (1), audit (1)

@@ -1,6 +1,5 @@
 """Progress reports: prefilled from hours and observations; the partner's PDF has nothing
-medical; a saved report is edited by one person at a time; a batch of plans and reports
-prints as one PDF."""
+medical; a saved report is edited by one person at a time."""
 
 import datetime as dt
 from decimal import Decimal
@@ -113,17 +112,6 @@ def test_periode_omgedraaid(client, wereld, km, met_gegevens):
         "Het einde van de periode ligt voor het begin."
     ]
     assert not Voortgangsrapportage.objects.exists()
-
-
-def test_batch_van_deze_week_als_een_pdf(client, wereld, km, met_gegevens):
-    _maak(client, wereld, met_gegevens)
-    client.force_login(wereld.gebruikers[Rol.MANAGER])
-    response = client.get(reverse("afdrukken_week"))
-    assert response["Content-Type"] == "application/pdf"
-    tekst = pdf_tekst(response.content)
-    assert "Plan van aanpak" not in tekst  # signed before this week: not due
-    assert tekst.count("Voortgangsrapportage") >= 1
-    assert wereld.vreemde_deelnemer.naam not in tekst
 
 
 def _geopend(client, wereld, rapportage):

@@ -93,6 +93,7 @@ def _vreemde_intake(w):
 URLS = {
     "start": (None, None, ALLE),
     "afdrukken_week": (None, None, (KM, MAN)),
+    "afdrukken_week_pdf": (None, None, (KM, MAN)),
     "resultaten": (None, None, (MAN,)),
     "deelnemers:lijst": (None, None, (KM, TB, MAN, KP)),
     "deelnemers:export": (None, None, (KM, MAN)),
@@ -137,7 +138,7 @@ ALLEEN_POST = {
 DOORSTUREN = {
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
-    "afdrukken_week",  # nothing due this week in the fixture: back to the start page
+    "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}

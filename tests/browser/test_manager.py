@@ -1,6 +1,6 @@
-"""The manager's journeys in real Chromium: a plan made, signed and printed; a progress report
-written and edited; the outcomes report for last year, one number drilled into, and the export
-to Excel."""
+"""The manager's journeys in real Chromium: a plan made, signed and printed; this week's
+documents listed and printed as one PDF; a progress report written and edited; the outcomes
+report for last year, one number drilled into, and the export to Excel."""
 
 import io
 import re
@@ -58,6 +58,28 @@ def test_plan_opstellen_ondertekenen_en_afdrukken(page, inloggen):
     assert naam in tekst
     assert "Zelfstandig een orderpicklijst afwerken" in tekst
     assert "ondertekend door de deelnemer" in tekst
+
+
+def test_deze_week_afdrukken(page, inloggen):
+    page.set_default_timeout(10_000)
+    inloggen(page, "manager")
+    page.get_by_role("link", name="Plannen en rapportages van deze week").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Af te drukken deze week")
+    tabel = page.get_by_role("table", name="Voortgangsrapportages van deze week")
+    naam = tabel.locator("tbody th a").first.inner_text()
+    assert_toegankelijk(page)
+
+    pdf_link = page.get_by_role("link", name="Alles als één PDF")
+    antwoord = page.request.get(urljoin(page.url, pdf_link.get_attribute("href")))
+    assert antwoord.headers["content-type"] == "application/pdf"
+    tekst = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(antwoord.body())).pages
+    )
+    assert naam in tekst
+    assert "Besproken in het partneroverleg." in tekst
+
+    tabel.locator("tbody td a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage")
 
 
 def test_resultaten_vorig_jaar_doorklikken_en_excel(page, inloggen):
