@@ -1,11 +1,16 @@
-"""Printing this week's plans and reports: the list on screen, and the one PDF."""
+"""Printing this week's plans and reports: the list on screen, and the one PDF, whose
+documents are made in worker processes so the web process does not grow with the batch."""
 
 import datetime as dt
+import multiprocessing
+import os
+import signal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reintegratie import pdf
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage
@@ -84,7 +89,14 @@ def test_lege_lijst(client, wereld, manager):
     assert response.redirect_chain == [(reverse("afdrukken_week"), 302)]
 
 
-def test_een_pdf_met_alles_van_deze_week(client, wereld, manager, deze_week):
+def test_een_pdf_gemaakt_buiten_het_webproces(client, wereld, manager, deze_week, monkeypatch):
+    """WeasyPrint is unusable in this process; the batch is made all the same."""
+    import weasyprint
+
+    def niet_in_het_webproces(*args, **kwargs):
+        raise AssertionError("WeasyPrint draaide in het webproces")
+
+    monkeypatch.setattr(weasyprint, "HTML", niet_in_het_webproces)
     response = client.get(reverse("afdrukken_week_pdf"))
     assert response["Content-Type"] == "application/pdf"
     tekst = " ".join(pdf_tekst(response.content).split())
@@ -97,3 +109,58 @@ def test_een_pdf_met_alles_van_deze_week(client, wereld, manager, deze_week):
     assert AuditRecord.objects.filter(
         deelnemer=wereld.deelnemer, actie=AuditRecord.Actie.AFGEDRUKT
     ).exists()
+
+
+def test_mislukte_batch_geeft_een_melding(client, wereld, manager, deze_week, monkeypatch):
+    def mislukt(documenten):
+        raise pdf.PdfFout("Document 2 kon niet als PDF worden gemaakt.")
+
+    monkeypatch.setattr("trajecten.views.afdrukken.render_batch", mislukt)
+    response = client.get(reverse("afdrukken_week_pdf"), follow=True)
+    assert response.redirect_chain == [(reverse("afdrukken_week"), 302)]
+    assert "Het PDF-bestand is niet gemaakt. Document 2 kon niet" in response.content.decode()
+    assert not AuditRecord.objects.filter(actie=AuditRecord.Actie.AFGEDRUKT).exists()
+
+
+def _plan_context(wereld, plan):
+    return {"traject": wereld.traject, "plan": plan, "deelnemer": wereld.deelnemer}
+
+
+def test_fout_in_een_document_noemt_het_document(wereld, deze_week, settings):
+    """An error inside WeasyPrint comes back from the worker as a PdfFout for that document."""
+    plan, _ = deze_week
+    basis = settings.TEMPLATES[0]
+    settings.TEMPLATES = [
+        {
+            **basis,
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **basis["OPTIONS"],
+                "loaders": [
+                    # Nested too deep for WeasyPrint's layout: a RecursionError in the worker.
+                    ("django.template.loaders.locmem.Loader", {"diep.html": "<b>" * 2000}),
+                    "django.template.loaders.filesystem.Loader",
+                ],
+            },
+        }
+    ]
+    documenten = [("pdf/plan_van_aanpak.html", _plan_context(wereld, plan)), ("diep.html", {})]
+    with pytest.raises(pdf.PdfFout, match="Document 2 kon niet") as fout:
+        pdf.render_batch(documenten)
+    assert isinstance(fout.value.__cause__, RecursionError)
+
+
+def test_gestopte_werker_geeft_een_duidelijke_fout(wereld, deze_week):
+    plan, _ = deze_week
+
+    def documenten():
+        yield "pdf/plan_van_aanpak.html", _plan_context(wereld, plan)
+        for werker in multiprocessing.active_children():  # as if the OOM killer struck
+            os.kill(werker.pid, signal.SIGKILL)
+        yield "pdf/plan_van_aanpak.html", _plan_context(wereld, plan)
+
+    with pytest.raises(pdf.PdfFout, match="Het PDF-proces is gestopt bij document"):
+        pdf.render_batch(documenten())
+    # The next batch has workers of its own.
+    volgende = pdf.render_batch([("pdf/plan_van_aanpak.html", _plan_context(wereld, plan))])
+    assert wereld.deelnemer.naam in pdf_tekst(volgende)

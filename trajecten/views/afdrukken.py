@@ -1,5 +1,6 @@
 """Printing in batches: the plans and reports due this week, as a list and as one PDF."""
 
+import logging
 from datetime import timedelta
 
 from django.contrib import messages
@@ -10,11 +11,13 @@ from django.utils import timezone
 
 from reintegratie.access import deelnemer_scope, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
-from reintegratie.pdf import render_to_pdf, samenvoegen
+from reintegratie.pdf import PdfFout, render_batch
 
 from .. import rapportage as gegevens_van
 from ..models import PlanVanAanpak, Voortgangsrapportage
 from ..weekrooster import maandag_van
+
+logger = logging.getLogger(__name__)
 
 MAX_DOCUMENTEN = 200
 
@@ -112,7 +115,12 @@ def deze_week_pdf(request):
                 },
             )
 
-    inhoud = samenvoegen(render_to_pdf(*document)[1] for document in documenten())
+    try:
+        inhoud = render_batch(documenten())
+    except PdfFout as fout:
+        logger.exception("Afdrukken van deze week mislukt")
+        messages.error(request, f"Het PDF-bestand is niet gemaakt. {fout}")
+        return redirect("afdrukken_week")
     log_toegang(request, _deelnemers(*plannen, *rapportages), AuditRecord.Actie.AFGEDRUKT, "batch")
     response = HttpResponse(inhoud, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="afdrukken-week-{maandag:%Y-%W}.pdf"'
