@@ -20,6 +20,7 @@ urlpatterns = [
     path("deelnemers/", include("deelnemers.urls")),
     path("trajecten/", include("trajecten.urls")),
     path("afdrukken/deze-week/", afdrukken.deze_week, name="afdrukken_week"),
+    path("afdrukken/deze-week/pdf/", afdrukken.deze_week_pdf, name="afdrukken_week_pdf"),
     path("rapportages/resultaten/", resultaten.rapport, name="resultaten"),
     path(
         "rapportages/doelstellingen/",

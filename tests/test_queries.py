@@ -8,10 +8,17 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deelnemers.models import Contactmoment, LadderTrede
 from reintegratie.accounts.models import Rol
-from trajecten.models import AfstandTotArbeidsmarkt, Instrumentinzet, Leerdoel, PlanVanAanpak
+from trajecten.models import (
+    AfstandTotArbeidsmarkt,
+    Instrumentinzet,
+    Leerdoel,
+    PlanVanAanpak,
+    Voortgangsrapportage,
+)
 
 from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, UrenregistratieFactory
 
@@ -25,6 +32,22 @@ def _plan(traject, leerdoelen):
     )
     for _ in range(leerdoelen):
         plan.leerdoelen.create(soort=Leerdoel.Soort.TAAL, omschrijving="Taalniveau 2F halen.")
+
+
+def _rapportage(traject, leerdoelen):
+    """A progress report of today, with progress on ``leerdoelen``."""
+    vandaag = timezone.localdate()
+    rapportage = Voortgangsrapportage.objects.create(
+        traject=traject,
+        aanleiding=Voortgangsrapportage.Aanleiding.TUSSENTIJDS,
+        periode_van=vandaag,
+        periode_tot=vandaag,
+        advies=Voortgangsrapportage.Advies.VERLENGEN,
+        opgesteld_door=traject.deelnemer.klantmanager,
+    )
+    for doel in leerdoelen:
+        rapportage.leerdoelen.create(leerdoel=doel, status=doel.status)
+    return rapportage
 
 
 def _meer_deelnemers(wereld, aantal):
@@ -54,6 +77,7 @@ def _meer_deelnemers(wereld, aantal):
         traject = TrajectFactory(deelnemer=deelnemer, aanbieder=wereld.eigen)
         PlaatsingFactory(deelnemer=deelnemer, werkplek=wereld.werkplek, traject=traject)
         UrenregistratieFactory(fase=traject.fasen.get(), werkplek=wereld.werkplek)
+        _rapportage(traject, leerdoelen=[])
 
 
 # Shared by every page: the session and the user with its organisation.
@@ -90,6 +114,9 @@ PAGINAS = [
     # werkplek (1), placements with participants (1), hours per participant and kind (1),
     # audit (1)
     (Rol.MANAGER, "werkplekken:aanwezigheid", "werkplek", SESSIE + 4),
+    # plans due this week with participants (1), reports of this week with participants (1),
+    # audit insert (1)
+    (Rol.MANAGER, "afdrukken_week", None, SESSIE + 3),
     # count (1), a page of werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 2),
     # werkplek (1), plaatsingen with deelnemers (1), audit (1)
@@ -121,3 +148,19 @@ def test_overzicht_manager_vijf_minuten_uit_de_cache(client, wereld, django_asse
     with django_assert_num_queries(SESSIE):  # the counts come from the cache
         response = client.get(reverse("start"))
     assert "Geteld om" in response.content.decode()
+
+
+@pytest.mark.parametrize("doelen", [1, 12], ids=["klein", "groter"])
+def test_rapportage_wijzigen_vast_aantal_queries(client, wereld, django_assert_num_queries, doelen):
+    _meer_deelnemers(wereld, 3)
+    _plan(wereld.traject, leerdoelen=doelen)
+    plan = PlanVanAanpak.objects.filter(traject=wereld.traject).order_by("-versie").first()
+    rapportage = _rapportage(wereld.traject, leerdoelen=plan.leerdoelen.all())
+    client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
+    url = reverse("trajecten:rapportage_bewerken", args=[wereld.traject.pk, rapportage.pk])
+    # traject with deelnemer (1), report with its users (1), progress per goal (1), the goals
+    # (1), audit insert (1); the period's data: placements (1), hours per kind (1), scores per
+    # week (1), latest plan (1) and its goals (1), observation remarks (1)
+    with django_assert_num_queries(SESSIE + 11):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -1,15 +1,17 @@
 """Progress reports: prefilled from hours and observations; the partner's PDF has nothing
-medical; a batch of plans and reports prints as one PDF."""
+medical; a saved report is edited by one person at a time."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from deelnemers.models import Contactmoment
 from reintegratie.accounts.models import Rol
+from reintegratie.audit.models import AuditRecord
 from trajecten.models import Observatie, PlanVanAanpak, Voortgangsrapportage
 from trajecten.weekrooster import maandag_van
 
@@ -112,12 +114,107 @@ def test_periode_omgedraaid(client, wereld, km, met_gegevens):
     assert not Voortgangsrapportage.objects.exists()
 
 
-def test_batch_van_deze_week_als_een_pdf(client, wereld, km, met_gegevens):
+def _geopend(client, wereld, rapportage):
+    """The edit form as the user's browser gets it: the URL, and each field with its value."""
+    url = reverse("trajecten:rapportage_bewerken", args=[wereld.traject.pk, rapportage.pk])
+    form = client.get(url).context["form"]
+    return url, {veld.html_name: "" if veld.value() is None else veld.value() for veld in form}
+
+
+def _wijzig(client, wereld, rapportage, **wijzig):
+    url, gegevens = _geopend(client, wereld, rapportage)
+    return client.post(url, {**gegevens, **wijzig})
+
+
+def test_rapportage_wijzigen(client, wereld, km, met_gegevens):
     _maak(client, wereld, met_gegevens)
+    rapportage = Voortgangsrapportage.objects.get()
+    url = reverse("trajecten:rapportage_bewerken", args=[wereld.traject.pk, rapportage.pk])
+    formulier = client.get(url)
+    assert formulier.context["form"]["bevindingen_klantmanager"].value() == (
+        "Goede start, komt op tijd."
+    )
+    assert formulier.context["form"][f"doel_{met_gegevens.pk}_toelichting"].value() == (
+        "Gaat steeds beter"
+    )
+    assert "Rugklachten" in formulier.content.decode()  # the klantmanager may see it
+
+    response = _wijzig(
+        client,
+        wereld,
+        rapportage,
+        bevindingen_klantmanager="Na het overleg: komt op tijd, vraagt zelf om werk.",
+        advies="uitstroom",
+        **{f"doel_{met_gegevens.pk}_status": "behaald"},
+    )
+    assert response.url == reverse("trajecten:rapportage", args=[wereld.traject.pk, rapportage.pk])
+    rapportage.refresh_from_db()
+    assert rapportage.bevindingen_klantmanager.startswith("Na het overleg")
+    assert rapportage.advies == "uitstroom"
+    assert rapportage.leerdoelen.get().status == "behaald"
+    assert rapportage.medische_toelichting == "Rugklachten, advies bedrijfsarts volgt."
+    assert (rapportage.wijziging, rapportage.gewijzigd_door) == (2, km)
+    assert AuditRecord.objects.filter(
+        deelnemer=wereld.deelnemer, actie=AuditRecord.Actie.GEWIJZIGD, omschrijving="rapportage"
+    ).exists()
+    inhoud = client.get(response.url).content.decode()
+    assert f"Laatst gewijzigd door {km}" in inhoud
+
+
+def test_manager_wist_de_medische_toelichting_niet(client, wereld, km, met_gegevens):
+    """The manager does not see the medical remark, so the form cannot send it: saving keeps it
+    as the klantmanager wrote it."""
+    _maak(client, wereld, met_gegevens)
+    rapportage = Voortgangsrapportage.objects.get()
     client.force_login(wereld.gebruikers[Rol.MANAGER])
-    response = client.get(reverse("afdrukken_week"))
-    assert response["Content-Type"] == "application/pdf"
-    tekst = pdf_tekst(response.content)
-    assert "Plan van aanpak" not in tekst  # signed before this week: not due
-    assert tekst.count("Voortgangsrapportage") >= 1
-    assert wereld.vreemde_deelnemer.naam not in tekst
+    url = reverse("trajecten:rapportage_bewerken", args=[wereld.traject.pk, rapportage.pk])
+    formulier = client.get(url)
+    assert "medische_toelichting" not in formulier.context["form"].fields
+    assert "Rugklachten" not in formulier.content.decode()
+
+    response = _wijzig(client, wereld, rapportage, toelichting_advies="Na overleg met de manager.")
+    assert response.status_code == 302
+    rapportage.refresh_from_db()
+    assert rapportage.toelichting_advies == "Na overleg met de manager."
+    assert rapportage.medische_toelichting == "Rugklachten, advies bedrijfsarts volgt."
+
+
+def test_tweede_wijziging_op_een_oude_versie_wordt_geweigerd(client, wereld, km, met_gegevens):
+    _maak(client, wereld, met_gegevens)
+    rapportage = Voortgangsrapportage.objects.get()
+    manager = Client()
+    manager.force_login(wereld.gebruikers[Rol.MANAGER])
+    url, gegevens = _geopend(manager, wereld, rapportage)  # both have the form open
+    _wijzig(client, wereld, rapportage, bevindingen_klantmanager="Eerst opgeslagen.")
+
+    response = manager.post(url, {**gegevens, "bevindingen_klantmanager": "Later, op de oude."})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Iemand anders heeft deze rapportage intussen gewijzigd. Uw wijzigingen zijn niet "
+        "opgeslagen; open de rapportage opnieuw om de nieuwe versie te zien."
+    ]
+    assert "Later, op de oude." in response.content.decode()  # still on screen to copy
+    opgeslagen = Voortgangsrapportage.objects.get()
+    assert opgeslagen.bevindingen_klantmanager == "Eerst opgeslagen."
+    assert (opgeslagen.wijziging, opgeslagen.gewijzigd_door) == (2, km)
+    assert not AuditRecord.objects.filter(
+        gebruiker=wereld.gebruikers[Rol.MANAGER], actie=AuditRecord.Actie.GEWIJZIGD
+    ).exists()
+
+
+def test_html_en_script_blijven_tekst(client, wereld, km, met_gegevens):
+    _maak(client, wereld, met_gegevens)
+    rapportage = Voortgangsrapportage.objects.get()
+    script = '<script>alert("x")</script><b>vet</b>'
+    _wijzig(client, wereld, rapportage, bevindingen_trajectbegeleider=script)
+
+    pagina = client.get(reverse("trajecten:rapportage", args=[wereld.traject.pk, rapportage.pk]))
+    inhoud = pagina.content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;b&gt;vet&lt;/b&gt;" in inhoud
+    assert script not in inhoud
+    formulier = client.get(
+        reverse("trajecten:rapportage_bewerken", args=[wereld.traject.pk, rapportage.pk])
+    )
+    assert script not in formulier.content.decode()
+    url = reverse("trajecten:rapportage_pdf", args=[wereld.traject.pk, rapportage.pk])
+    assert script in pdf_tekst(client.get(url).content).replace("\n", "")

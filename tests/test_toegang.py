@@ -93,6 +93,7 @@ def _vreemde_intake(w):
 URLS = {
     "start": (None, None, ALLE),
     "afdrukken_week": (None, None, (KM, MAN)),
+    "afdrukken_week_pdf": (None, None, (KM, MAN)),
     "resultaten": (None, None, (MAN,)),
     "doelstellingen": (None, None, (MAN,)),
     "dashboard": (None, None, (MAN,)),
@@ -117,6 +118,7 @@ URLS = {
     "trajecten:werkervaringsovereenkomst": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:rapportage_nieuw": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:rapportage": (_rapportage, _vreemde_rapportage, (KM, MAN, TB)),
+    "trajecten:rapportage_bewerken": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:rapportage_pdf": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:verlengen": (_traject, _vreemd_traject, (KM,)),
     "trajecten:volgende_fase": (_traject, _vreemd_traject, (KM,)),
@@ -143,7 +145,7 @@ DOORSTUREN = {
     "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
-    "afdrukken_week",  # nothing due this week in the fixture: back to the start page
+    "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}

@@ -214,7 +214,15 @@ class OndertekenForm(NLDesignFormMixin, forms.Form):
 
 
 class RapportageForm(NLDesignFormMixin, forms.ModelForm):
-    """The parts of a progress report the data cannot say, plus progress per learning goal."""
+    """The parts of a progress report the data cannot say, plus progress per learning goal.
+
+    ``voortgang`` gives the learning goals with the status and text to start from: (leerdoel,
+    status, toelichting). A saved report is edited with ``wijziging``, the number it had when
+    the form was opened. The medical remark is left out for who may not see it, so their save
+    leaves it as it was.
+    """
+
+    wijziging = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Voortgangsrapportage
@@ -237,22 +245,28 @@ class RapportageForm(NLDesignFormMixin, forms.ModelForm):
             "toelichting_advies": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, leerdoelen, mag_medisch, **kwargs):
+    def __init__(self, *args, voortgang, mag_medisch, **kwargs):
         super().__init__(*args, **kwargs)
         if not mag_medisch:
             del self.fields["medische_toelichting"]
-        self.leerdoelen = list(leerdoelen)
-        for doel in self.leerdoelen:
+        if self.instance.pk:
+            self.fields["wijziging"].initial = self.instance.wijziging
+        else:
+            del self.fields["wijziging"]
+        self.leerdoelen = []
+        for doel, status, toelichting in voortgang:
+            self.leerdoelen.append(doel)
             self.fields[f"doel_{doel.pk}_status"] = forms.ChoiceField(
                 label=f"{doel.get_soort_display()}: status",
                 choices=Leerdoel.Status.choices,
-                initial=doel.status,
+                initial=status,
             )
             self.fields[f"doel_{doel.pk}_toelichting"] = forms.CharField(
                 label=f"{doel.get_soort_display()}: voortgang",
                 required=False,
                 max_length=500,
                 help_text=doel.omschrijving,
+                initial=toelichting,
             )
 
     def voortgang(self):

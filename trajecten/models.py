@@ -1024,6 +1024,17 @@ class Voortgangsrapportage(models.Model):
         related_name="+",
     )
     opgesteld_op = models.DateField("opgesteld op", default=timezone.localdate)
+    gewijzigd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="laatst gewijzigd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    gewijzigd_op = models.DateTimeField("laatst gewijzigd op", null=True, blank=True)
+    # Optimistic locking: a save with a stale number is refused.
+    wijziging = models.PositiveIntegerField("wijziging", default=1, editable=False)
 
     class Meta:
         verbose_name = "voortgangsrapportage"

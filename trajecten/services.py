@@ -615,3 +615,28 @@ def rapportage_opslaan(*, form, traject, door) -> Voortgangsrapportage:
         onderwerp=f"Voortgangsrapportage: advies {rapportage.get_advies_display().lower()}",
     )
     return rapportage
+
+
+@transaction.atomic
+def rapportage_wijzigen(*, form, wijziging: int, door) -> Voortgangsrapportage:
+    """Save an edited report and its progress per learning goal, unless someone else saved it
+    after the form was opened (``wijziging`` is the number the form was opened with)."""
+    rapportage = form.instance
+    bijgewerkt = Voortgangsrapportage.objects.filter(pk=rapportage.pk, wijziging=wijziging).update(
+        wijziging=F("wijziging") + 1
+    )
+    if not bijgewerkt:
+        raise ValidationError(
+            "Iemand anders heeft deze rapportage intussen gewijzigd. Uw wijzigingen zijn niet "
+            "opgeslagen; open de rapportage opnieuw om de nieuwe versie te zien."
+        )
+    rapportage = form.save(commit=False)
+    rapportage.wijziging = wijziging + 1
+    rapportage.gewijzigd_door = door
+    rapportage.gewijzigd_op = timezone.now()
+    rapportage.save()
+    rijen = {rij.leerdoel_id: rij for rij in rapportage.leerdoelen.all()}
+    for doel, status, toelichting in form.voortgang():
+        rijen[doel.pk].status, rijen[doel.pk].toelichting = status, toelichting
+    LeerdoelVoortgang.objects.bulk_update(rijen.values(), ["status", "toelichting"])
+    return rapportage

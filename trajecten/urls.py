@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("<int:pk>/rapportages/nieuw/", rapportage.nieuw, name="rapportage_nieuw"),
     path("<int:pk>/rapportages/<int:rapportage>/", rapportage.detail, name="rapportage"),
+    path(
+        "<int:pk>/rapportages/<int:rapportage>/bewerken/",
+        rapportage.bewerken,
+        name="rapportage_bewerken",
+    ),
     path("<int:pk>/rapportages/<int:rapportage>/pdf/", rapportage.pdf, name="rapportage_pdf"),
     *[
         path(

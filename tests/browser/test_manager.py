@@ -1,4 +1,5 @@
-"""The manager's journeys in real Chromium: a plan made, signed and printed; the outcomes
+"""The manager's journeys in real Chromium: a plan made, signed and printed; this week's
+documents listed and printed as one PDF; a progress report written and edited; the outcomes
 report for last year, one number drilled into, and the export to Excel."""
 
 import io
@@ -59,6 +60,28 @@ def test_plan_opstellen_ondertekenen_en_afdrukken(page, inloggen):
     assert "ondertekend door de deelnemer" in tekst
 
 
+def test_deze_week_afdrukken(page, inloggen):
+    page.set_default_timeout(10_000)
+    inloggen(page, "manager")
+    page.get_by_role("link", name="Plannen en rapportages van deze week").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Af te drukken deze week")
+    tabel = page.get_by_role("table", name="Voortgangsrapportages van deze week")
+    naam = tabel.locator("tbody th a").first.inner_text()
+    assert_toegankelijk(page)
+
+    pdf_link = page.get_by_role("link", name="Alles als één PDF")
+    antwoord = page.request.get(urljoin(page.url, pdf_link.get_attribute("href")))
+    assert antwoord.headers["content-type"] == "application/pdf"
+    tekst = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(antwoord.body())).pages
+    )
+    assert naam in tekst
+    assert "Besproken in het partneroverleg." in tekst
+
+    tabel.locator("tbody td a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage")
+
+
 def test_resultaten_vorig_jaar_doorklikken_en_excel(page, inloggen):
     page.set_default_timeout(10_000)
     vorig_jaar = timezone.localdate().year - 1
@@ -84,7 +107,7 @@ def test_resultaten_vorig_jaar_doorklikken_en_excel(page, inloggen):
     assert waarden["Trajecten gestart"] == gestart
 
 
-def test_voortgangsrapportage_toegankelijk(page, inloggen):
+def test_voortgangsrapportage_schrijven_en_wijzigen(page, inloggen):
     page.set_default_timeout(10_000)
     inloggen(page, "manager")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Deelnemers").click()
@@ -100,6 +123,18 @@ def test_voortgangsrapportage_toegankelijk(page, inloggen):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage")
     expect(page.get_by_role("main")).to_contain_text("Komt op tijd, werkt zelfstandig.")
     assert_toegankelijk(page)
+
+    page.get_by_role("link", name="Wijzigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voortgangsrapportage wijzigen")
+    expect(page.get_by_label("Bevindingen van de klantmanager")).to_have_value(
+        "Komt op tijd, werkt zelfstandig."
+    )
+    assert_toegankelijk(page)
+    page.get_by_label("Bevindingen van de klantmanager").fill("Na het overleg: verlengen.")
+    page.get_by_role("button", name="Rapportage opslaan").click()
+    expect(page.get_by_role("status").first).to_contain_text("zijn opgeslagen")
+    expect(page.get_by_role("main")).to_contain_text("Na het overleg: verlengen.")
+    expect(page.get_by_role("main")).to_contain_text("Laatst gewijzigd door")
 
 
 def test_dashboard_en_doelstellingen(page, inloggen):

@@ -1,6 +1,7 @@
 """Progress reports: prefilled from the data, written by people, printed for partners."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,24 @@ def _beginwaarden(traject):
     }
 
 
+def _formulier(request, traject, form, titel):
+    """The report's form with the data of its period: as typed once valid, else as it was."""
+    periode = (form.cleaned_data if form.is_bound and not form.errors else None) or form.initial
+    log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "rapportage")
+    return render(
+        request,
+        "trajecten/rapportage_form.html",
+        {
+            "traject": traject,
+            "form": form,
+            "titel": titel,
+            **gegevens_van.gegevens(
+                traject=traject, van=periode["periode_van"], tot=periode["periode_tot"]
+            ),
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def nieuw(request, pk):
     vereist_recht(request.user, "plan_bewerken")
@@ -38,7 +57,7 @@ def nieuw(request, pk):
     form = RapportageForm(
         request.POST if request.method == "POST" else None,
         initial=_beginwaarden(traject),
-        leerdoelen=plan.leerdoelen.all() if plan else [],
+        voortgang=[(doel, doel.status, "") for doel in plan.leerdoelen.all()] if plan else [],
         mag_medisch=heeft_recht(request.user, "medisch_zien"),
     )
     if form.is_valid():
@@ -47,29 +66,43 @@ def nieuw(request, pk):
             log_toegang(request, traject.deelnemer, AuditRecord.Actie.AANGEMAAKT, "rapportage")
         messages.success(request, "De voortgangsrapportage is opgeslagen.")
         return redirect("trajecten:rapportage", pk=pk, rapportage=rapportage.pk)
-    periode = (form.cleaned_data if form.is_bound and not form.errors else None) or form.initial
-    log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "rapportage")
-    return render(
-        request,
-        "trajecten/rapportage_nieuw.html",
-        {
-            "traject": traject,
-            "form": form,
-            **gegevens_van.gegevens(
-                traject=traject, van=periode["periode_van"], tot=periode["periode_tot"]
-            ),
-        },
-    )
+    return _formulier(request, traject, form, "Nieuwe voortgangsrapportage")
 
 
 def _rapportage(request, pk, rapportage):
     traject = traject_voor_view(request, pk, actie=None)
     return traject, get_object_or_404(
-        traject.rapportages.select_related("opgesteld_door").prefetch_related(
+        traject.rapportages.select_related("opgesteld_door", "gewijzigd_door").prefetch_related(
             "leerdoelen__leerdoel"
         ),
         pk=rapportage,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def bewerken(request, pk, rapportage):
+    """The form of a new report, filled in as saved; refused when someone else saved since."""
+    vereist_recht(request.user, "plan_bewerken")
+    traject, rapportage = _rapportage(request, pk, rapportage)
+    form = RapportageForm(
+        request.POST if request.method == "POST" else None,
+        instance=rapportage,
+        voortgang=[(v.leerdoel, v.status, v.toelichting) for v in rapportage.leerdoelen.all()],
+        mag_medisch=heeft_recht(request.user, "medisch_zien"),
+    )
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.rapportage_wijzigen(
+                    form=form, wijziging=form.cleaned_data["wijziging"], door=request.user
+                )
+                log_toegang(request, traject.deelnemer, AuditRecord.Actie.GEWIJZIGD, "rapportage")
+        except ValidationError as fout:
+            form.add_error(None, fout)
+        else:
+            messages.success(request, "De wijzigingen in de voortgangsrapportage zijn opgeslagen.")
+            return redirect("trajecten:rapportage", pk=pk, rapportage=rapportage.pk)
+    return _formulier(request, traject, form, "Voortgangsrapportage wijzigen")
 
 
 def detail(request, pk, rapportage):
@@ -84,6 +117,7 @@ def detail(request, pk, rapportage):
             "rapportage": rapportage,
             "intern": heeft_recht(request.user, "medisch_zien"),
             "mag_afdrukken": heeft_recht(request.user, "afdrukken"),
+            "mag_bewerken": heeft_recht(request.user, "plan_bewerken"),
             **gegevens_van.gegevens(
                 traject=traject, van=rapportage.periode_van, tot=rapportage.periode_tot
             ),
