@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from trajecten.models import Fase, PlanVanAanpak, Traject, UrenPerWeek
+from trajecten.models import Fase, PlanVanAanpak, Traject
+from trajecten.services import verwijzer_gewijzigd
 
 from .beslisboom import VRAGEN, route_voor
 from .models import Contactmoment, Deelnemer, Intake, LadderTrede
@@ -41,7 +42,7 @@ def deelnemer_wijzigen(*, form, versie: int) -> Deelnemer:
     deelnemer.versie = versie + 1
     form.save()
     if "verwijzer" in form.changed_data:
-        UrenPerWeek.verwijzer_gewijzigd(
+        verwijzer_gewijzigd(
             deelnemer_id=deelnemer.pk,
             oud=form.initial.get("verwijzer"),
             nieuw=deelnemer.verwijzer_id,
@@ -133,7 +134,14 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
     """Complete the intake: the participant, the trajectory with its first phase a week on
     (or as chosen), and the draft plan van aanpak, all or nothing."""
     gegevens = intake_form.cleaned_data
+    bekend = deelnemer_form.instance.pk is not None
     deelnemer = deelnemer_form.save(commit=False)
+    if bekend and "verwijzer" in deelnemer_form.changed_data:
+        verwijzer_gewijzigd(
+            deelnemer_id=deelnemer.pk,
+            oud=deelnemer_form.initial.get("verwijzer"),
+            nieuw=deelnemer.verwijzer_id,
+        )
     if deelnemer.klantmanager_id is None:
         deelnemer.klantmanager = door
     if gegevens["inburgeringsplicht"]:

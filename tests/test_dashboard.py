@@ -17,7 +17,7 @@ from deelnemers.services import deelnemer_wijzigen
 from reintegratie.accounts.models import Organisatie, Rol
 from trajecten import dashboard
 from trajecten.models import Instrumentinzet, Traject, Uitstroom, UrenPerWeek, Urenregistratie
-from trajecten.services import week_opslaan
+from trajecten.services import week_opslaan, weektotalen_opnieuw_opbouwen
 from trajecten.weekrooster import maandag_van
 from werkplekken.models import Werksoort
 
@@ -152,7 +152,7 @@ def test_weektotalen_blijven_gelijk_aan_de_registraties(scenario, wereld):
         invoer=invoer((0, (Decimal(6), ZIEK)), (1, (None, GEWERKT))),
     )  # fmt: skip
     bijgehouden = stand()
-    UrenPerWeek.opnieuw_opbouwen()
+    weektotalen_opnieuw_opbouwen()
     assert bijgehouden == stand()
     week = [r for r in bijgehouden if r[2] == wereld.eigen.pk]
     assert [(r[1], r[5]) for r in week] == [(ZIEK, Decimal(6))]
@@ -169,7 +169,7 @@ def test_weektotalen_blijven_gelijk_aan_de_registraties(scenario, wereld):
     assert form.is_valid(), form.errors
     deelnemer_wijzigen(form=form, versie=deelnemer.versie)
     bijgehouden = stand()
-    UrenPerWeek.opnieuw_opbouwen()
+    weektotalen_opnieuw_opbouwen()
     assert bijgehouden == stand()
     assert any(r[4] == nieuw.pk for r in bijgehouden)
 

@@ -14,7 +14,14 @@ from pypdf import PdfReader
 
 from reintegratie.accounts.models import Rol
 from trajecten.doelstellingen import meten
-from trajecten.models import Doelstelling, Traject, Trajecttype, Uitstroom, Voortgangsrapportage
+from trajecten.models import (
+    Doelstelling,
+    Traject,
+    Trajecttype,
+    Uitstroom,
+    Urenregistratie,
+    Voortgangsrapportage,
+)
 
 from .factories import DeelnemerFactory, TrajectFactory
 
@@ -63,10 +70,23 @@ def _per_maand(meting):
     }
 
 
+def _gewerkt(wereld, traject, datum, soort=Urenregistratie.Soort.GEWERKT):
+    """Hours as booked, straight into the table: this tests the measurement, not booking."""
+    Urenregistratie.objects.create(
+        deelnemer=traject.deelnemer, fase=traject.fasen.get(), werkplek=wereld.werkplek,
+        datum=datum, uren=6, soort=soort, geregistreerd_door=wereld.gebruikers[Rol.KLANTMANAGER],
+    )  # fmt: skip
+
+
 def test_begonnen_binnen_drie_maanden_na_aanmelding(wereld):
-    _traject(wereld, aanmelding=date(2026, 1, 10), start=date(2026, 1, 20))  # in time
-    _traject(wereld, aanmelding=date(2026, 1, 12), start=date(2026, 5, 1))  # too late
-    _traject(wereld, aanmelding=date(2026, 2, 5), start=date(2026, 5, 4))  # just in time
+    op_tijd = _traject(wereld, aanmelding=date(2026, 1, 10), start=date(2026, 1, 20))
+    _gewerkt(wereld, op_tijd, date(2026, 1, 21))
+    te_laat = _traject(wereld, aanmelding=date(2026, 1, 12), start=date(2026, 1, 20))
+    _gewerkt(wereld, te_laat, date(2026, 1, 21), Urenregistratie.Soort.ZIEK)  # not begun
+    _gewerkt(wereld, te_laat, date(2026, 5, 1))  # begun, too late
+    net = _traject(wereld, aanmelding=date(2026, 2, 5), start=date(2026, 5, 4))
+    _gewerkt(wereld, net, date(2026, 5, 5))  # on the last day of the term
+    _traject(wereld, aanmelding=date(2026, 2, 10), start=date(2026, 2, 20))  # never turned up
     _traject(wereld, aanmelding=date(2026, 5, 10), start=date(2026, 6, 30))  # not yet
     _traject(wereld, "Route Werk", aanmelding=date(2026, 1, 10), start=date(2026, 1, 20))
     TrajectFactory(  # another organisation's: not visible to our manager
@@ -79,10 +99,10 @@ def test_begonnen_binnen_drie_maanden_na_aanmelding(wereld):
 
     assert _per_maand(meting) == {
         (2026, 1): (2, 1, True),
-        (2026, 2): (1, 1, True),
+        (2026, 2): (2, 1, True),
         (2026, 5): (1, 0, False),  # its three months are still running
     }
-    assert (meting.gehaald, meting.aantal, meting.percentage) == (2, 3, 66.7)
+    assert (meting.gehaald, meting.aantal, meting.percentage) == (2, 4, 50.0)
     assert (meting.voorlopig_gehaald, meting.voorlopig_aantal) == (0, 1)
     assert meting.op_koers is False
 
@@ -125,6 +145,12 @@ def test_inburgeringsplicht_binnen_drie_jaar(wereld):
     )
     _traject(wereld, start=date(2026, 1, 20), inburgeringsplichtig=True)
     _traject(wereld, start=date(2026, 1, 25))  # no inburgeringsplicht: not in the cohort
+    _traject(  # met it before the trajectory: nothing left to meet, not in the cohort
+        wereld,
+        start=date(2026, 1, 28),
+        inburgeringsplichtig=True,
+        inburgering_voldaan_op=date(2025, 12, 1),
+    )
 
     meting = _meten(wereld, _doel(M.INBURGERING, 36, 70))
 
@@ -135,18 +161,25 @@ def test_inburgeringsplicht_binnen_drie_jaar(wereld):
 
 
 def test_taakstelling_plaatsingen_per_jaar(wereld):
-    for start in (date(2026, 1, 5), date(2026, 1, 20), date(2026, 3, 10), date(2025, 12, 1)):
+    for start in (
+        date(2025, 3, 3),  # before the period, in its first year: counts for that year
+        date(2025, 12, 1),
+        date(2026, 1, 5),
+        date(2026, 1, 20),
+        date(2026, 3, 10),
+    ):
         _traject(wereld, "Beschut werk", start=start)
 
     meting = _meten(wereld, _doel(M.PLAATSINGEN, None, 25, naam="Beschut werk"))
 
     per_maand = {(m.maand.year, m.maand.month): (m.aantal, m.cumulatief) for m in meting.maanden}
-    assert per_maand[2025, 12] == (1, 1)
+    assert min(per_maand) == (2025, 10)  # the period shown
+    assert per_maand[2025, 12] == (1, 2)  # the year so far, from 1 January
     assert per_maand[2026, 1] == (2, 2)  # counted per calendar year
     assert per_maand[2026, 3] == (1, 3)
     assert per_maand[2026, 6] == (0, 3)
     jaren = {j.jaar: (j.gerealiseerd, j.naar_rato) for j in meting.jaren}
-    assert jaren == {2025: (1, 25.0), 2026: (3, round(25 * 166 / 365, 1))}
+    assert jaren == {2025: (2, 25.0), 2026: (3, round(25 * 166 / 365, 1))}
     assert meting.op_koers is False
 
 
@@ -254,3 +287,20 @@ def test_voldaan_zonder_plicht_geeft_melding_bij_het_veld(client, wereld):
     ]
     form = DossierDeelnemerForm({**gegevens, "inburgeringsplichtig": "on"}, instance=deelnemer)
     assert form.is_valid(), form.errors
+
+
+def test_termijn_eindigt_op_de_laatste_dag_van_een_kortere_maand(wereld):
+    """30 November + 3 months is 28 February, on both databases (as relativedelta)."""
+    op_tijd = _traject(wereld, aanmelding=date(2025, 11, 30), start=date(2025, 12, 1))
+    _gewerkt(wereld, op_tijd, date(2026, 2, 28))
+    te_laat = _traject(wereld, aanmelding=date(2025, 11, 30), start=date(2025, 12, 1))
+    _gewerkt(wereld, te_laat, date(2026, 3, 1))
+    meting = _meten(wereld, _doel(M.BEGONNEN, 3, 80))
+    assert _per_maand(meting) == {(2025, 11): (2, 1, True)}
+
+
+def test_export_zonder_periode_neemt_de_standaardperiode(client, wereld, plaatsingen):
+    # The export links on a page opened without choosing a period carry only "formaat".
+    response = _pagina(client, wereld, formaat="csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Plaatsingen beschut werk (taakstelling)" in response.content.decode("utf-8-sig")

@@ -79,6 +79,15 @@ def test_bekend_antwoord_en_sluitend(client, wereld, scenario):
     assert "De regels tellen op tot het aantal gestarte trajecten (10)" in response.content.decode()
 
 
+def test_zonder_periode_in_de_url_geldt_dit_jaar(client, wereld, scenario):
+    # Links on a page opened with its default period carry only their own parameter.
+    client.force_login(wereld.gebruikers[Rol.MANAGER])
+    response = client.get(reverse("resultaten"), {"formaat": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    response = client.get(reverse("resultaten"), {"cel": "gestart"})
+    assert "pagina" in response.context
+
+
 def test_filter_op_verwijzer(client, wereld, scenario):
     response = _rapport(client, wereld, verwijzer=wereld.vreemd.pk)
     assert response.context["aantallen"]["gestart"] == 0

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from reintegratie import grafiek
 from reintegratie.rapport import Onderdeel, Tabel
 
-from .models import Doelstelling, Traject, Uitstroom, Voortgangsrapportage
+from .models import Doelstelling, Traject, Uitstroom, Urenregistratie, Voortgangsrapportage
 
 M = Doelstelling.Meting
 
@@ -47,20 +47,33 @@ class PlusMaanden(Func):
         )
 
     def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler,
-            connection,
-            template=f"date(%(expressions)s, '+{self.maanden} months')",
-            **extra,
+        # SQLite's date(x, '+1 months') runs on past a month's end (31-01 gives 03-03);
+        # capped at the last day of the target month it gives 28-02, as PostgreSQL and
+        # relativedelta do.
+        sql, params = compiler.compile(self.source_expressions[0])
+        n = self.maanden
+        return (
+            f"min(date({sql}, '+{n} months'), "
+            f"date({sql}, 'start of month', '+{n + 1} months', '-1 day'))",
+            (*params, *params),
         )
 
 
-def _gehaald(doelstelling, vandaag) -> Q:
-    """Whether a trajectory of the cohort reached the goal within the term (and by today)."""
+def _gehaald(doelstelling) -> Q:
+    """Whether a trajectory of the cohort reached the goal within the term."""
     n = doelstelling.termijn_maanden
     match doelstelling.meting:
         case M.BEGONNEN:
-            return Q(startdatum__lte=PlusMaanden(F("aanmelddatum"), n)) & Q(startdatum__lte=vandaag)
+            # Begun is the first hour worked or in training, not the planned start: a
+            # participant who never turns up has not begun.
+            return Q(
+                Exists(
+                    Urenregistratie.objects.productief().filter(
+                        fase__traject=OuterRef("pk"),
+                        datum__lte=PlusMaanden(OuterRef("aanmelddatum"), n),
+                    )
+                )
+            )
         case M.WERKFIT:
             # Werkfit: ready for a next step (document 002). Recorded as a progress report
             # advising the next phase or uitstroom, or an outcome in work or study.
@@ -158,15 +171,22 @@ def meten(doelstelling, *, trajecten, van, tot, vandaag) -> Meting:
     """Measure ``doelstelling`` over ``trajecten`` (already scoped and filtered) whose
     reference date lies in [van, tot]; one query."""
     tot = min(tot, vandaag)
+    getoond_vanaf = van.replace(day=1)
+    if not doelstelling.is_aandeel:
+        # A yearly taakstelling counts from 1 January, also when the period starts later.
+        van = van.replace(month=1, day=1)
     peil = _peildatum(doelstelling)
     cohort = trajecten.filter(
         trajecttype=doelstelling.trajecttype, **{f"{peil}__range": (van, tot)}
     )
     if doelstelling.meting == M.INBURGERING:
-        cohort = cohort.filter(deelnemer__inburgeringsplichtig=True)
+        # Who met the obligation before the trajectory began had none left to meet in it.
+        cohort = cohort.filter(deelnemer__inburgeringsplichtig=True).exclude(
+            deelnemer__inburgering_voldaan_op__lt=F("startdatum")
+        )
     aggregaten = {"aantal": Count("pk")}
     if doelstelling.is_aandeel:
-        aggregaten["gehaald"] = Count("pk", filter=_gehaald(doelstelling, vandaag))
+        aggregaten["gehaald"] = Count("pk", filter=_gehaald(doelstelling))
     per_maand = {
         r["maand"]: r
         for r in cohort.annotate(maand=TruncMonth(peil))
@@ -191,6 +211,7 @@ def meten(doelstelling, *, trajecten, van, tot, vandaag) -> Meting:
     meting = Meting(doelstelling, maanden)
     if not doelstelling.is_aandeel:
         _taakstelling(meting, vandaag)
+        meting.maanden = [m for m in maanden if m.maand >= getoond_vanaf]
     return meting
 
 

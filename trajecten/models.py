@@ -6,15 +6,14 @@ Fasetypes, set up by the functioneel beheerder. Only gewerkt and scholing hours 
 toward a phase's budget (Ferm Werk counts hours, not weeks).
 """
 
-from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, Mod, TruncWeek
+from django.db.models.functions import Coalesce, Mod
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils import timezone
 
@@ -147,7 +146,10 @@ class Doelstelling(models.Model):
     """
 
     class Meting(models.TextChoices):
-        BEGONNEN = "begonnen", "Aandeel dat binnen de termijn na aanmelding met het traject begint"
+        BEGONNEN = (
+            "begonnen",
+            "Aandeel dat binnen de termijn na aanmelding begint (eerste gewerkte uren)",
+        )
         WERKFIT = "werkfit", "Aandeel dat binnen de termijn na de start werkfit is"
         INBURGERING = (
             "inburgering",
@@ -155,10 +157,6 @@ class Doelstelling(models.Model):
             "inburgeringsplicht voldoet",
         )
         PLAATSINGEN = "plaatsingen", "Aantal plaatsingen (gestarte trajecten) per kalenderjaar"
-
-        @classmethod
-        def aandelen(cls):
-            return [cls.BEGONNEN, cls.WERKFIT, cls.INBURGERING]
 
     trajecttype = models.ForeignKey(
         Trajecttype,
@@ -367,7 +365,7 @@ class Traject(Periode):
     )
     # The day the participant was selected for the trajectory (the intake); programme
     # targets such as Arnhem's "in a dual trajectory within 3 months" count from here.
-    aanmelddatum = models.DateField("aangemeld op", default=timezone.localdate)
+    aanmelddatum = models.DateField("aangemeld op")
     aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
 
     objects = TrajectQuerySet.as_manager()
@@ -761,9 +759,9 @@ class UrenPerWeek(models.Model):
     workplace and referrer: the dashboard reads weeks of hours from a few hundred rows
     instead of millions of registrations.
 
-    Kept by trajecten.services in the same transaction as the registrations (an upsert that
-    adds the change), so it is never ahead of or behind them; ``opnieuw_opbouwen`` recomputes
-    it from the registrations (demo data, and to check it).
+    Kept by trajecten.services (``weektotalen_bijtellen``) in the same transaction as the
+    registrations: an upsert that adds the change, so it is never ahead of or behind them.
+    ``weektotalen_opnieuw_opbouwen`` recomputes it from the registrations (demo data, checks).
     """
 
     week = models.DateField("week (maandag)")
@@ -790,79 +788,6 @@ class UrenPerWeek(models.Model):
 
     def __str__(self):
         return f"{self.week:%d-%m-%Y} {self.get_soort_display()}: {self.uren} uur"
-
-    @classmethod
-    def bijtellen(cls, regels) -> None:
-        """Add hours: ``regels`` are (datum, soort, aanbieder_id, werkplek_organisatie_id,
-        verwijzer_id or None, uren), with negative hours for what was taken away."""
-        totalen = defaultdict(Decimal)
-        for datum, soort, aanbieder_id, werkplek_org_id, verwijzer_id, uren in regels:
-            week = datum - timedelta(days=datum.weekday())
-            totalen[week, soort, aanbieder_id, werkplek_org_id, verwijzer_id or 0] += uren
-        rijen = sorted((k, v) for k, v in totalen.items() if v)
-        if not rijen:
-            return
-        tabel = connection.ops.quote_name(cls._meta.db_table)
-        # The same upsert on PostgreSQL and SQLite. Rows go in key order, so two writers
-        # touching the same weeks lock them in the same order and cannot deadlock.
-        waarden = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rijen))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {tabel} (week, soort, aanbieder_id, werkplek_organisatie_id, "
-                f"verwijzer_id, uren) VALUES {waarden} "
-                "ON CONFLICT (week, soort, aanbieder_id, werkplek_organisatie_id, verwijzer_id) "
-                f"DO UPDATE SET uren = {tabel}.uren + excluded.uren",
-                [w for sleutel, uren in rijen for w in (*sleutel, uren)],
-            )
-
-    @classmethod
-    def verwijzer_gewijzigd(cls, *, deelnemer_id, oud, nieuw) -> None:
-        """Move a participant's hours to their new referrer (ids, or None)."""
-        per_week = (
-            Urenregistratie.objects.filter(deelnemer_id=deelnemer_id)
-            .annotate(week=TruncWeek("datum"))
-            .values("week", "soort", "fase__traject__aanbieder", "werkplek__organisatie")
-            .annotate(totaal=Sum("uren"))
-            .order_by()
-        )
-        cls.bijtellen(
-            (
-                r["week"],
-                r["soort"],
-                r["fase__traject__aanbieder"],
-                r["werkplek__organisatie"],
-                verwijzer,
-                teken * r["totaal"],
-            )
-            for r in per_week
-            for verwijzer, teken in ((oud, -1), (nieuw, 1))
-        )
-
-    @classmethod
-    @transaction.atomic
-    def opnieuw_opbouwen(cls) -> None:
-        """Recompute everything from the registrations."""
-        cls.objects.all().delete()
-        cls.objects.bulk_create(
-            cls(
-                week=r["week"],
-                soort=r["soort"],
-                aanbieder_id=r["fase__traject__aanbieder"],
-                werkplek_organisatie_id=r["werkplek__organisatie"],
-                verwijzer_id=r["deelnemer__verwijzer"] or 0,
-                uren=r["totaal"],
-            )
-            for r in Urenregistratie.objects.annotate(week=TruncWeek("datum"))
-            .values(
-                "week",
-                "soort",
-                "fase__traject__aanbieder",
-                "werkplek__organisatie",
-                "deelnemer__verwijzer",
-            )
-            .annotate(totaal=Sum("uren"))
-            .order_by()
-        )
 
 
 class UrenMutatie(models.Model):

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from deelnemers.models import Contactmoment
@@ -29,7 +30,7 @@ from .models import (
     Voortgangsrapportage,
     uren_tekst,
 )
-from .weekrooster import lees_rooster
+from .weekrooster import lees_rooster, maandag_van
 
 
 @transaction.atomic
@@ -51,9 +52,11 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
         raise ValidationError(
             {"datum": f"{deelnemer.naam} is op deze dag niet geplaatst bij {werkplek.naam}."}
         )
+    # The participant's row is locked and read again with the trajectory: its referrer goes
+    # into the week totals. Not the trajecttype's row: that would queue all bookings of a type.
     traject = (
-        Traject.objects.select_for_update()
-        .select_related("trajecttype")
+        Traject.objects.select_for_update(of=("self", "deelnemer"))
+        .select_related("trajecttype", "deelnemer")
         .filter(deelnemer=deelnemer, startdatum__lte=datum)
         .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=datum))
         .first()
@@ -111,14 +114,14 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     )
     registratie.full_clean()
     registratie.save()
-    UrenPerWeek.bijtellen(
+    weektotalen_bijtellen(
         [
             (
                 datum,
                 soort,
                 traject.aanbieder_id,
                 werkplek.organisatie_id,
-                deelnemer.verwijzer_id,
+                traject.deelnemer.verwijzer_id,
                 uren,
             )
         ]
@@ -140,7 +143,11 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
 
 def _vergrendel(traject) -> Traject:
     """The trajectory, locked for the rest of the transaction, with its phases fresh."""
-    return Traject.objects.select_for_update().select_related("trajecttype").get(pk=traject.pk)
+    return (
+        Traject.objects.select_for_update(of=("self",))
+        .select_related("trajecttype")
+        .get(pk=traject.pk)
+    )
 
 
 def _huidige_fase(traject) -> Fase:
@@ -315,7 +322,7 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
     deelnemer_ids = {d for d, _ in invoer}
     vrijdag = maandag + timedelta(days=4)
     trajecten = list(
-        Traject.objects.select_for_update()
+        Traject.objects.select_for_update(of=("self", "deelnemer"))
         .filter(deelnemer_id__in=deelnemer_ids, startdatum__lte=vrijdag)
         .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=maandag))
         .select_related("trajecttype", "deelnemer")
@@ -456,7 +463,7 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
     Fase.objects.bulk_update(
         [f for t in trajecten for f in t.fasen.all() if f.pk in delta], ["uren_gebruikt"]
     )
-    UrenPerWeek.bijtellen(weektotalen)
+    weektotalen_bijtellen(weektotalen)
     UrenMutatie.objects.bulk_create(
         UrenMutatie(
             registratie_id=registratie.pk,
@@ -640,3 +647,74 @@ def rapportage_wijzigen(*, form, wijziging: int, door) -> Voortgangsrapportage:
         rijen[doel.pk].status, rijen[doel.pk].toelichting = status, toelichting
     LeerdoelVoortgang.objects.bulk_update(rijen.values(), ["status", "toelichting"])
     return rapportage
+
+
+def weektotalen_bijtellen(regels) -> None:
+    """Add hours to UrenPerWeek: ``regels`` are (datum, soort, aanbieder_id,
+    werkplek_organisatie_id, verwijzer_id or None, uren), negative for what was taken away.
+    Call inside the transaction that writes the registrations."""
+    totalen = defaultdict(Decimal)
+    for datum, soort, aanbieder_id, werkplek_org_id, verwijzer_id, uren in regels:
+        totalen[maandag_van(datum), soort, aanbieder_id, werkplek_org_id, verwijzer_id or 0] += uren
+    rijen = sorted((k, v) for k, v in totalen.items() if v)
+    if not rijen:
+        return
+    tabel = connection.ops.quote_name(UrenPerWeek._meta.db_table)
+    # The same upsert on PostgreSQL and SQLite; only placeholders in the text. Rows go in key
+    # order, so two writers touching the same weeks lock them in the same order.
+    waarden = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rijen))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {tabel} (week, soort, aanbieder_id, werkplek_organisatie_id, "
+            f"verwijzer_id, uren) VALUES {waarden} "
+            "ON CONFLICT (week, soort, aanbieder_id, werkplek_organisatie_id, verwijzer_id) "
+            f"DO UPDATE SET uren = {tabel}.uren + excluded.uren",
+            [w for sleutel, uren in rijen for w in (*sleutel, uren)],
+        )
+
+
+def _uren_per_week(registraties, *meer):
+    """Registrations summed per key of UrenPerWeek (and ``meer`` fields)."""
+    return (
+        registraties.annotate(week=TruncWeek("datum"))
+        .values("week", "soort", "fase__traject__aanbieder", "werkplek__organisatie", *meer)
+        .annotate(totaal=Sum("uren"))
+        .order_by()
+    )
+
+
+@transaction.atomic
+def verwijzer_gewijzigd(*, deelnemer_id, oud, nieuw) -> None:
+    """A participant has another referrer (ids, or None): their hours move with them in the
+    week totals. Every write that changes a referrer calls this."""
+    if oud == nieuw:
+        return
+    weektotalen_bijtellen(
+        (
+            r["week"],
+            r["soort"],
+            r["fase__traject__aanbieder"],
+            r["werkplek__organisatie"],
+            verwijzer,
+            teken * r["totaal"],
+        )
+        for r in _uren_per_week(Urenregistratie.objects.filter(deelnemer_id=deelnemer_id))
+        for verwijzer, teken in ((oud, -1), (nieuw, 1))
+    )
+
+
+@transaction.atomic
+def weektotalen_opnieuw_opbouwen() -> None:
+    """Recompute UrenPerWeek from all registrations (after a bulk load; to check it)."""
+    UrenPerWeek.objects.all().delete()
+    UrenPerWeek.objects.bulk_create(
+        UrenPerWeek(
+            week=r["week"],
+            soort=r["soort"],
+            aanbieder_id=r["fase__traject__aanbieder"],
+            werkplek_organisatie_id=r["werkplek__organisatie"],
+            verwijzer_id=r["deelnemer__verwijzer"] or 0,
+            uren=r["totaal"],
+        )
+        for r in _uren_per_week(Urenregistratie.objects.all(), "deelnemer__verwijzer")
+    )

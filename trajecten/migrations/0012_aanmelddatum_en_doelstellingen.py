@@ -4,7 +4,7 @@ documents are shipped as configuration data, like the trajecttypes (0003)."""
 from datetime import timedelta
 
 from django.db import migrations, models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 
 # Arnhem (document 002) on the dual trajectory; Almere (document 001) on beschut werk.
 DOELSTELLINGEN = [
@@ -23,13 +23,17 @@ def aanmelddatum(apps, schema_editor):
     Traject = apps.get_model("trajecten", "Traject")
     Intake = apps.get_model("deelnemers", "Intake")
     intake = Intake.objects.filter(traject=models.OuterRef("pk")).values("datum")[:1]
-    # Without an intake: the default week between intake and start.
+    # Without an intake: the default week between intake and start; never after the start
+    # (the constraint of 0013).
     Traject.objects.update(
-        aanmelddatum=Coalesce(
-            models.Subquery(intake),
-            models.ExpressionWrapper(
-                models.F("startdatum") - timedelta(days=7), output_field=models.DateField()
+        aanmelddatum=Least(
+            Coalesce(
+                models.Subquery(intake),
+                models.ExpressionWrapper(
+                    models.F("startdatum") - timedelta(days=7), output_field=models.DateField()
+                ),
             ),
+            models.F("startdatum"),
         )
     )
 

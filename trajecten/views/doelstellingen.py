@@ -19,7 +19,7 @@ def _standaard():
 
 def rapport_doelstellingen(request):
     vereist_recht(request.user, "rapportages_zien")
-    form = RapportFilterForm(request.GET or _standaard())
+    form = RapportFilterForm({**_standaard(), **request.GET.dict()})
     context = {"form": form}
     if form.is_valid():
         gegevens = form.cleaned_data

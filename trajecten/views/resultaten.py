@@ -29,7 +29,7 @@ def _standaard():
 
 def rapport(request):
     vereist_recht(request.user, "rapportages_zien")
-    form = ResultatenForm(request.GET or _standaard())
+    form = ResultatenForm({**_standaard(), **request.GET.dict()})
     context = {"form": form, "rijen": resultaten.RIJEN}
     if form.is_valid():
         filters = form.cleaned_data

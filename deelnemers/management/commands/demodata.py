@@ -44,11 +44,11 @@ from trajecten.models import (
     Traject,
     Trajecttype,
     Uitstroom,
-    UrenPerWeek,
     Urenregistratie,
     Voortgangsrapportage,
     Werknemersvaardigheid,
 )
+from trajecten.services import weektotalen_opnieuw_opbouwen
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
 DEMO_WACHTWOORD = "demo"
@@ -298,7 +298,7 @@ class Command(BaseCommand):
                     self.chunk(ctx, n)
                     balk.update(n)
             # The week totals in one pass over the hours, instead of an upsert per chunk.
-            UrenPerWeek.opnieuw_opbouwen()
+            weektotalen_opnieuw_opbouwen()
         if postgres:
             # Statistics for the planner; after a large load also the visibility map for
             # index-only scans, as autovacuum would set it shortly: benchmarks see a settled
