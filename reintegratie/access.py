@@ -71,8 +71,10 @@ def deelnemer_scope(user, via: str = "", traject: str | None = None) -> Q:
     ``via`` is the lookup path from the queried model to Deelnemer, ending in ``__``
     (``"deelnemer__"`` for trajecten), or empty when querying Deelnemer itself. ``traject``
     is the path to a trajectory of the row (``""`` on Traject, ``"traject__"`` on Fase), if
-    any: its own provider is checked first, which settles most rows of a report without the
-    subqueries (the same rule, found sooner).
+    any, and only where that trajectory is the row's participant's own (Traject, Fase; not
+    Plaatsing, whose trajectory the database does not tie to its participant): its provider
+    is checked first, which settles most rows of a report without the subqueries (the same
+    rule, found sooner).
     """
     from trajecten.models import Traject
     from werkplekken.models import Plaatsing

@@ -19,6 +19,22 @@ RASTER = "#c8c8c8"
 STREEF = "#D55E00"
 
 
+def _luminantie(kleur: str) -> float:
+    def kanaal(c):
+        c = int(kleur[c : c + 2], 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * kanaal(1) + 0.7152 * kanaal(3) + 0.0722 * kanaal(5)
+
+
+def tekstkleur(achtergrond: str) -> str:
+    """White or near-black text on ``achtergrond``, whichever contrasts more (WCAG)."""
+    licht = _luminantie(achtergrond)
+    wit = 1.05 / (licht + 0.05)
+    donker = (licht + 0.05) / (_luminantie(TEKST) + 0.05)
+    return "#ffffff" if wit >= donker else TEKST
+
+
 def _getal(waarde) -> str:
     """A number as a Dutch reader writes it: 12, 7,5, 83,3."""
     if waarde is None:
@@ -213,8 +229,7 @@ def gestapeld(
                     "kleur": KLEUREN[j % len(KLEUREN)],
                     "tekst": f"{aandeel}%" if w >= 30 else "",
                     "tekst_x": round(x + w / 2, 1),
-                    # Dark text on the light colours, white on the dark ones.
-                    "tekstkleur": "#ffffff" if j % len(KLEUREN) in (0, 5, 7) else TEKST,
+                    "tekstkleur": tekstkleur(KLEUREN[j % len(KLEUREN)]),
                 }
             )
             x += w

@@ -23,8 +23,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class Tabel:
     kolommen: list[str]
     rijen: list[list]
-    # Cells shown as links on the page only; (row, column) -> URL.
-    links: dict = field(default_factory=dict)
     voet: list | None = None  # a totals row
 
     def _getalkolommen(self):
@@ -117,7 +115,11 @@ def _xlsx(titel, kop, onderdelen) -> bytes:
         voorwerk = [[titel], *([r] for r in kop), [onderdeel.titel], [""]]
         kern = len(onderdeel.kerncijfers) + 1 if onderdeel.kerncijfers else 0
         for regel in [*voorwerk, *_regels(onderdeel)]:
-            blad.append([spreadsheetcel(w) for w in regel])
+            blad.append(list(regel))
+        for cel in (c for rij in blad.iter_rows() for c in rij):
+            if isinstance(cel.value, str) and cel.value.startswith(FORMULETEKENS):
+                # Excel's own way to keep it text: a string cell with a quote prefix.
+                cel.data_type, cel.quotePrefix = "s", True
         for cel in blad[len(voorwerk) + kern + 1]:
             cel.font = Font(bold=True)
         blad.column_dimensions["A"].width = 40

@@ -98,6 +98,10 @@ TEMPLATES = [
 # SQLite in the project folder by default, so a fresh machine needs no database server;
 # production and CI point DATABASE_URL at PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# In-process by default. With several web workers use a shared cache, so a count that one
+# worker refreshes is refreshed for all: CACHE_URL=dbcache://reintegratie_cache (after
+# ``manage.py createcachetable``) or a Redis URL.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

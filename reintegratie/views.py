@@ -88,4 +88,4 @@ def _vandaag(request):
 
 def _overzicht(request):
     """The manager lands on the dashboard of the organisation."""
-    return render(request, "trajecten/dashboard.html", dashboard.cijfers(request.user))
+    return dashboard.dashboard(request)

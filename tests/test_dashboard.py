@@ -16,7 +16,7 @@ from deelnemers.models import Doelgroep, LadderTrede
 from deelnemers.services import deelnemer_wijzigen
 from reintegratie.accounts.models import Organisatie, Rol
 from trajecten import dashboard
-from trajecten.models import Instrumentinzet, Traject, Uitstroom, UrenPerWeek, Urenregistratie
+from trajecten.models import Instrumentinzet, Uitstroom, UrenPerWeek, Urenregistratie
 from trajecten.services import week_opslaan, weektotalen_opnieuw_opbouwen
 from trajecten.weekrooster import maandag_van
 from werkplekken.models import Werksoort
@@ -217,17 +217,28 @@ def test_exports_hebben_dezelfde_getallen(client, scenario):
     assert "Leerwerkbedrijf Scenario" in tekst
 
 
-def test_alleen_eigen_betrokkenheid(scenario, wereld):
-    """The outsider organisation's manager sees none of the scenario."""
+def test_een_andere_organisatie_ziet_niets_van_het_scenario(scenario, wereld):
+    """The fixture's manager (another organisation) counts only the fixture's trajectory."""
     manager = wereld.gebruikers[Rol.MANAGER]
     delen = {o.sleutel: o for o in dashboard.dashboard(user=manager, vandaag=vandaag())}
+    assert delen["fasen"].tabel.rijen == [["Route Werk", "Diagnose", 1, 0]]
+    assert all(sum(rij[1:-1]) == 0 for rij in delen["uren"].tabel.rijen)
     assert "Leerwerkbedrijf Scenario" not in delen["doelgroepmix"].tabel.kolommen
-    assert (
-        sum(r[2] for r in delen["fasen"].tabel.rijen)
-        == Traject.objects.zichtbaar_voor(manager)
-        .filter(status="actief", startdatum__lte=vandaag())
-        .count()
-    )
+    assert dict(delen["ladder"].kerncijfers) == {
+        "Gestegen": "0",
+        "Gelijk gebleven": "0",
+        "Gedaald": "0",
+    }
+    assert delen["kosten"].tabel.rijen == []
+
+
+def test_cache_per_organisatie(client, scenario, wereld):
+    scenario_manager, _ = scenario
+    client.force_login(scenario_manager)
+    client.get(reverse("dashboard"))  # counted and cached for the scenario's organisation
+    client.force_login(wereld.gebruikers[Rol.MANAGER])
+    fasen = client.get(reverse("dashboard")).context["onderdelen"][0]
+    assert fasen.tabel.rijen == [["Route Werk", "Diagnose", 1, 0]]
 
 
 def test_exports_zetten_geen_formules_in_excel():
@@ -249,6 +260,6 @@ def test_exports_zetten_geen_formules_in_excel():
             ).content
         )
     )  # fmt: skip
-    cellen = {c.value: c.data_type for rij in boek.active.iter_rows() for c in rij if c.value}
-    assert cellen["'=1+1"] == "s"
-    assert cellen[-3] == "n"
+    cellen = {c.value: c for rij in boek.active.iter_rows() for c in rij if c.value}
+    assert (cellen["=1+1"].data_type, cellen["=1+1"].quotePrefix) == ("s", True)
+    assert cellen[-3].data_type == "n"

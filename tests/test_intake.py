@@ -210,3 +210,31 @@ def test_foute_invoer_slaat_niets_half_op(client, km, wijzig, veld, melding):
     assert not Deelnemer.objects.filter(bsn=NIEUW_BSN).exists()
     assert not Traject.objects.filter(deelnemer__bsn=NIEUW_BSN).exists()
     assert Intake.objects.get(bsn=NIEUW_BSN).status == Intake.Status.CONCEPT
+
+
+def test_nieuwe_intake_met_een_andere_verwijzer_verhuist_de_uren(client, km, wereld):
+    """A returning participant referred by someone else now: their booked hours move to the
+    new referrer in the week totals, as when the referrer is changed on the dossier."""
+    from trajecten.models import UrenPerWeek
+    from trajecten.services import weektotalen_opnieuw_opbouwen
+
+    from .factories import OrganisatieFactory, UrenregistratieFactory
+
+    UrenregistratieFactory(fase=wereld.traject.fasen.get(), werkplek=wereld.werkplek)
+    Traject.objects.filter(pk=wereld.traject.pk).update(
+        status=Traject.Status.AFGESLOTEN, einddatum=timezone.localdate()
+    )
+    nieuw = OrganisatieFactory(naam="Nieuwe verwijzer")
+    url = _start(client, km, bsn=wereld.deelnemer.bsn).url
+    client.post(
+        url, _gegevens(km, **{"persoon-bsn": wereld.deelnemer.bsn, "persoon-verwijzer": nieuw.pk})
+    )
+    wereld.deelnemer.refresh_from_db()
+    assert wereld.deelnemer.verwijzer == nieuw
+
+    def stand():
+        return sorted(UrenPerWeek.objects.exclude(uren=0).values_list("verwijzer_id", "uren"))
+
+    bijgehouden = stand()
+    weektotalen_opnieuw_opbouwen()
+    assert bijgehouden == stand() == [(nieuw.pk, 6)]
