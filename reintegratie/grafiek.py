@@ -13,7 +13,11 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-KLEUREN = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Okabe-Ito, then Paul Tol's muted set for charts with more parts (eleven doelgroepen).
+KLEUREN = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#882255", "#999933", "#44AA99", "#DDCC77", "#AA4499", "#117733",
+]  # fmt: skip
 TEKST = "#1a1a1a"
 RASTER = "#c8c8c8"
 STREEF = "#D55E00"
@@ -242,7 +246,7 @@ def gestapeld(
             }
         )
     legenda_y = boven + rij * len(rijen) + 10
-    per_regel = 3
+    per_regel = 2
     legenda = [
         {
             "x": 8 + (j % per_regel) * (breedte // per_regel),

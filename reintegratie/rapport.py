@@ -62,7 +62,7 @@ def _regels(onderdeel: Onderdeel):
     for naam, waarde in onderdeel.kerncijfers:
         yield [naam, waarde]
     if onderdeel.kerncijfers:
-        yield [""]
+        yield []
     yield onderdeel.tabel.kolommen
     yield from onderdeel.tabel.rijen
     if onderdeel.tabel.voet:
@@ -115,7 +115,7 @@ def _xlsx(titel, kop, onderdelen) -> bytes:
         voorwerk = [[titel], *([r] for r in kop), [onderdeel.titel], [""]]
         kern = len(onderdeel.kerncijfers) + 1 if onderdeel.kerncijfers else 0
         for regel in [*voorwerk, *_regels(onderdeel)]:
-            blad.append(list(regel))
+            blad.append(list(regel) or [None])  # an empty line is still a row
         for cel in (c for rij in blad.iter_rows() for c in rij):
             if isinstance(cel.value, str) and cel.value.startswith(FORMULETEKENS):
                 # Excel's own way to keep it text: a string cell with a quote prefix.

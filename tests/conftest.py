@@ -60,9 +60,9 @@ class Wereld:
 
 @pytest.fixture
 def wereld(db):
-    eigen = OrganisatieFactory(naam="Werkbedrijf Eigen", soort=Organisatie.Soort.GEMEENTE)
+    eigen = OrganisatieFactory(naam="Werkbedrijf Eigen", soort=Organisatie.Soort.WERKBEDRIJF)
     verwijzer = OrganisatieFactory(naam="Reclassering Test", soort=Organisatie.Soort.RECLASSERING)
-    vreemd = OrganisatieFactory(naam="Werkbedrijf Vreemd", soort=Organisatie.Soort.GEMEENTE)
+    vreemd = OrganisatieFactory(naam="Werkbedrijf Vreemd", soort=Organisatie.Soort.WERKBEDRIJF)
     gebruikers = {
         rol: GebruikerFactory(
             username=rol.value, rol=rol, organisatie=verwijzer if rol == Rol.KETENPARTNER else eigen

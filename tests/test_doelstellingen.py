@@ -304,3 +304,10 @@ def test_export_zonder_periode_neemt_de_standaardperiode(client, wereld, plaatsi
     response = _pagina(client, wereld, formaat="csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "Plaatsingen beschut werk (taakstelling)" in response.content.decode("utf-8-sig")
+
+
+def test_een_werkbedrijf_is_geen_woongemeente(wereld):
+    from trajecten.forms import RapportFilterForm
+
+    gemeenten = RapportFilterForm().fields["woongemeente"].queryset
+    assert wereld.eigen not in gemeenten  # Werkbedrijf Eigen refers and provides

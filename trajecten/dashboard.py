@@ -102,8 +102,8 @@ def uren_per_week(*, user, vandaag) -> list[Onderdeel]:
         "Geregistreerde uren per week",
         Tabel(["Week (maandag)", *Soort.labels, "Productief"], rijen),
         f"De laatste {WEKEN} weken, deze week tot vandaag: uren in trajecten die wij "
-        "uitvoeren, op onze werkplekken of van deelnemers die wij verwezen. Productief is "
-        "gewerkt plus scholing.",
+        "uitvoeren, op onze werkplekken of van deelnemers die wij verwezen. De grafiek toont "
+        "de productieve uren (gewerkt plus scholing); de tabel alle soorten.",
         grafiek.kolommen(
             "uren",
             "Productieve uren per week",
@@ -112,13 +112,14 @@ def uren_per_week(*, user, vandaag) -> list[Onderdeel]:
     )
     aanwezig = Onderdeel(
         "aanwezigheid",
-        "Aanwezigheid per week",
+        "Aanwezigheid per week (van de geregistreerde uren)",
         Tabel(
             ["Week (maandag)", "Aanwezig (uren)", "Geregistreerd (uren)", "Aanwezig (%)"],
             aanwezigheid,
         ),
         "Het deel van de geregistreerde uren dat gewerkt of aan scholing besteed is; de rest "
-        "is ziek, verlof of afwezig.",
+        "is ziek, verlof of afwezig. (De aanwezigheid in een voortgangsrapportage rekent "
+        "anders: tegen de geplande uren van de plaatsing.)",
         grafiek.kolommen(
             "aanwezigheid",
             "Aanwezigheid per week in procenten",
@@ -220,13 +221,14 @@ def doelgroepmix(*, user, vandaag) -> Onderdeel:
     )
 
 
-def ladder(*, user) -> Onderdeel:
-    """Movement on the participatieladder of participants with a running trajectory: the
-    first measurement against the latest."""
+def ladder(*, user, vandaag) -> Onderdeel:
+    """Movement on the participatieladder of participants whose trajectory has begun and
+    runs (the "lopend" of the phases above): the first measurement against the latest."""
     metingen = LadderTrede.objects.filter(deelnemer=OuterRef("deelnemer"))
     rijen = list(
         Traject.objects.zichtbaar_voor(user)
         .lopend()
+        .filter(startdatum__lte=vandaag)
         .annotate(
             eerste=Subquery(metingen.order_by("datum").values("trede")[:1], IntegerField()),
             laatste=Subquery(metingen.order_by("-datum").values("trede")[:1], IntegerField()),
@@ -257,8 +259,9 @@ def ladder(*, user) -> Onderdeel:
                 for a in treden.values
             ],
         ),
-        "Deelnemers met een lopend traject: de trede van de eerste meting (rij) tegen die van "
-        "de laatste (kolom). Wie één meting heeft, staat op de diagonaal.",
+        "Deelnemers van wie het traject loopt (begonnen, niet afgesloten): de trede van de "
+        "eerste meting (rij) tegen die van de laatste (kolom). Wie één meting heeft, staat op "
+        "de diagonaal.",
         grafiek.staven(
             "ladder",
             "Beweging op de participatieladder",
@@ -349,6 +352,6 @@ def dashboard(*, user, vandaag) -> list[Onderdeel]:
         *uren_per_week(user=user, vandaag=vandaag),
         bezetting(user=user, vandaag=vandaag),
         doelgroepmix(user=user, vandaag=vandaag),
-        ladder(user=user),
+        ladder(user=user, vandaag=vandaag),
         kosten(user=user, vandaag=vandaag),
     ]

@@ -293,7 +293,7 @@ def _aandeel(meting) -> Onderdeel:
         ]
         for m in meting.maanden
     ]
-    peil = "aanmelding" if d.meting == M.BEGONNEN else "start"
+    peil = "aanmelding (selectie)" if d.meting == M.BEGONNEN else "start"
     return Onderdeel(
         f"doel-{d.pk}",
         f"{d.trajecttype}: {d.naam}",

@@ -57,7 +57,10 @@ def grafiek(weken, lijnen, breedte=560, hoogte=200):
     getekend = []
     for lijn in lijnen:
         punten = [(x(index[w]), y(s)) for w, s in lijn.punten if s is not None]
-        getekend.append({"lijn": lijn, "punten": " ".join(f"{a},{b}" for a, b in punten)})
+        # A dot on every score as well: one week of scores is a point, not yet a line.
+        getekend.append(
+            {"lijn": lijn, "punten": " ".join(f"{a},{b}" for a, b in punten), "stippen": punten}
+        )
     legenda = [
         {
             "lijn": lijn,

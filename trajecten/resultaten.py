@@ -78,3 +78,8 @@ def tabel(qs):
     )
     som = sum(aantallen[rij.code] for rij in RIJEN)
     return aantallen, som == aantallen["gestart"]
+
+
+def getoonde_rijen(aantallen):
+    """The rows to show: "closed without an outcome" only when there are such trajectories."""
+    return [rij for rij in RIJEN if aantallen[rij.code] or rij.code != "onbekend"]

@@ -8,7 +8,9 @@ class Organisatie(models.Model):
     """A ketenpartner: gemeente, werkbedrijf, leer-werkbedrijf, UWV, Reclassering, employer..."""
 
     class Soort(models.TextChoices):
-        GEMEENTE = "gemeente", "Gemeente / werkbedrijf"
+        GEMEENTE = "gemeente", "Gemeente"
+        # A municipal work company (Ferm Werk) refers and provides, but is nobody's woongemeente.
+        WERKBEDRIJF = "werkbedrijf", "Werkbedrijf (gemeentelijk)"
         UWV = "uwv", "UWV"
         RECLASSERING = "reclassering", "Reclassering"
         PI = "pi", "Penitentiaire inrichting"

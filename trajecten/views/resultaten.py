@@ -30,14 +30,19 @@ def _standaard():
 def rapport(request):
     vereist_recht(request.user, "rapportages_zien")
     form = ResultatenForm({**_standaard(), **request.GET.dict()})
-    context = {"form": form, "rijen": resultaten.RIJEN}
+    context = {"form": form}
     if form.is_valid():
         filters = form.cleaned_data
         qs = resultaten.trajecten(
             user=request.user, van=filters["van"], tot=filters["tot"], filters=form.filters
         )
         aantallen, sluitend = resultaten.tabel(qs)
-        context.update(aantallen=aantallen, sluitend=sluitend, querystring=_querystring(request))
+        context.update(
+            aantallen=aantallen,
+            rijen=resultaten.getoonde_rijen(aantallen),
+            sluitend=sluitend,
+            querystring=_querystring(request),
+        )
         cel = request.GET.get("cel")
         formaat = request.GET.get("formaat")
         if formaat in FORMATEN:
@@ -73,7 +78,7 @@ def _export(request, formaat, context, form):
     tabel = Tabel(
         ["Regel", "Aantal"],
         [["Trajecten gestart", aantallen["gestart"]]]
-        + [[rij.label, aantallen[rij.code]] for rij in resultaten.RIJEN],
+        + [[rij.label, aantallen[rij.code]] for rij in resultaten.getoonde_rijen(aantallen)],
     )
     sluitend = (
         f"De regels tellen op tot het aantal gestarte trajecten ({aantallen['gestart']})."

@@ -60,7 +60,7 @@ SOORT = Urenregistratie.Soort
 PRODUCTIEF = frozenset(SOORT.productief())
 
 ORGANISATIES = [
-    ("Ferm Werk", Organisatie.Soort.GEMEENTE, "Woerden"),
+    ("Ferm Werk", Organisatie.Soort.WERKBEDRIJF, "Woerden"),
     ("De Fabriek (PI Almelo)", Organisatie.Soort.LEERWERKBEDRIJF, "Almelo"),
     ("Gemeente Almelo", Organisatie.Soort.GEMEENTE, "Almelo"),
     ("Gemeente Woerden", Organisatie.Soort.GEMEENTE, "Woerden"),
