@@ -96,6 +96,18 @@ def test_standaarddag_vult_in_zonder_op_te_slaan(client, wereld, tb):
     assert not Urenregistratie.objects.exists()
 
 
+@pytest.mark.parametrize(("gebruikt", "verwacht"), [("97", "3"), ("100", ""), ("99.9", "")])
+def test_standaarddag_blijft_binnen_het_budget(client, wereld, tb, gebruikt, verwacht):
+    """A standard day fills only what the phase's budget leaves (diagnose: 100 hours), down
+    to a quarter, and nothing when nothing is left: the save would refuse it."""
+    Fase.objects.filter(traject=wereld.traject).update(uren_gebruikt=Decimal(gebruikt))
+    maandag = vorige_maandag()
+    response = client.post(_url(wereld), {"standaard": f"{maandag:%Y%m%d}"})
+    assert response.context["form"][_veld(wereld.deelnemer, maandag)].value() == verwacht
+    niet_ingevuld = f"Niet ingevuld voor {wereld.deelnemer.naam}"
+    assert (niet_ingevuld in response.content.decode()) is (verwacht == "")
+
+
 def test_wijzigingen_staan_in_het_urenoverzicht(client, wereld, tb):
     d = wereld.deelnemer
     _post(client, wereld, {(d, 0): ("8", GEWERKT)})

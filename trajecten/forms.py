@@ -159,14 +159,23 @@ class WeekForm(NLDesignFormMixin, forms.Form):
 
     def met_standaarddag(self, datum):
         """The typed values, with the empty open cells of ``datum`` filled with each
-        participant's usual day (their hours a week over five days), worked."""
+        participant's usual day (their hours a week over five days), worked; never more than
+        the phase's budget and the trajectory's cap leave, and nothing when nothing is left
+        (the save would refuse it). Returns the values and the names of those left empty."""
         waarden = {naam: self.data.get(naam, self.fields[naam].initial) for naam in self.fields}
+        leeg = []
         for rij in self.rooster.rijen:
             naam = f"{rij.deelnemer.pk}_{datum:%Y%m%d}"
             if f"u_{naam}" in self.fields and not str(waarden[f"u_{naam}"]).strip():
-                waarden[f"u_{naam}"] = uren_tekst(rij.standaard_uren)
-                waarden[f"s_{naam}"] = Urenregistratie.Soort.GEWERKT
-        return waarden
+                ruimte = rij.ruimte_op(datum)
+                uren = rij.standaard_uren if ruimte is None else min(rij.standaard_uren, ruimte)
+                uren = (uren * 4 // 1) / 4  # down to a quarter: within what is left
+                if uren > 0:
+                    waarden[f"u_{naam}"] = uren_tekst(uren)
+                    waarden[f"s_{naam}"] = Urenregistratie.Soort.GEWERKT
+                else:
+                    leeg.append(rij.deelnemer.naam)
+        return waarden, leeg
 
 
 class ObservatieForm(NLDesignFormMixin, forms.ModelForm):

@@ -46,6 +46,17 @@ class Rij:
             return None
         return next((f for f in self.traject.fasen.all() if f.loopt_op(datum)), None)
 
+    def ruimte_op(self, datum) -> Decimal | None:
+        """Productive hours still possible on ``datum``: what is left of the phase's budget
+        and of the trajectory's cap, on the counters (None: no limit)."""
+        fase = self.fase_op(datum)
+        grenzen = [fase.resterend_budget()] if fase and fase.uren_budget is not None else []
+        plafond = self.traject.trajecttype.max_uren if self.traject else None
+        if plafond is not None:
+            gebruikt = sum((f.uren_gebruikt for f in self.traject.fasen.all()), NUL_UREN)
+            grenzen.append(max(plafond - gebruikt, NUL_UREN))
+        return min(grenzen, default=None)
+
     @property
     def huidige_fase(self):
         return self.traject.huidige_fase() if self.traject else None

@@ -46,8 +46,15 @@ def week(request, pk):
     if standaard:
         # Fill a standard day for everyone, not saved yet: the user corrects, then saves.
         dag = datetime.strptime(standaard, "%Y%m%d").date()
-        form = WeekForm(initial=form.met_standaarddag(dag), rooster=rooster)
+        waarden, leeg = form.met_standaarddag(dag)
+        form = WeekForm(initial=waarden, rooster=rooster)
         messages.info(request, f"Standaarddag ingevuld voor {dag:%d-%m}. Nog niet opgeslagen.")
+        if leeg:
+            messages.warning(
+                request,
+                f"Niet ingevuld voor {', '.join(leeg)}: het budget van de fase of het "
+                "urenplafond van het traject is bereikt.",
+            )
     elif request.method == "POST" and form.is_valid():
         try:
             aantal = services.week_opslaan(
