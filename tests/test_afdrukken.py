@@ -2,6 +2,7 @@
 documents are made in worker processes so the web process does not grow with the batch."""
 
 import datetime as dt
+import io
 import multiprocessing
 import os
 import signal
@@ -9,6 +10,7 @@ import signal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from reintegratie import pdf
 from reintegratie.accounts.models import Rol
@@ -106,6 +108,11 @@ def test_een_pdf_gemaakt_buiten_het_webproces(client, wereld, manager, deze_week
     assert tekst.count(wereld.deelnemer.naam) >= 2
     assert "Oud leerdoel uit versie een" not in tekst
     assert wereld.vreemde_deelnemer.naam not in tekst
+    bladwijzers = [
+        b.title for b in PdfReader(io.BytesIO(response.content)).outline if not isinstance(b, list)
+    ]  # the top level: one per document; lists hold their sections
+    assert f"Plan van aanpak – {wereld.deelnemer.naam}" in bladwijzers
+    assert f"Voortgangsrapportage – {wereld.deelnemer.naam}" in bladwijzers
     assert AuditRecord.objects.filter(
         deelnemer=wereld.deelnemer, actie=AuditRecord.Actie.AFGEDRUKT
     ).exists()
