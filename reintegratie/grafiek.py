@@ -39,7 +39,7 @@ def tekstkleur(achtergrond: str) -> str:
     return "#ffffff" if wit >= donker else TEKST
 
 
-def _getal(waarde) -> str:
+def getal(waarde) -> str:
     """A number as a Dutch reader writes it: 12, 7,5, 83,3."""
     if waarde is None:
         return "–"
@@ -113,13 +113,13 @@ def staven(
             "breedte": round(x(s.waarde) - labelbreedte, 1),
             "eind": x(s.waarde),
             "label": s.label,
-            "tekst": s.tekst or f"{_getal(s.waarde)}{eenheid}",
+            "tekst": s.tekst or f"{getal(s.waarde)}{eenheid}",
             "kleur": KLEUREN[0],
         }
         for i, s in enumerate(staven)
     ]
     lijnen = [
-        {"x": x(r), "tekst": f"{_getal(int(r) if r == int(r) else r)}{eenheid}"} for r in rasters
+        {"x": x(r), "tekst": f"{getal(int(r) if r == int(r) else r)}{eenheid}"} for r in rasters
     ]
     svg = render_to_string(
         "grafiek/staven.svg",
@@ -175,7 +175,7 @@ def kolommen(
                 "hoogte": round(basis - y(s.waarde), 1),
                 "breedte": round(kolom, 1),
                 "label": s.label if i % elke == 0 else "",
-                "tekst": s.tekst or f"{_getal(s.waarde)}{eenheid}",
+                "tekst": s.tekst or f"{getal(s.waarde)}{eenheid}",
                 "toon_tekst": n <= 16 and s.waarde is not None,
                 "voorlopig": s.voorlopig,
             }
@@ -193,7 +193,7 @@ def kolommen(
             "basis": basis,
             "balken": balken,
             "rasters": [
-                {"y": y(r), "tekst": f"{_getal(int(r) if r == int(r) else r)}{eenheid}"}
+                {"y": y(r), "tekst": f"{getal(int(r) if r == int(r) else r)}{eenheid}"}
                 for r in rasters
             ],
             "streef": {"y": y(streefwaarde), "label": streef_label}

@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -25,7 +26,9 @@ class Tabel:
     rijen: list[list]
     voet: list | None = None  # a totals row
 
-    def _getalkolommen(self):
+    @cached_property
+    def getalkolommen(self):
+        """Per column whether it holds numbers (right-aligned, heading included)."""
         return [
             any(isinstance(rij[i], int | float | Decimal) for rij in self.rijen)
             for i in range(len(self.kolommen))
@@ -33,18 +36,16 @@ class Tabel:
 
     @property
     def koppen(self):
-        """(heading, is numeric): numeric columns are right-aligned, heading included."""
-        return list(zip(self.kolommen, self._getalkolommen(), strict=True))
+        return list(zip(self.kolommen, self.getalkolommen, strict=True))
 
     @property
     def cellen(self):
         """The rows as (value, is numeric column) pairs, for the templates."""
-        getal = self._getalkolommen()
-        return [list(zip(rij, getal, strict=True)) for rij in self.rijen]
+        return [list(zip(rij, self.getalkolommen, strict=True)) for rij in self.rijen]
 
     @property
     def voetcellen(self):
-        return list(zip(self.voet, self._getalkolommen(), strict=True)) if self.voet else []
+        return list(zip(self.voet, self.getalkolommen, strict=True)) if self.voet else []
 
 
 @dataclass
@@ -126,6 +127,15 @@ def _xlsx(titel, kop, onderdelen) -> bytes:
     uit = io.BytesIO()
     boek.save(uit)
     return uit.getvalue()
+
+
+def querystring_zonder(request, *sleutels) -> str:
+    """The report's filters from the URL, without the parameters of one link (``formaat``,
+    ``cel``, ``pagina``): the links on the page add their own."""
+    params = request.GET.copy()
+    for sleutel in sleutels:
+        params.pop(sleutel, None)
+    return params.urlencode()
 
 
 def export(*, formaat: str, naam: str, titel: str, kop: list[str], onderdelen, organisatie):

@@ -313,7 +313,7 @@ def kosten(*, user, vandaag) -> Onderdeel:
         grafiek.staven(
             "kosten",
             "Gemiddelde kosten per afgesloten traject in euro",
-            [grafiek.Staaf(r[0], r[4], tekst=f"€ {r[4]:,}".replace(",", ".")) for r in tabel.rijen],
+            [grafiek.Staaf(r[0], r[4], tekst=f"€ {grafiek.getal(r[4])}") for r in tabel.rijen],
         ),
     )
 

@@ -22,6 +22,7 @@ from .models import (
     uren_tekst,
     valideer_uren,
 )
+from .weekrooster import kwartieren_omlaag
 
 
 class UrenForm(NLDesignFormMixin, forms.ModelForm):
@@ -169,7 +170,7 @@ class WeekForm(NLDesignFormMixin, forms.Form):
             if f"u_{naam}" in self.fields and not str(waarden[f"u_{naam}"]).strip():
                 ruimte = rij.ruimte_op(datum)
                 uren = rij.standaard_uren if ruimte is None else min(rij.standaard_uren, ruimte)
-                uren = (uren * 4 // 1) / 4  # down to a quarter: within what is left
+                uren = kwartieren_omlaag(uren)  # within what is left
                 if uren > 0:
                     waarden[f"u_{naam}"] = uren_tekst(uren)
                     waarden[f"s_{naam}"] = Urenregistratie.Soort.GEWERKT

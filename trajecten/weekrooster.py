@@ -89,6 +89,11 @@ def naar_kwartier(uren: Decimal) -> Decimal:
     return (uren * 4).to_integral_value(ROUND_HALF_UP) / 4
 
 
+def kwartieren_omlaag(uren: Decimal) -> Decimal:
+    """Down to a whole quarter of an hour: never more than ``uren``."""
+    return (uren * 4 // 1) / 4
+
+
 def maandag_van(datum: date) -> date:
     return datum - timedelta(days=datum.weekday())
 

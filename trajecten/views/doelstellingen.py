@@ -47,7 +47,9 @@ def rapport_doelstellingen(request):
                 onderdelen=onderdelen,
                 organisatie=request.user.organisatie,
             )
-        params = request.GET.copy()
-        params.pop("formaat", None)
-        context.update(onderdelen=onderdelen, kop=kop, querystring=params.urlencode())
+        context.update(
+            onderdelen=onderdelen,
+            kop=kop,
+            querystring=rapport.querystring_zonder(request, "formaat"),
+        )
     return render(request, "trajecten/doelstellingen.html", context)

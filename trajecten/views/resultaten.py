@@ -11,7 +11,7 @@ from deelnemers.models import Deelnemer
 from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.forms import DatumInput
-from reintegratie.rapport import FORMATEN, Onderdeel, Tabel, export
+from reintegratie.rapport import FORMATEN, Onderdeel, Tabel, export, querystring_zonder
 
 from .. import resultaten
 from ..forms import RapportFilterForm
@@ -41,7 +41,7 @@ def rapport(request):
             aantallen=aantallen,
             rijen=resultaten.getoonde_rijen(aantallen),
             sluitend=sluitend,
-            querystring=_querystring(request),
+            querystring=querystring_zonder(request, "cel", "formaat", "pagina"),
         )
         cel = request.GET.get("cel")
         formaat = request.GET.get("formaat")
@@ -63,13 +63,6 @@ def _label(cel):
     return (
         "Gestart" if cel == "gestart" else next(r.label for r in resultaten.RIJEN if r.code == cel)
     )
-
-
-def _querystring(request):
-    params = request.GET.copy()
-    for sleutel in ("cel", "formaat", "pagina"):
-        params.pop(sleutel, None)
-    return params.urlencode()
 
 
 def _export(request, formaat, context, form):
