@@ -7,8 +7,11 @@ trajectory, hosts the placement); ``vreemd`` is an outsider with a participant o
 import io
 import os
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from reintegratie.accounts.models import Organisatie, Rol
 
@@ -24,6 +27,36 @@ from .factories import (
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+WEEKDAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def klok_doel(weekdag: str, nu: datetime) -> datetime:
+    """11:00 on the first ``weekdag`` after ``nu``'s date (1 to 7 days ahead).
+
+    Ahead, never back: the browser keeps the real clock, and cookies the server dates in the
+    past would expire in it. A fixed hour keeps a run clear of midnight.
+    """
+    if weekdag not in WEEKDAGEN:
+        raise pytest.UsageError(f"TEST_WEEKDAG={weekdag!r}: kies uit {', '.join(WEEKDAGEN)}.")
+    vooruit = (WEEKDAGEN.index(weekdag) - nu.weekday() - 1) % 7 + 1
+    return datetime.combine(nu.date() + timedelta(days=vooruit), time(11), tzinfo=nu.tzinfo)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def klok():
+    """The whole run on another day of the week: ``TEST_WEEKDAG=zondag ./scripts/test``.
+
+    Every test, the live server thread and the demo data then agree on "today"; the clock
+    keeps ticking from there. Without the variable the run uses the real date.
+    """
+    weekdag = os.environ.get("TEST_WEEKDAG", "").strip().lower()
+    if not weekdag:
+        yield None
+        return
+    with time_machine.travel(klok_doel(weekdag, timezone.localtime()), tick=True) as reis:
+        yield reis
 
 
 @pytest.fixture(autouse=True)

@@ -2,11 +2,13 @@
 everyone, one participant sick, save, and the budgets move."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ..conftest import WEEKDAGEN
 from .test_rollen import assert_toegankelijk
 
 pytestmark = pytest.mark.browser
@@ -19,11 +21,13 @@ def test_standaarddag_ziekmelding_en_budget(page, inloggen):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Week")
     assert_toegankelijk(page)
 
+    # The grid shows Monday to Friday: the day to log is today, or Friday at the weekend.
     vandaag = timezone.localdate()
+    dag = min(vandaag, vandaag - timedelta(days=vandaag.weekday()) + timedelta(days=4))
     rijen = page.locator("table[data-rooster] tbody tr")
-    open_cellen = page.locator(f"input.app-uren[name$='_{vandaag:%Y%m%d}']")
+    open_cellen = page.locator(f"input.app-uren[name$='_{dag:%Y%m%d}']")
     if open_cellen.count() == 0:
-        pytest.fail("Geen deelnemer is vandaag op deze werkplek geplaatst: demodata klopt niet")
+        pytest.fail(f"Niemand is op {dag} op deze werkplek geplaatst: demodata klopt niet")
 
     def budgetten():
         return {
@@ -32,12 +36,13 @@ def test_standaarddag_ziekmelding_en_budget(page, inloggen):
         }
 
     voor = budgetten()
-    page.get_by_role("button", name=re.compile(r"Standaarddag .* voor iedereen")).last.click()
+    standaard = f"Standaarddag {WEEKDAGEN[dag.weekday()]} voor iedereen"
+    page.get_by_role("button", name=standaard).click()
     expect(page.get_by_role("status").first).to_contain_text("Standaarddag ingevuld")
     # Everyone gets a day, except who has no budget left: the page names them.
     meldingen = page.get_by_role("status").first.inner_text()
     for rij in rijen.all():
-        cel = rij.locator(f"input.app-uren[name$='_{vandaag:%Y%m%d}']")
+        cel = rij.locator(f"input.app-uren[name$='_{dag:%Y%m%d}']")
         if cel.count() and not cel.input_value():
             assert rij.locator("th a").inner_text() in meldingen, meldingen
 
@@ -47,7 +52,8 @@ def test_standaarddag_ziekmelding_en_budget(page, inloggen):
     ziek = next(
         (r for r in rijen.all() if r.locator("th a").inner_text() not in met_budget), rijen.last
     )
-    ziek.locator("select").first.select_option(label="Ziek")
+    ziek_op_dag = ziek.locator(f"select[name$='_{dag:%Y%m%d}']")
+    ziek_op_dag.select_option(label="Ziek")
     # Arrow keys move between the hour cells.
     open_cellen.first.focus()
     page.keyboard.press("ArrowDown")
@@ -56,7 +62,7 @@ def test_standaarddag_ziekmelding_en_budget(page, inloggen):
 
     page.get_by_role("button", name="Week opslaan").click()
     expect(page.get_by_role("status").first).to_contain_text("Week opgeslagen")
-    expect(ziek.locator("select").first).to_have_value("ziek")
+    expect(ziek_op_dag).to_have_value("ziek")
     na = budgetten()
     bewogen = [naam for naam in met_budget if na[naam] != voor[naam]]
     assert bewogen, f"geen budget bewogen: {voor} -> {na}"
@@ -73,7 +79,11 @@ def test_observaties_en_aanwezigheid_toegankelijk(page, inloggen):
     eerste.get_by_label("Regelmatige arbeid").select_option(label="4 Goed")
     eerste.get_by_label("Opmerking").fill("Helpt nieuwe collega's op weg")
     page.get_by_role("button", name="Observaties opslaan").click()
-    expect(page.get_by_role("status").first).to_contain_text("Observaties opgeslagen voor 1")
+    expect(page.get_by_role("status").first).to_contain_text("Observaties opgeslagen voor")
+    # Back on the page, what was saved is there (whoever else had a score this week).
+    eerste = page.locator("fieldset").first
+    expect(eerste.get_by_label("Regelmatige arbeid")).to_have_value("4")
+    expect(eerste.get_by_label("Opmerking")).to_have_value("Helpt nieuwe collega's op weg")
 
     page.get_by_role("link", name=re.compile("Productiehal|Groenploeg")).first.click()
     page.get_by_role("link", name="Aanwezigheid").click()

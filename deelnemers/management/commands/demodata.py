@@ -218,6 +218,10 @@ STATUS_KEUZE = Keuze(
     [(Traject.Status.AANGEMELD, 8), (Traject.Status.ACTIEF, 57), (Traject.Status.AFGESLOTEN, 35)]
 )
 DAGSOORT_KEUZE = Keuze(DAGSOORTEN)
+# The first participants of a load, on the demo trajectbegeleider's first workplace, whatever
+# the random draw gives: someone early in the diagnose and someone in leer-werk (both with
+# hours left to book today), and someone at Route Werk's cap. Productive hours reached so far.
+VASTE_CAST = [Decimal(40), Decimal(250), Decimal(800)]
 UITSTROOM_KEUZE = Keuze([((r, rd), w) for r, rd, w in UITSTROOM])
 # Enum ``.values`` builds a new list on every access; these are drawn from per row.
 TAALNIVEAUS = Deelnemer.Taalniveau.values
@@ -244,6 +248,9 @@ class Context:
     opgesteld_door: Gebruiker
     bsns: object
     faker: Faker
+    # Where the demo trajectbegeleider's start page begins (its workplaces by name).
+    vaste_werkplek: Werkplek | None = None
+    vaste_cast: list = field(default_factory=lambda: list(VASTE_CAST))
 
 
 class Command(BaseCommand):
@@ -402,6 +409,7 @@ class Command(BaseCommand):
             klantmanagers=klantmanagers,
             begeleiders=begeleiders,
             werkplekken=werkplekken,
+            vaste_werkplek=min(werkplekken[:2], key=lambda w: w.naam),
             werkplek_keuze=Keuze([(w, w.capaciteit) for w in werkplekken]),
             gemeenten=[o for o in organisaties.values() if o.soort == Organisatie.Soort.GEMEENTE],
             ferm_werk=organisaties["Ferm Werk"],
@@ -498,7 +506,10 @@ class Command(BaseCommand):
             for p, codes in personen
             for c in codes
         )
-        plannen = [self.plan_traject(ctx, p, codes) for p, codes in personen]
+        plannen = [
+            self.plan_traject(ctx, p, codes, vast=ctx.vaste_cast.pop(0) if ctx.vaste_cast else None)
+            for p, codes in personen
+        ]
         plannen = [p for p in plannen if p]
         self.ladder(ctx, plannen)
         Traject.objects.bulk_create([p.traject for p in plannen])
@@ -649,9 +660,11 @@ class Command(BaseCommand):
                 continue
             weken = sorted({dag - timedelta(days=dag.weekday()) for _, dag, *_ in p.uren})
             basis = rng.randint(1, 3)
+            # As for the hours: how many weeks there are must not shift the next participant.
+            weekrng = random.Random(rng.random())
             for n, week in enumerate(weken[-12:]):
                 groei = min(n // 4, 2)
-                scores = [min(5, basis + groei + rng.choice([0, 0, 1])) for _ in VAARDIGHEDEN]
+                scores = [min(5, basis + groei + weekrng.choice([0, 0, 1])) for _ in VAARDIGHEDEN]
                 rijen.append((p, week, scores))
         moment = timezone.now()
         if connection.vendor == "postgresql":
@@ -688,13 +701,19 @@ class Command(BaseCommand):
             batch_size=5000,
         )
 
-    def plan_traject(self, ctx: Context, deelnemer, codes):
-        """Decide one participant's trajectory, phases, placements, hours and outcome."""
+    def plan_traject(self, ctx: Context, deelnemer, codes, vast=None):
+        """Decide one participant's trajectory, phases, placements, hours and outcome.
+
+        ``vast``: the productive hours of a running Route Werk trajectory on the demo
+        trajectbegeleider's first workplace (VASTE_CAST), instead of a random draw.
+        """
         rng, vandaag = ctx.rng, ctx.vandaag
         naam = TRAJECTTYPE_KEUZE.uit(rng)
+        status = STATUS_KEUZE.uit(rng)
+        if vast is not None:
+            naam, status = "Route Werk", Traject.Status.ACTIEF
         trajecttype = ctx.trajecttypes[naam]
         fasetypes = list(trajecttype.fasetypes.all())
-        status = STATUS_KEUZE.uit(rng)
         route = (
             Route.JONGEREN
             if "jongere" in codes
@@ -704,8 +723,11 @@ class Command(BaseCommand):
             route = Route.PARTICIPATIE
         klantmanager = deelnemer.klantmanager
         # Bigger workplaces take more people.
-        werkplek = ctx.werkplek_keuze.uit(rng)
-        begeleider = werkplek.begeleider or rng.choice(ctx.begeleiders)
+        werkplek = ctx.werkplek_keuze.uit(rng) if vast is None else ctx.vaste_werkplek
+        if vast is None:
+            begeleider = werkplek.begeleider or rng.choice(ctx.begeleiders)
+        else:
+            begeleider = ctx.begeleiders[0]  # the demo trajectbegeleider
         plan = TrajectPlan(
             werkplek_id=werkplek.pk,
             begeleider_id=begeleider.pk,
@@ -741,6 +763,7 @@ class Command(BaseCommand):
             )
             if status == Traject.Status.AFGESLOTEN:
                 doel = min(doel, Decimal(800))
+            doel = vast if vast is not None else doel
         else:
             doel = None
         # Working days needed, with room for sick days and leave.
@@ -774,6 +797,9 @@ class Command(BaseCommand):
         in_fase = totaal = Decimal(0)
         laatste = start
         einde_looptijd = start + timedelta(days=int(dagen_nodig * 1.4))
+        # The number of working days up to today depends on the weekday: draw them from a
+        # generator of their own, so everyone after this participant is the same on any day.
+        rng = random.Random(rng.random())
         for dag in werkdagen(start):
             # Up to yesterday: today's hours are for the trajectbegeleider to log.
             if dag >= vandaag or (doel is not None and totaal >= doel):
