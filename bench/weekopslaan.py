@@ -44,7 +44,7 @@ def main(herhalingen=20):
         .order_by("-n")
         .first()
     )
-    rooster = lees_rooster(werkplek=werkplek, maandag=maandag)
+    rooster = lees_rooster(werkplek=werkplek, maandag=maandag, user=tb)
     client = Client()
     client.force_login(tb)
     url = f"{reverse('werkplekken:week', args=[werkplek.pk])}?week={maandag:%Y-%m-%d}"

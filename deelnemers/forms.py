@@ -62,6 +62,15 @@ class DossierDeelnemerForm(DeelnemerForm):
         fields = [*DeelnemerForm.Meta.fields, "inburgeringsplichtig", "inburgering_voldaan_op"]
         widgets = {**DeelnemerForm.Meta.widgets, "inburgering_voldaan_op": DatumInput()}
 
+    def omschrijving(self) -> str:
+        """For the audit log: which fields changed, and a new referrer by name (a change of
+        referrer opens the file to another organisation). No personal values."""
+        tekst = "gewijzigd: " + ", ".join(self.changed_data) if self.changed_data else "opgeslagen"
+        if "verwijzer" in self.changed_data:
+            oud = Organisatie.objects.filter(pk=self.initial.get("verwijzer")).first()
+            tekst += f"; verwijzer {oud or 'geen'} → {self.instance.verwijzer or 'geen'}"
+        return tekst[:300]
+
 
 class BsnForm(NLDesignFormMixin, forms.Form):
     """Step one of the intake: look the person up by BSN before anything is typed."""

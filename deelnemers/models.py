@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from reintegratie.access import deelnemer_scope
+from reintegratie.access import Categorie, ToegangQuerySet, categorie_scope, deelnemer_scope, velden
 from reintegratie.validators import BSNValidator, Postcode
 
 INBURGERING_ZONDER_PLICHT = (
@@ -35,6 +35,10 @@ class DeelnemerQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
         """The participants ``user`` may see (reintegratie.access decides)."""
         return self.filter(deelnemer_scope(user))
+
+    def met_categorie(self, user, categorie):
+        """The participants of whom ``user`` may read ``categorie``."""
+        return self.filter(categorie_scope(user, categorie))
 
     def met_klantmanager_van(self, user):
         return self.filter(klantmanager=user)
@@ -88,6 +92,17 @@ class Deelnemer(models.Model):
         null=True,
         blank=True,
     )
+    # The gemeente or werkbedrijf that owns the case (its klantmanager's organisation): the
+    # regie involvement of reintegratie.access. Set at the intake, never by a form.
+    regie = models.ForeignKey(
+        "accounts.Organisatie",
+        verbose_name="regie",
+        on_delete=models.PROTECT,
+        related_name="regie_deelnemers",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     klantmanager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="klantmanager",
@@ -119,6 +134,30 @@ class Deelnemer(models.Model):
     gewijzigd_op = models.DateTimeField("gewijzigd op", auto_now=True)
 
     objects = DeelnemerQuerySet.as_manager()
+    # The data category of every field (reintegratie.access); None: not personal data.
+    CATEGORIEEN = {
+        "bsn": Categorie.IDENTITEIT,
+        "geboortedatum": Categorie.IDENTITEIT,
+        "voornaam": Categorie.NAAM,
+        "tussenvoegsel": Categorie.NAAM,
+        "achternaam": Categorie.NAAM,
+        **velden(
+            Categorie.CONTACT, "email", "telefoon", "straat", "huisnummer", "postcode", "woonplaats"
+        ),
+        **velden(
+            Categorie.TRAJECT,
+            "woongemeente",
+            "verwijzer",
+            "regie",
+            "klantmanager",
+            "doelgroepen",
+            "taalniveau",
+            "taalachtergrond",
+            "inburgeringsplichtig",
+            "inburgering_voldaan_op",
+        ),
+        **velden(None, "id", "versie", "aangemaakt_op", "gewijzigd_op"),
+    }
 
     class Meta:
         verbose_name = "deelnemer"
@@ -165,6 +204,10 @@ class Deelnemer(models.Model):
             raise ValidationError(fouten)
 
 
+class LadderQuerySet(ToegangQuerySet):
+    categorie = Categorie.TRAJECT
+
+
 class LadderTrede(models.Model):
     """A measurement on the participatieladder; the history shows movement over time."""
 
@@ -189,6 +232,13 @@ class LadderTrede(models.Model):
         null=True,
         blank=True,
     )
+
+    objects = LadderQuerySet.as_manager()
+    CATEGORIEEN = {
+        "trede": Categorie.TRAJECT,
+        "datum": Categorie.TRAJECT,
+        **velden(None, "id", "deelnemer", "vastgesteld_door"),
+    }
 
     class Meta:
         verbose_name = "trede op de participatieladder"
@@ -217,17 +267,17 @@ class LadderTrede(models.Model):
             )
 
 
-class ContactmomentQuerySet(models.QuerySet):
+class ContactmomentQuerySet(ToegangQuerySet):
+    categorie = Categorie.JOURNAAL
+
     def zichtbaar_voor(self, user):
-        """Journal entries ``user`` may read: of visible participants, medical notes only
-        for the klantmanager."""
-        return self.filter(deelnemer_scope(user, via="deelnemer__")).leesbaar_voor(user)
-
-    def leesbaar_voor(self, user):
-        """The entries ``user``'s role may read, for a participant already in scope."""
-        from reintegratie.access import heeft_recht
-
-        return self if heeft_recht(user, "medisch_zien") else self.filter(medisch=False)
+        """Journal entries ``user`` may read; an entry marked medical, and everything in it
+        (its next action too), is category medisch."""
+        return (
+            super()
+            .zichtbaar_voor(user)
+            .filter(Q(medisch=False) | categorie_scope(user, Categorie.MEDISCH, self.deelnemer_pad))
+        )
 
 
 class Contactmoment(models.Model):
@@ -267,6 +317,20 @@ class Contactmoment(models.Model):
     )
 
     objects = ContactmomentQuerySet.as_manager()
+    # Every field of a medical entry is category medisch (ContactmomentQuerySet).
+    CATEGORIEEN = {
+        **velden(
+            Categorie.JOURNAAL,
+            "tijdstip",
+            "soort",
+            "onderwerp",
+            "verslag",
+            "medisch",
+            "volgende_actie",
+        ),
+        "volgende_actie_op": Categorie.JOURNAAL,
+        **velden(None, "id", "deelnemer", "door"),
+    }
 
     class Meta:
         verbose_name = "contactmoment"
@@ -362,6 +426,32 @@ class Intake(models.Model):
     gewijzigd_op = models.DateTimeField("gewijzigd op", auto_now=True)
 
     objects = IntakeQuerySet.as_manager()
+    # An intake is read only by the klantmanagers of the organisation doing it (the regie to
+    # be): IntakeQuerySet. What it holds becomes the participant's data when it is completed.
+    CATEGORIEEN = {
+        "bsn": Categorie.IDENTITEIT,
+        **velden(
+            Categorie.TRAJECT,
+            "concept",
+            "datum",
+            "beslisboom",
+            "afstand_tot_arbeidsmarkt",
+            "route",
+            "werkervaringsovereenkomst",
+            "consulent_werk",
+            "consulent_inkomen",
+        ),
+        **velden(
+            None,
+            "id",
+            "status",
+            "deelnemer",
+            "traject",
+            "aangemaakt_door",
+            "aangemaakt_op",
+            "gewijzigd_op",
+        ),
+    }
 
     class Meta:
         verbose_name = "intake"

@@ -1,15 +1,28 @@
-"""Reads for the participant pages, with a fixed number of queries whatever the data size."""
+"""Reads for the participant pages, with a fixed number of queries whatever the data size.
+
+Every related set is read through its model's ``zichtbaar_voor``, so a page holds only the
+categories the user may read for each participant (reintegratie.access).
+"""
 
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from trajecten.models import Fase, Instrumentinzet, PlanVanAanpak, Traject, Voortgangsrapportage
+from reintegratie.access import Toegang, met_betrokkenheid
+from trajecten.models import (
+    Fase,
+    Instrumentinzet,
+    Leerdoel,
+    PlanVanAanpak,
+    Traject,
+    Uitstroom,
+    Voortgangsrapportage,
+)
 from werkplekken.models import Plaatsing
 
 from .filters import CaseloadFilter
 from .models import Contactmoment, Deelnemer, LadderTrede
 
 
-def lopende_trajecten_prefetch():
+def lopende_trajecten_prefetch(user):
     """A participant's running trajectory with its signals and phases, in two queries."""
     return Prefetch(
         "trajecten",
@@ -17,14 +30,17 @@ def lopende_trajecten_prefetch():
         .select_related("trajecttype")
         .met_uren()
         .met_signalen()
-        .prefetch_related(Prefetch("fasen", queryset=Fase.objects.select_related("fasetype"))),
+        .prefetch_related(
+            Prefetch("fasen", queryset=Fase.objects.zichtbaar_voor(user).select_related("fasetype"))
+        ),
         to_attr="lopende_trajecten",
     )
 
 
-def met_contact(queryset):
-    """Annotate the last contact and the next action from the journal, per row."""
-    journaal = Contactmoment.objects.filter(deelnemer=OuterRef("pk"))
+def met_contact(queryset, user):
+    """Annotate the last contact and the next action from the journal entries ``user`` may
+    read, per row: a medical entry's next action stays with who reads medical data."""
+    journaal = Contactmoment.objects.zichtbaar_voor(user).filter(deelnemer=OuterRef("pk"))
     actie = journaal.exclude(volgende_actie="").order_by("-tijdstip", "-id")
     return queryset.annotate(
         laatste_contact=Subquery(journaal.order_by("-tijdstip").values("tijdstip")[:1]),
@@ -33,53 +49,82 @@ def met_contact(queryset):
     )
 
 
+def deelnemerlijst(queryset, user):
+    """A list of participants as every list shows them: running trajectory, journal summary
+    and, per row, what the user may read of it (``toegang``, set by :func:`met_toegang`)."""
+    return met_betrokkenheid(
+        met_contact(
+            queryset.select_related("klantmanager").prefetch_related(
+                lopende_trajecten_prefetch(user)
+            ),
+            user,
+        ),
+        user,
+    )
+
+
+def met_toegang(deelnemers, user):
+    """Give each row of :func:`deelnemerlijst` its Toegang; returns the rows as a list."""
+    deelnemers = list(deelnemers)
+    for deelnemer in deelnemers:
+        deelnemer.toegang = Toegang.van_rij(user, deelnemer)
+    return deelnemers
+
+
 def caseload(*, user, params):
     """The filtered participants ``user`` may see, and the bound FilterSet for the form."""
-    queryset = met_contact(
-        Deelnemer.objects.zichtbaar_voor(user)
-        .select_related("klantmanager")
-        .prefetch_related(lopende_trajecten_prefetch())
-    )
+    queryset = deelnemerlijst(Deelnemer.objects.zichtbaar_voor(user), user)
     return CaseloadFilter(params, queryset=queryset, user=user)
 
 
 def dossier_queryset(user):
-    """Everything the dossier page shows, fetched in a constant number of queries."""
+    """Everything the dossier page shows that ``user`` may read, in a constant number of
+    queries."""
     return Deelnemer.objects.select_related(
         "woongemeente", "verwijzer", "klantmanager"
     ).prefetch_related(
         "doelgroepen",
-        Prefetch("ladder", queryset=LadderTrede.objects.order_by("datum")),
+        Prefetch("ladder", queryset=LadderTrede.objects.zichtbaar_voor(user).order_by("datum")),
         Prefetch(
             "trajecten",
             queryset=Traject.objects.select_related(
-                "trajecttype", "aanbieder", "klantmanager", "trajectbegeleider", "uitstroom"
+                "trajecttype", "aanbieder", "klantmanager", "trajectbegeleider"
             )
             .met_uren()
             .met_signalen()
             .prefetch_related(
-                Prefetch("fasen", queryset=Fase.objects.select_related("fasetype")),
+                Prefetch(
+                    "fasen", queryset=Fase.objects.zichtbaar_voor(user).select_related("fasetype")
+                ),
+                Prefetch("uitstroom", queryset=Uitstroom.objects.zichtbaar_voor(user)),
                 Prefetch(
                     "plannen",
                     queryset=PlanVanAanpak.objects.select_related("opgesteld_door")
-                    .prefetch_related("leerdoelen")
+                    .prefetch_related(
+                        Prefetch("leerdoelen", queryset=Leerdoel.objects.zichtbaar_voor(user))
+                    )
                     .order_by("-versie"),
                 ),
-                Prefetch("instrumenten", queryset=Instrumentinzet.objects.order_by("startdatum")),
                 Prefetch(
-                    "rapportages", queryset=Voortgangsrapportage.objects.order_by("-periode_tot")
+                    "instrumenten",
+                    queryset=Instrumentinzet.objects.zichtbaar_voor(user).order_by("startdatum"),
+                ),
+                Prefetch(
+                    "rapportages",
+                    queryset=Voortgangsrapportage.objects.zichtbaar_voor(user).order_by(
+                        "-periode_tot"
+                    ),
                 ),
             ),
         ),
         Prefetch(
             "plaatsingen",
-            queryset=Plaatsing.objects.select_related("werkplek__organisatie").order_by(
-                "-startdatum"
-            ),
+            queryset=Plaatsing.objects.zichtbaar_voor(user)
+            .select_related("werkplek__organisatie")
+            .order_by("-startdatum"),
         ),
         Prefetch(
             "contactmomenten",
-            # The participant is in scope already (deelnemer_voor_view); the role decides.
-            queryset=Contactmoment.objects.leesbaar_voor(user).select_related("door"),
+            queryset=Contactmoment.objects.zichtbaar_voor(user).select_related("door"),
         ),
     )

@@ -25,6 +25,7 @@ class GelijktijdigGewijzigd(Exception):
 def deelnemer_aanmaken(*, form, klantmanager) -> Deelnemer:
     deelnemer = form.save(commit=False)
     deelnemer.klantmanager = klantmanager
+    deelnemer.regie = klantmanager.organisatie
     deelnemer.save()
     form.save_m2m()
     return deelnemer
@@ -102,19 +103,24 @@ def ladder_vastleggen(*, deelnemer, datum, trede, door) -> tuple[LadderTrede, bo
 def intake_beginnen(*, bsn: str, door) -> tuple[Intake | None, Deelnemer | None]:
     """Find by BSN first, never a duplicate.
 
-    Returns the concept intake to continue (a new one for an unknown BSN, or the running
-    concept for this BSN), and the known participant, if any. A participant known only to
-    another organisation is not shown: the caller tells the user to ask for a transfer.
+    Returns the concept intake to continue (None when no intake can start here: the BSN is
+    known and ``door``'s organisation does not hold the case, or another organisation has a
+    concept for it), and the known participant, for the audit log only: the caller says what
+    to do next, never who knows the person.
     """
+    from reintegratie.access import Handeling, handeling_scope
+
     concept = Intake.objects.concepten().filter(bsn=bsn).first()
     bestaand = Deelnemer.objects.filter(bsn=bsn).first()
+    regie = bestaand is not None and (
+        Deelnemer.objects.filter(handeling_scope(door, Handeling.GEGEVENS_WIJZIGEN))
+        .filter(pk=bestaand.pk)
+        .exists()
+    )
     if concept is not None:
         eigen = Intake.objects.zichtbaar_voor(door).filter(pk=concept.pk).exists()
-        return (concept if eigen else None), bestaand
-    if (
-        bestaand is not None
-        and not Deelnemer.objects.zichtbaar_voor(door).filter(pk=bestaand.pk).exists()
-    ):
+        return (concept if eigen and (bestaand is None or regie) else None), bestaand
+    if bestaand is not None and not regie:
         return None, bestaand
     intake = Intake.objects.create(
         bsn=bsn, deelnemer=bestaand, aangemaakt_door=door, consulent_werk=door
@@ -144,6 +150,9 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         )
     if deelnemer.klantmanager_id is None:
         deelnemer.klantmanager = door
+    if deelnemer.regie_id is None:
+        # The organisation doing the intake owns the case from now on.
+        deelnemer.regie = door.organisatie
     if gegevens["inburgeringsplicht"]:
         deelnemer.inburgeringsplichtig = True
     deelnemer.save()

@@ -149,6 +149,13 @@ STORAGES = {
     },
 }
 
+# Access (reintegratie.access): how long an involvement lasts after its reason ends, for the
+# last report of a trajectory and the last hours and observation of a placement; and how far
+# back a klantmanager may start a placement (further back is a manager's decision).
+TOEGANG_NAWERKING_TRAJECT_DAGEN = env.int("TOEGANG_NAWERKING_TRAJECT_DAGEN", default=30)
+TOEGANG_NAWERKING_PLAATSING_DAGEN = env.int("TOEGANG_NAWERKING_PLAATSING_DAGEN", default=14)
+PLAATSING_TERUG_DAGEN = env.int("PLAATSING_TERUG_DAGEN", default=7)
+
 # Security. Everything below is on unless DEBUG is; `check --deploy` runs clean in production.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)

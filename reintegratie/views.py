@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from deelnemers.models import Deelnemer, Intake
-from deelnemers.selectors import lopende_trajecten_prefetch, met_contact
+from deelnemers.selectors import deelnemerlijst, met_toegang
 from reintegratie.access import log_toegang
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
@@ -32,11 +32,7 @@ def start(request):
 
 
 def _deelnemerlijst(request, queryset, template, **extra):
-    deelnemers = list(
-        met_contact(
-            queryset.select_related("klantmanager").prefetch_related(lopende_trajecten_prefetch())
-        )[:STARTLIJST]
-    )
+    deelnemers = met_toegang(deelnemerlijst(queryset, request.user)[:STARTLIJST], request.user)
     log_toegang(request, deelnemers, AuditRecord.Actie.IN_LIJST)
     return render(
         request, template, {"deelnemers": deelnemers, "aantal": queryset.count(), **extra}

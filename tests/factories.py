@@ -53,6 +53,9 @@ class DeelnemerFactory(factory.django.DjangoModelFactory):
     geboortedatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=35 * 365))
     postcode = "7607 AB"
     verwijzer = factory.SubFactory(OrganisatieFactory)
+    klantmanager = None
+    # The case belongs to the klantmanager's organisation, as the intake makes it.
+    regie = factory.LazyAttribute(lambda d: d.klantmanager.organisatie if d.klantmanager else None)
 
 
 def route_werk():

@@ -58,7 +58,7 @@ def _doel(meting, termijn, streef, naam="Duaal traject"):
 def _meten(wereld, doel, van=date(2025, 10, 1), tot=VANDAAG):
     manager = wereld.gebruikers[Rol.MANAGER]
     return meten(
-        doel, trajecten=Traject.objects.zichtbaar_voor(manager), van=van, tot=tot, vandaag=VANDAAG
+        doel, trajecten=Traject.objects.geteld_voor(manager), van=van, tot=tot, vandaag=VANDAAG
     )
 
 

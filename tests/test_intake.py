@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from deelnemers.models import Contactmoment, Deelnemer, Intake
 from reintegratie.accounts.models import Rol
+from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Route, Traject, Trajecttype
 
 from .factories import DeelnemerFactory, TrajectFactory
@@ -152,11 +153,31 @@ def test_terugkerende_deelnemer_krijgt_nieuw_traject(client, km, wereld):
 
 
 def test_bsn_bekend_bij_andere_organisatie(client, km, wereld):
+    """The klantmanager is told what to do next, not who knows the person; the lookup is in
+    the participant's audit log."""
     response = _start(client, km, bsn=wereld.vreemde_deelnemer.bsn)
     assert response.status_code == 200
-    assert "al bekend bij een andere organisatie" in response.content.decode()
-    assert wereld.vreemde_deelnemer.voornaam not in response.content.decode()
+    inhoud = response.content.decode()
+    assert "geen intake beginnen" in inhoud
+    assert "functioneel beheerder" in inhoud
+    assert wereld.vreemde_deelnemer.voornaam not in inhoud
+    assert wereld.vreemd.naam not in inhoud
+    assert "andere organisatie" not in inhoud
     assert not Intake.objects.filter(bsn=wereld.vreemde_deelnemer.bsn).exists()
+    record = AuditRecord.objects.get(deelnemer=wereld.vreemde_deelnemer)
+    assert (record.gebruiker, record.omschrijving) == (km, "intake: BSN gezocht (geweigerd)")
+
+
+def test_bsn_bekend_bij_ons_maar_niet_als_regie(client, km, wereld):
+    """Our organisation provides the trajectory or hosts, but another holds the case: the
+    same answer as for a stranger, so the intake does not tell them apart."""
+    from .factories import DeelnemerFactory, TrajectFactory
+
+    anders = DeelnemerFactory(regie=wereld.vreemd)
+    TrajectFactory(deelnemer=anders, aanbieder=wereld.eigen)
+    inhoud = _start(client, km, bsn=anders.bsn).content.decode()
+    assert "geen intake beginnen" in inhoud
+    assert not Intake.objects.filter(bsn=anders.bsn).exists()
 
 
 def test_concept_bewaart_wat_getypt_is(client, km):

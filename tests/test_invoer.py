@@ -94,8 +94,8 @@ def test_einde_voor_start_bij_plaatsing(client, klantmanager, wereld):
         reverse("deelnemers:plaatsing_nieuw", kwargs={"pk": wereld.deelnemer.pk}),
         {
             "werkplek": wereld.werkplek.pk,
-            "startdatum": "2026-11-10",
-            "einddatum": "2026-11-01",
+            "startdatum": f"{timezone.localdate():%Y-%m-%d}",
+            "einddatum": f"{timezone.localdate() - dt.timedelta(days=9):%Y-%m-%d}",
             "uren_per_week": "24",
         },
     )

@@ -105,10 +105,10 @@ PAGINAS = [
     # audit (1); the filter form's choices: trajecttypes, fasetypes, verwijzers, gemeenten,
     # doelgroepen (5)
     (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 10),
-    # deelnemer with joins (1), doelgroepen (1), ladder (1), trajecten with hours and
-    # signals (1), fasen (1), plannen (1), leerdoelen (1), instrumenten (1), rapportages (1),
-    # plaatsingen (1), contactmomenten (1), audit insert (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 12),
+    # deelnemer with joins and its involvement (1), doelgroepen (1), ladder (1), trajecten
+    # with hours and signals (1), fasen (1), uitstroom (1), plannen (1), leerdoelen (1),
+    # instrumenten (1), rapportages (1), plaatsingen (1), contactmomenten (1), audit insert (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 13),
     # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
     (Rol.KLANTMANAGER, "deelnemers:uren", "deelnemer", SESSIE + 4),
     # werkplek (1), placements with participants (1), hours per participant and kind (1),
@@ -158,9 +158,10 @@ def test_rapportage_wijzigen_vast_aantal_queries(client, wereld, django_assert_n
     rapportage = _rapportage(wereld.traject, leerdoelen=plan.leerdoelen.all())
     client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
     url = reverse("trajecten:rapportage_bewerken", args=[wereld.traject.pk, rapportage.pk])
-    # traject with deelnemer (1), report with its users (1), progress per goal (1), the goals
-    # (1), audit insert (1); the period's data: placements (1), hours per kind (1), scores per
-    # week (1), latest plan (1) and its goals (1), observation remarks (1)
-    with django_assert_num_queries(SESSIE + 11):
+    # traject with deelnemer (1), the user's involvement in the participant (1), report with
+    # its users (1), progress per goal (1), the goals (1), audit insert (1); the period's data:
+    # placements (1), hours per kind (1), scores per week (1), latest plan (1) and its goals
+    # (1), observation remarks (1)
+    with django_assert_num_queries(SESSIE + 12):
         response = client.get(url)
     assert response.status_code == 200

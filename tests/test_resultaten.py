@@ -39,8 +39,11 @@ def scenario(wereld):
     einde = dt.date(VORIG_JAAR, 9, 1)
 
     def traject(**kwargs):
+        # Our organisation holds these cases (regie), so it still sees them a year on.
         return TrajectFactory(
-            deelnemer=DeelnemerFactory(verwijzer=wereld.verwijzer),
+            deelnemer=DeelnemerFactory(
+                verwijzer=wereld.verwijzer, klantmanager=wereld.gebruikers[Rol.KLANTMANAGER]
+            ),
             aanbieder=wereld.eigen,
             startdatum=start,
             **kwargs,
@@ -143,3 +146,21 @@ def test_vast_aantal_queries(client, wereld, django_assert_num_queries, extra):
     # aanbieders, verwijzers, gemeenten, doelgroepen (5)
     with django_assert_num_queries(8):
         client.get(reverse("resultaten"), PERIODE)
+
+
+def test_een_oud_traject_telt_mee_maar_de_naam_niet(client, wereld, scenario):
+    """Only provided, ended more than the nawerking ago: the table counts it, the drill-down
+    no longer names the participant (the organisation is no longer involved)."""
+    oud = TrajectFactory(
+        deelnemer=DeelnemerFactory(achternaam="Oudgediende-Aanbod"),
+        aanbieder=wereld.eigen,
+        startdatum=dt.date(VORIG_JAAR, 3, 1),
+        afgesloten=True,
+        einddatum=dt.date(VORIG_JAAR, 4, 1),
+    )
+    UitstroomFactory(traject=oud, datum=oud.einddatum, resultaat=Uitstroom.Resultaat.WERK)
+    response = _rapport(client, wereld, cel="werk")
+    assert response.context["aantallen"]["werk"] == 4
+    namen = [d.achternaam for d in response.context["pagina"].object_list]
+    assert len(namen) == 3
+    assert "Oudgediende-Aanbod" not in namen

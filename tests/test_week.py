@@ -173,7 +173,9 @@ def test_dag_voor_de_plaatsing_en_na_afsluiten_zijn_dicht(client, wereld, tb):
     maandag = vorige_maandag()
     wereld.plaatsing.startdatum = maandag + dt.timedelta(days=2)
     wereld.plaatsing.save()
-    rooster = lees_rooster(werkplek=wereld.werkplek, maandag=maandag)
+    rooster = lees_rooster(
+        werkplek=wereld.werkplek, maandag=maandag, user=wereld.gebruikers[Rol.TRAJECTBEGELEIDER]
+    )
     cellen = rooster.rij(wereld.deelnemer.pk).cellen
     assert [c.open for c in cellen] == [False, False, True, True, True]
     assert cellen[0].reden_dicht == "niet geplaatst"

@@ -1,6 +1,6 @@
 """The manager's dashboard: each part one aggregate query, a table, and a chart of the table.
 
-Participant counts use the user's scope (``deelnemer_scope``) like every list. Hours come
+Participant counts use the organisation's trajectories (``tel_scope``), of any period. Hours come
 from UrenPerWeek (millions of registrations summed per week as they are written): there an
 organisation's hours are those in trajectories it provides, at workplaces it hosts, or of
 participants it referred.
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from deelnemers.models import LadderTrede
 from reintegratie import grafiek
-from reintegratie.access import deelnemer_scope
+from reintegratie.access import tel_scope
 from reintegratie.rapport import Onderdeel, Tabel
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
@@ -35,7 +35,7 @@ def fasen(*, user, vandaag) -> Onderdeel:
     """Running trajectories per phase: begun, and registered but not yet begun."""
     rijen = list(
         Fase.objects.filter(
-            deelnemer_scope(user, via="traject__deelnemer__", traject="traject__"),
+            tel_scope(user, "traject__deelnemer__", traject="traject__"),
             einddatum__isnull=True,
             traject__status__in=[Traject.Status.AANGEMELD, Traject.Status.ACTIEF],
         )
@@ -189,7 +189,7 @@ def doelgroepmix(*, user, vandaag) -> Onderdeel:
     """Who works where: participants placed today per location and doelgroep."""
     rijen = list(
         Plaatsing.objects.lopend_op(vandaag)
-        .filter(deelnemer_scope(user, via="deelnemer__"))
+        .filter(tel_scope(user, "deelnemer__"))
         .values("werkplek__organisatie__naam", "deelnemer__doelgroepen__naam")
         .annotate(n=Count("deelnemer", distinct=True))
         .order_by("werkplek__organisatie__naam")
@@ -226,7 +226,7 @@ def ladder(*, user, vandaag) -> Onderdeel:
     runs (the "lopend" of the phases above): the first measurement against the latest."""
     metingen = LadderTrede.objects.filter(deelnemer=OuterRef("deelnemer"))
     rijen = list(
-        Traject.objects.zichtbaar_voor(user)
+        Traject.objects.geteld_voor(user)
         .lopend()
         .filter(startdatum__lte=vandaag)
         .annotate(
@@ -275,7 +275,7 @@ def kosten(*, user, vandaag) -> Onderdeel:
     """Cost per trajectory (instruments with a recorded cost), trajectories closed in the
     last twelve months, per trajecttype."""
     rijen = list(
-        Traject.objects.zichtbaar_voor(user)
+        Traject.objects.geteld_voor(user)
         .filter(status=Traject.Status.AFGESLOTEN, einddatum__gt=vandaag - timedelta(days=365))
         .values("trajecttype__naam")
         .annotate(

@@ -235,7 +235,7 @@ def _taakstelling(meting, vandaag):
 
 def doelstellingen_meten(*, user, van, tot, filters, vandaag):
     """Every active target, measured over the trajectories ``user`` may see."""
-    trajecten = Traject.objects.zichtbaar_voor(user).met_rapportfilters(**filters)
+    trajecten = Traject.objects.geteld_voor(user).met_rapportfilters(**filters)
     doelstellingen = Doelstelling.objects.filter(actief=True).select_related("trajecttype")
     if filters.get("trajecttype"):
         doelstellingen = doelstellingen.filter(trajecttype=filters["trajecttype"])

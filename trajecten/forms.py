@@ -7,7 +7,7 @@ from django.utils import timezone
 from deelnemers.models import Doelgroep
 from reintegratie.accounts.models import Organisatie
 from reintegratie.forms import DatumInput, NLDesignFormMixin
-from werkplekken.models import Werkplek
+from werkplekken.models import Plaatsing, Werkplek
 
 from .models import (
     Leerdoel,
@@ -34,12 +34,15 @@ class UrenForm(NLDesignFormMixin, forms.ModelForm):
         widgets = {"datum": DatumInput()}
         help_texts = {"uren": "Per kwartier, bijvoorbeeld 3,25 of 7,5."}
 
-    def __init__(self, *args, deelnemer, **kwargs):
+    def __init__(self, *args, deelnemer, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.deelnemer = deelnemer
+        # The workplaces of the placements the user reads: a host books at its own only.
         self.fields["werkplek"].queryset = Werkplek.objects.filter(
-            plaatsingen__deelnemer=deelnemer
-        ).distinct()
+            pk__in=Plaatsing.objects.zichtbaar_voor(user)
+            .filter(deelnemer=deelnemer)
+            .values("werkplek")
+        )
         self.fields["datum"].initial = timezone.localdate()
         self.fields["uren"].localize = True
         self.fields["uren"].widget = forms.TextInput(

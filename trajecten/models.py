@@ -17,7 +17,13 @@ from django.db.models.functions import Coalesce, Mod
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils import timezone
 
-from reintegratie.access import deelnemer_scope
+from reintegratie.access import (
+    Categorie,
+    ToegangQuerySet,
+    deelnemer_scope,
+    tel_scope,
+    velden,
+)
 from reintegratie.periode import Periode
 
 NUL_UREN = Decimal("0.00")
@@ -277,7 +283,13 @@ def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
 
 class TrajectQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
-        return self.filter(deelnemer_scope(user, via="deelnemer__", traject=""))
+        """The trajectories of the participants ``user`` sees; what of them is readable is
+        category traject (or, for a workplace host, fase)."""
+        return self.filter(deelnemer_scope(user, via="deelnemer__"))
+
+    def geteld_voor(self, user):
+        """The trajectories a manager's reports count (reintegratie.access.tel_scope)."""
+        return self.filter(tel_scope(user, "deelnemer__", traject=""))
 
     def lopend(self):
         return self.exclude(status=Traject.Status.AFGESLOTEN)
@@ -370,6 +382,24 @@ class Traject(Periode):
 
     objects = TrajectQuerySet.as_manager()
 
+    # The trajectory's fields are category traject; a workplace host reads its type and
+    # phase (category fase) on the pages that show them.
+    CATEGORIEEN = {
+        **velden(
+            Categorie.TRAJECT,
+            "trajecttype",
+            "route",
+            "status",
+            "aanbieder",
+            "klantmanager",
+            "trajectbegeleider",
+            "aanmelddatum",
+            "startdatum",
+            "einddatum",
+        ),
+        **velden(None, "id", "deelnemer", "aangemaakt_op"),
+    }
+
     class Meta:
         verbose_name = "traject"
         verbose_name_plural = "trajecten"
@@ -416,6 +446,11 @@ class Traject(Periode):
         return max(self.trajecttype.max_uren - gebruikt, NUL_UREN)
 
 
+class FaseQuerySet(ToegangQuerySet):
+    categorie = Categorie.TRAJECT
+    deelnemer_pad = "traject__deelnemer__"
+
+
 class Fase(Periode):
     """A phase of one trajectory, with its own dates, budget and extensions."""
 
@@ -437,6 +472,13 @@ class Fase(Periode):
     uren_gebruikt = models.DecimalField(
         "productieve uren", max_digits=7, decimal_places=2, default=NUL_UREN, editable=False
     )
+
+    objects = FaseQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.FASE, "fasetype", "startdatum", "einddatum", "geplande_einddatum"),
+        **velden(Categorie.TRAJECT, "uren_budget", "verlengingen", "uren_gebruikt"),
+        **velden(None, "id", "traject"),
+    }
 
     class Meta:
         verbose_name = "fase"
@@ -466,7 +508,10 @@ class Fase(Periode):
         return max(self.uren_budget - self.uren_gebruikt, NUL_UREN)
 
 
-class UrenQuerySet(models.QuerySet):
+class UrenQuerySet(ToegangQuerySet):
+    categorie = Categorie.UREN
+    werkplek_pad = "werkplek__"
+
     def productief(self):
         return self.filter(soort__in=Urenregistratie.Soort.productief())
 
@@ -515,6 +560,11 @@ class Urenregistratie(models.Model):
 
     objects = UrenQuerySet.as_manager()
 
+    CATEGORIEEN = {
+        **velden(Categorie.UREN, "datum", "uren", "soort", "werkplek", "fase"),
+        **velden(None, "id", "deelnemer", "geregistreerd_door", "geregistreerd_op"),
+    }
+
     class Meta:
         verbose_name = "urenregistratie"
         verbose_name_plural = "urenregistraties"
@@ -547,6 +597,11 @@ class Urenregistratie(models.Model):
 
     def __str__(self):
         return f"{self.deelnemer} {self.datum:%d-%m-%Y}: {self.uren} uur {self.get_soort_display()}"
+
+
+class UitstroomQuerySet(ToegangQuerySet):
+    categorie = Categorie.TRAJECT
+    deelnemer_pad = "traject__deelnemer__"
 
 
 class Uitstroom(models.Model):
@@ -582,6 +637,12 @@ class Uitstroom(models.Model):
         blank=True,
     )
 
+    objects = UitstroomQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.TRAJECT, "datum", "resultaat", "reden", "toelichting"),
+        **velden(None, "id", "traject", "vastgelegd_door"),
+    }
+
     class Meta:
         verbose_name = "uitstroom"
         verbose_name_plural = "uitstroom"
@@ -604,6 +665,11 @@ class Uitstroom(models.Model):
             raise ValidationError({"reden": "Kies de reden van de voortijdige beëindiging."})
         if self.resultaat != self.Resultaat.VOORTIJDIG and self.reden:
             raise ValidationError({"reden": "Een reden hoort alleen bij voortijdige beëindiging."})
+
+
+class PlanQuerySet(ToegangQuerySet):
+    categorie = Categorie.PLAN
+    deelnemer_pad = "traject__deelnemer__"
 
 
 class PlanVanAanpak(models.Model):
@@ -638,6 +704,28 @@ class PlanVanAanpak(models.Model):
     # Optimistic locking of the concept: a save with a stale number is refused.
     wijziging = models.PositiveIntegerField("wijziging", default=1, editable=False)
 
+    objects = PlanQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(
+            Categorie.PLAN,
+            "afstand_tot_arbeidsmarkt",
+            "afspraken",
+            "vervolgroute",
+            "elearning",
+            "opgesteld_op",
+            "ondertekend_op",
+        ),
+        **velden(
+            None,
+            "id",
+            "traject",
+            "versie",
+            "opgesteld_door",
+            "ondertekening_vastgelegd_door",
+            "wijziging",
+        ),
+    }
+
     class Meta:
         verbose_name = "plan van aanpak"
         verbose_name_plural = "plannen van aanpak"
@@ -659,6 +747,11 @@ class PlanVanAanpak(models.Model):
     @property
     def is_ondertekend(self):
         return self.ondertekend_op is not None
+
+
+class LeerdoelQuerySet(ToegangQuerySet):
+    categorie = Categorie.LEERDOELEN
+    deelnemer_pad = "plan__traject__deelnemer__"
 
 
 class Leerdoel(models.Model):
@@ -683,6 +776,12 @@ class Leerdoel(models.Model):
     instrumenten = models.CharField("instrumenten die het dienen", max_length=300, blank=True)
     status = models.CharField("status", max_length=15, choices=Status.choices, default=Status.OPEN)
 
+    objects = LeerdoelQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.LEERDOELEN, "soort", "omschrijving", "instrumenten", "status"),
+        **velden(None, "id", "plan"),
+    }
+
     class Meta:
         verbose_name = "leerdoel"
         verbose_name_plural = "leerdoelen"
@@ -690,6 +789,11 @@ class Leerdoel(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()}: {self.omschrijving[:40]}"
+
+
+class InstrumentQuerySet(ToegangQuerySet):
+    categorie = Categorie.INSTRUMENTEN
+    deelnemer_pad = "traject__deelnemer__"
 
 
 class Instrumentinzet(Periode):
@@ -732,6 +836,20 @@ class Instrumentinzet(Periode):
         "resultaat", max_length=15, choices=Resultaat.choices, default=Resultaat.LOPEND
     )
     toelichting = models.TextField("toelichting", blank=True)
+
+    objects = InstrumentQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(
+            Categorie.INSTRUMENTEN,
+            "instrument",
+            "resultaat",
+            "toelichting",
+            "startdatum",
+            "einddatum",
+        ),
+        **velden(Categorie.FINANCIEEL, "kosten", "loonwaarde"),
+        **velden(None, "id", "traject"),
+    }
 
     class Meta:
         verbose_name = "instrumentinzet"
@@ -790,6 +908,11 @@ class UrenPerWeek(models.Model):
         return f"{self.week:%d-%m-%Y} {self.get_soort_display()}: {self.uren} uur"
 
 
+class UrenMutatieQuerySet(ToegangQuerySet):
+    categorie = Categorie.UREN
+    werkplek_pad = "werkplek__"
+
+
 class UrenMutatie(models.Model):
     """Every change to a registration: who, when, what it was, what it became, and why.
 
@@ -820,6 +943,22 @@ class UrenMutatie(models.Model):
     )
     tijdstip = models.DateTimeField("tijdstip", default=timezone.now)
 
+    objects = UrenMutatieQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(
+            Categorie.UREN,
+            "datum",
+            "actie",
+            "oude_uren",
+            "oude_soort",
+            "nieuwe_uren",
+            "nieuwe_soort",
+            "reden",
+            "werkplek",
+        ),
+        **velden(None, "id", "registratie_id", "deelnemer", "door", "tijdstip"),
+    }
+
     class Meta:
         verbose_name = "urenmutatie"
         verbose_name_plural = "urenmutaties"
@@ -846,6 +985,11 @@ class Score(models.IntegerChoices):
     VOLDOENDE = 3, "3 Voldoende"
     GOED = 4, "4 Goed"
     ZEER_GOED = 5, "5 Zeer goed"
+
+
+class ObservatieQuerySet(ToegangQuerySet):
+    categorie = Categorie.OBSERVATIES
+    werkplek_pad = "werkplek__"
 
 
 class Observatie(models.Model):
@@ -882,6 +1026,18 @@ class Observatie(models.Model):
     )
     gewijzigd_op = models.DateTimeField("gewijzigd op", auto_now=True)
 
+    objects = ObservatieQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(
+            Categorie.OBSERVATIES,
+            *[v.value for v in Werknemersvaardigheid],
+            "opmerking",
+            "week",
+            "werkplek",
+        ),
+        **velden(None, "id", "deelnemer", "door", "gewijzigd_op"),
+    }
+
     class Meta:
         verbose_name = "observatie"
         verbose_name_plural = "observaties"
@@ -905,6 +1061,11 @@ class Observatie(models.Model):
             for v in Werknemersvaardigheid
             if getattr(self, v.value) is not None
         ]
+
+
+class RapportageQuerySet(ToegangQuerySet):
+    categorie = Categorie.RAPPORTAGE
+    deelnemer_pad = "traject__deelnemer__"
 
 
 class Voortgangsrapportage(models.Model):
@@ -961,6 +1122,25 @@ class Voortgangsrapportage(models.Model):
     # Optimistic locking: a save with a stale number is refused.
     wijziging = models.PositiveIntegerField("wijziging", default=1, editable=False)
 
+    objects = RapportageQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(
+            Categorie.RAPPORTAGE,
+            "aanleiding",
+            "periode_van",
+            "periode_tot",
+            "bevindingen_klantmanager",
+            "bevindingen_trajectbegeleider",
+            "advies",
+            "toelichting_advies",
+            "opgesteld_op",
+        ),
+        "medische_toelichting": Categorie.MEDISCH,
+        **velden(
+            None, "id", "traject", "opgesteld_door", "gewijzigd_door", "gewijzigd_op", "wijziging"
+        ),
+    }
+
     class Meta:
         verbose_name = "voortgangsrapportage"
         verbose_name_plural = "voortgangsrapportages"
@@ -982,6 +1162,11 @@ class Voortgangsrapportage(models.Model):
             raise ValidationError({"periode_tot": "Het einde van de periode ligt voor het begin."})
 
 
+class VoortgangQuerySet(ToegangQuerySet):
+    categorie = Categorie.RAPPORTAGE
+    deelnemer_pad = "rapportage__traject__deelnemer__"
+
+
 class LeerdoelVoortgang(models.Model):
     rapportage = models.ForeignKey(
         Voortgangsrapportage, on_delete=models.CASCADE, related_name="leerdoelen"
@@ -989,6 +1174,12 @@ class LeerdoelVoortgang(models.Model):
     leerdoel = models.ForeignKey(Leerdoel, on_delete=models.PROTECT, related_name="+")
     status = models.CharField("status", max_length=15, choices=Leerdoel.Status.choices)
     toelichting = models.CharField("voortgang", max_length=500, blank=True)
+
+    objects = VoortgangQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.RAPPORTAGE, "status", "toelichting"),
+        **velden(None, "id", "rapportage", "leerdoel"),
+    }
 
     class Meta:
         verbose_name = "voortgang op een leerdoel"

@@ -64,7 +64,7 @@ CELLEN = {"gestart": Q(), **{rij.code: rij.voorwaarde for rij in RIJEN}}
 def trajecten(*, user, van, tot, filters: dict):
     """The trajectories in the report: visible to ``user``, started in the period, filtered."""
     return (
-        Traject.objects.zichtbaar_voor(user)
+        Traject.objects.geteld_voor(user)
         .met_rapportfilters(**filters)
         .filter(startdatum__range=(van, tot))
     )

@@ -328,7 +328,7 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
         .select_related("trajecttype", "deelnemer")
         .prefetch_related(Prefetch("fasen", queryset=Fase.objects.select_related("fasetype")))
     )
-    rooster = lees_rooster(werkplek=werkplek, maandag=maandag, trajecten=trajecten)
+    rooster = lees_rooster(werkplek=werkplek, maandag=maandag, user=door, trajecten=trajecten)
     mag_vergrendeld = heeft_recht(door, "vergrendelde_uren_corrigeren")
     fouten, nieuw, gewijzigd, weg, mutaties = {}, [], [], [], []
     delta = defaultdict(Decimal)  # productive hours added per phase

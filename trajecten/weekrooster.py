@@ -98,8 +98,9 @@ def maandag_van(datum: date) -> date:
     return datum - timedelta(days=datum.weekday())
 
 
-def lees_rooster(*, werkplek, maandag: date, trajecten=None) -> Rooster:
-    """The grid for the week starting ``maandag``.
+def lees_rooster(*, werkplek, maandag: date, user, trajecten=None) -> Rooster:
+    """The grid for the week starting ``maandag``, of the participants whose hours ``user``
+    reads at ``werkplek`` today (a host no longer after the placement and its nawerking).
 
     ``trajecten`` may pass trajectories already fetched (locked, by the save); otherwise
     they are read here with their phases.
@@ -107,7 +108,8 @@ def lees_rooster(*, werkplek, maandag: date, trajecten=None) -> Rooster:
     vrijdag = maandag + timedelta(days=DAGEN - 1)
     vandaag = timezone.localdate()
     plaatsingen = list(
-        Plaatsing.objects.filter(werkplek=werkplek, startdatum__lte=vrijdag)
+        Plaatsing.objects.zichtbaar_voor(user)
+        .filter(werkplek=werkplek, startdatum__lte=vrijdag)
         .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=maandag))
         .select_related("deelnemer")
         .order_by("deelnemer__achternaam", "deelnemer__voornaam", "startdatum")

@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 
 from reintegratie.forms import DatumInput, NLDesignFormMixin
 
@@ -22,11 +26,25 @@ class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
             "taken": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, deelnemer, **kwargs):
+    def __init__(self, *args, deelnemer, mag_terugdateren=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.deelnemer = deelnemer
+        self.mag_terugdateren = mag_terugdateren
         self.fields["werkplek"].queryset = Werkplek.objects.actief().select_related("organisatie")
         self.fields["uren_per_week"].localize = True
         self.fields["uren_per_week"].widget = forms.TextInput(
             attrs={"inputmode": "decimal", "class": "utrecht-textbox utrecht-textbox--html-input"}
         )
+
+    def clean_startdatum(self):
+        """A placement opens the participant's hours to the host from its start: starting it
+        further back than a few days is a manager's decision."""
+        start = self.cleaned_data["startdatum"]
+        grens = timezone.localdate() - timedelta(days=settings.PLAATSING_TERUG_DAGEN)
+        if start < grens and not self.mag_terugdateren:
+            raise forms.ValidationError(
+                f"Een plaatsing kan hoogstens {settings.PLAATSING_TERUG_DAGEN} dagen terug "
+                f"beginnen (niet voor {grens:%d-%m-%Y}). Vraag een manager om een eerdere "
+                "start vast te leggen."
+            )
+        return start

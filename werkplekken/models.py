@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from reintegratie.access import deelnemer_scope, werkplek_scope
+from reintegratie.access import Categorie, categorie_scope, heeft_recht, velden
 from reintegratie.periode import Periode
 from reintegratie.validators import Postcode
 
@@ -25,7 +25,10 @@ class Werksoort(models.TextChoices):
 
 class WerkplekQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
-        return self.filter(werkplek_scope(user))
+        """The workplaces ``user`` may open: those of their own organisation."""
+        if not heeft_recht(user, "werkplekken_zien"):
+            return self.none()
+        return self.filter(organisatie_id=user.organisatie_id)
 
     def actief(self):
         return self.filter(actief=True)
@@ -92,7 +95,12 @@ class Werkplek(models.Model):
 
 class PlaatsingQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
-        return self.filter(deelnemer_scope(user, via="deelnemer__"))
+        """Placements are the case's context (category traject); a workplace host reads the
+        placements at its own workplaces, where it reads the hours."""
+        return self.filter(
+            categorie_scope(user, Categorie.TRAJECT, "deelnemer__")
+            | categorie_scope(user, Categorie.UREN, "deelnemer__", werkplek="werkplek__")
+        )
 
     def lopend_op(self, datum):
         return self.filter(startdatum__lte=datum).filter(
@@ -129,6 +137,19 @@ class Plaatsing(Periode):
     )
 
     objects = PlaatsingQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(
+            Categorie.TRAJECT,
+            "werkplek",
+            "traject",
+            "startdatum",
+            "einddatum",
+            "uren_per_week",
+            "taken",
+            "voorkeur_deelnemer",
+        ),
+        **velden(None, "id", "deelnemer"),
+    }
 
     class Meta:
         verbose_name = "plaatsing"

@@ -8,7 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reintegratie.access import deelnemer_voor_view, heeft_recht, log_toegang, vereist_recht
+from reintegratie.access import (
+    Handeling,
+    deelnemer_voor_view,
+    heeft_recht,
+    log_toegang,
+    vereist_recht,
+)
 from reintegratie.audit.models import AuditRecord
 
 from . import services
@@ -70,13 +76,23 @@ def detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def plaatsing_nieuw(request, pk):
-    vereist_recht(request.user, "plaatsing_beheren")
-    deelnemer = deelnemer_voor_view(request, pk, actie=None)
-    form = PlaatsingForm(request.POST or None, deelnemer=deelnemer)
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.PLAATSEN)
+    form = PlaatsingForm(
+        request.POST or None,
+        deelnemer=deelnemer,
+        mag_terugdateren=heeft_recht(request.user, "plaatsing_terugdateren"),
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             plaatsing = services.plaatsing_aanmaken(form=form, deelnemer=deelnemer)
-            log_toegang(request, deelnemer, AuditRecord.Actie.AANGEMAAKT, "plaatsing toegevoegd")
+            # A placement opens the file to the host: say to whom, from when.
+            log_toegang(
+                request,
+                deelnemer,
+                AuditRecord.Actie.AANGEMAAKT,
+                f"plaatsing bij {plaatsing.werkplek.organisatie} vanaf "
+                f"{plaatsing.startdatum:%d-%m-%Y}",
+            )
         messages.success(request, f"{deelnemer.naam} is geplaatst bij {plaatsing.werkplek.naam}.")
         return redirect("deelnemers:dossier", pk=deelnemer.pk)
     log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)

@@ -7,7 +7,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from reintegratie.access import heeft_recht, log_toegang, vereist_recht
+from reintegratie.access import Categorie, heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.rapport import spreadsheetcel
 
@@ -21,6 +21,7 @@ def lijst(request):
     vereist_recht(request.user, "deelnemers_zien")
     filterset = selectors.caseload(user=request.user, params=request.GET)
     pagina = Paginator(filterset.qs, PAGINA_GROOTTE).get_page(request.GET.get("pagina"))
+    pagina.object_list = selectors.met_toegang(pagina.object_list, request.user)
     log_toegang(request, pagina.object_list, AuditRecord.Actie.IN_LIJST)
     querystring = request.GET.copy()
     querystring.pop("pagina", None)
@@ -32,7 +33,7 @@ def lijst(request):
             "pagina": pagina,
             "querystring": querystring.urlencode(),
             "mag_exporteren": heeft_recht(request.user, "caseload_exporteren"),
-            "mag_intake": heeft_recht(request.user, "deelnemer_bewerken"),
+            "mag_intake": heeft_recht(request.user, "intake_doen"),
         },
     )
 
@@ -77,29 +78,36 @@ def export(request):
 
     def _rijen(batch):
         log_toegang(request, batch, AuditRecord.Actie.GEEXPORTEERD, "caseload als CSV")
-        for d in batch:
-            traject = d.lopende_trajecten[0] if d.lopende_trajecten else None
-            fase = traject.huidige_fase() if traject else None
-            yield schrijver.writerow(
-                spreadsheetcel(w)
-                for w in [
-                    d.naam,
-                    d.geboortedatum.strftime("%d-%m-%Y"),
-                    traject.trajecttype.naam if traject else "",
-                    traject.get_status_display() if traject else "",
-                    fase.fasetype.naam if fase else "",
-                    str(fase.uren_gebruikt).replace(".", ",") if fase else "",
-                    str(fase.uren_budget).replace(".", ",") if fase and fase.uren_budget else "",
-                    ", ".join(label for _, label in traject.signalen()) if traject else "",
-                    str(d.klantmanager or ""),
-                    timezone.localtime(d.laatste_contact).strftime("%d-%m-%Y")
-                    if d.laatste_contact
-                    else "",
-                    d.volgende_actie or "",
-                ]
-            )
+        for d in selectors.met_toegang(batch, request.user):
+            yield schrijver.writerow(spreadsheetcel(w) for w in _exportrij(d))
 
     response = StreamingHttpResponse(regels(), content_type="text/csv; charset=utf-8")
     naam = f"caseload-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{naam}"'
     return response
+
+
+def _exportrij(d):
+    """One participant's row, holding only the categories the user may read for them (the
+    journal columns are scoped in the query already)."""
+    mag = d.toegang.leest
+    traject = d.lopende_trajecten[0] if d.lopende_trajecten else None
+    fase = traject.huidige_fase() if traject else None
+    case = mag(Categorie.TRAJECT)
+    return [
+        d.naam,
+        d.geboortedatum.strftime("%d-%m-%Y") if mag(Categorie.IDENTITEIT) else "",
+        traject.trajecttype.naam if traject and mag(Categorie.FASE) else "",
+        traject.get_status_display() if traject and case else "",
+        fase.fasetype.naam if fase and mag(Categorie.FASE) else "",
+        getal(fase.uren_gebruikt) if fase and case else "",
+        getal(fase.uren_budget) if fase and fase.uren_budget and case else "",
+        ", ".join(label for _, label in traject.signalen()) if traject and case else "",
+        str(d.klantmanager or "") if case else "",
+        timezone.localtime(d.laatste_contact).strftime("%d-%m-%Y") if d.laatste_contact else "",
+        d.volgende_actie or "",
+    ]
+
+
+def getal(waarde) -> str:
+    return str(waarde).replace(".", ",")

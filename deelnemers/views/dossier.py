@@ -9,7 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reintegratie.access import deelnemer_voor_view, heeft_recht, log_toegang, vereist_recht
+from reintegratie.access import (
+    Categorie,
+    Handeling,
+    deelnemer_voor_view,
+    heeft_recht,
+    log_toegang,
+    vereist_recht,
+)
 from reintegratie.audit.models import AuditRecord
 from reintegratie.pdf import render_to_pdf
 
@@ -17,34 +24,18 @@ from .. import selectors, services
 from ..forms import ContactmomentForm, DossierDeelnemerForm, LadderForm
 
 
-def _rechten(user):
-    return {
-        recht: heeft_recht(user, recht)
-        for recht in (
-            "bsn_zien",
-            "deelnemer_bewerken",
-            "persoonsgegevens_zien",
-            "journaal_zien",
-            "journaal_schrijven",
-            "medisch_zien",
-            "traject_besluiten",
-            "ladder_vastleggen",
-            "uren_registreren",
-            "uren_zien",
-            "plaatsing_beheren",
-            "plan_zien",
-            "plan_bewerken",
-            "afdrukken",
-        )
-    }
+def _mag(request, deelnemer):
+    """What the templates ask: the matrix's categories and actions for this participant, and
+    whether the role prints."""
+    return deelnemer.toegang.sjabloon | {"afdrukken": heeft_recht(request.user, "afdrukken")}
 
 
 def _render_dossier(request, deelnemer, **extra):
-    rechten = _rechten(request.user)
+    mag = _mag(request, deelnemer)
     context = {
         "deelnemer": deelnemer,
-        "mag": rechten,
-        "contact_form": ContactmomentForm(mag_medisch=rechten["medisch_zien"]),
+        "mag": mag,
+        "contact_form": ContactmomentForm(mag_medisch=mag[Categorie.MEDISCH]),
         "ladder_form": LadderForm(),
         **extra,
     }
@@ -60,11 +51,12 @@ def dossier(request, pk):
 
 @require_POST
 def bsn_tonen(request, pk):
-    """The full BSN, only on request and only for roles that need it; logged."""
-    vereist_recht(request.user, "bsn_zien")
+    """The full BSN, only on request and only for those who need it; logged."""
     # Without htmx the whole dossier is shown again, so fetch what it needs in one go.
     queryset = None if request.htmx else selectors.dossier_queryset(request.user)
-    deelnemer = deelnemer_voor_view(request, pk, actie=None, queryset=queryset)
+    deelnemer = deelnemer_voor_view(
+        request, pk, actie=None, queryset=queryset, nodig=Handeling.BSN_TONEN
+    )
     log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN, "BSN getoond")
     if request.htmx:
         return render(request, "deelnemers/fragmenten/bsn.html", {"deelnemer": deelnemer})
@@ -73,9 +65,9 @@ def bsn_tonen(request, pk):
 
 @require_POST
 def contactmoment(request, pk):
-    vereist_recht(request.user, "journaal_schrijven")
-    deelnemer = deelnemer_voor_view(request, pk, actie=None)
-    form = ContactmomentForm(request.POST, mag_medisch=heeft_recht(request.user, "medisch_zien"))
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.JOURNAAL_SCHRIJVEN)
+    mag_medisch = deelnemer.toegang.leest(Categorie.MEDISCH)
+    form = ContactmomentForm(request.POST, mag_medisch=mag_medisch)
     if form.is_valid():
         with transaction.atomic():
             services.contactmoment_toevoegen(
@@ -85,7 +77,7 @@ def contactmoment(request, pk):
         if not request.htmx:
             messages.success(request, "Het contactmoment is vastgelegd.")
             return redirect(f"{deelnemer.get_absolute_url()}#journaal")
-        form = ContactmomentForm(mag_medisch=heeft_recht(request.user, "medisch_zien"))
+        form = ContactmomentForm(mag_medisch=mag_medisch)
     deelnemer = deelnemer_voor_view(request, pk, queryset=selectors.dossier_queryset(request.user))
     return _render_dossier(request, deelnemer, contact_form=form)
 
@@ -94,8 +86,7 @@ def contactmoment(request, pk):
 def ladder(request, pk):
     """Record a step on the participatieladder. No htmx here: a step changes two sections of
     the dossier (the ladder and the journal), so the page is simply loaded again."""
-    vereist_recht(request.user, "ladder_vastleggen")
-    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.LADDER_VASTLEGGEN)
     form = LadderForm(request.POST)
     if form.is_valid():
         try:
@@ -123,14 +114,13 @@ def ladder(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def bewerken(request, pk):
-    vereist_recht(request.user, "deelnemer_bewerken")
-    deelnemer = deelnemer_voor_view(request, pk, actie=None)
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.GEGEVENS_WIJZIGEN)
     form = DossierDeelnemerForm(request.POST or None, instance=deelnemer)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 services.deelnemer_wijzigen(form=form, versie=form.cleaned_data["versie"] or 0)
-                log_toegang(request, deelnemer, AuditRecord.Actie.GEWIJZIGD)
+                log_toegang(request, deelnemer, AuditRecord.Actie.GEWIJZIGD, form.omschrijving())
         except services.GelijktijdigGewijzigd as fout:
             form.add_error(None, str(fout))
         else:
@@ -157,6 +147,7 @@ def dossier_pdf(request, pk):
         "pdf/dossier.html",
         {
             "deelnemer": deelnemer,
+            "mag": _mag(request, deelnemer),
             "traject": next(iter(deelnemer.trajecten.all()), None),
             "afgedrukt_op": timezone.localtime(),
         },

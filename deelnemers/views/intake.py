@@ -22,12 +22,16 @@ def start(request):
     form = BsnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         intake, bestaand = services.intake_beginnen(bsn=form.cleaned_data["bsn"], door=request.user)
+        if bestaand is not None:
+            # Who looked a person up is theirs to know (AVG art. 15), also when refused.
+            omschrijving = "intake: BSN gezocht" + (" (geweigerd)" if intake is None else "")
+            log_toegang(request, bestaand, AuditRecord.Actie.BEKEKEN, omschrijving)
         if intake is None:
             form.add_error(
                 "bsn",
-                "Deze persoon is al bekend bij een andere organisatie. Vraag de functioneel "
-                "beheerder om de deelnemer aan u over te dragen; zo ontstaat er geen tweede "
-                "dossier.",
+                "Voor dit BSN kunt u hier geen intake beginnen. Controleer het BSN. Klopt het, "
+                "vraag dan de functioneel beheerder of het dossier aan uw organisatie kan "
+                "worden overgedragen; zo ontstaat er geen tweede dossier.",
             )
         else:
             if bestaand is not None:

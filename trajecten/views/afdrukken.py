@@ -4,17 +4,17 @@ import logging
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from reintegratie.access import deelnemer_scope, log_toegang, vereist_recht
+from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.pdf import PdfFout, render_batch
 
 from .. import rapportage as gegevens_van
-from ..models import PlanVanAanpak, Voortgangsrapportage
+from ..models import Leerdoel, PlanVanAanpak, Voortgangsrapportage
 from ..weekrooster import maandag_van
 
 logger = logging.getLogger(__name__)
@@ -28,16 +28,16 @@ def _deze_week(user):
     the list shows what the PDF will hold."""
     maandag = maandag_van(timezone.localdate())
     week = (maandag, maandag + timedelta(days=6))
-    scope = deelnemer_scope(user, via="traject__deelnemer__")
     volgorde = ("traject__deelnemer__achternaam", "traject__deelnemer__voornaam", "traject_id")
     plannen = (
-        PlanVanAanpak.objects.filter(scope)
+        PlanVanAanpak.objects.zichtbaar_voor(user)
         .filter(Q(opgesteld_op__range=week) | Q(ondertekend_op__range=week))
         .select_related("traject__deelnemer")
         .order_by(*volgorde, "versie")
     )
     rapportages = (
-        Voortgangsrapportage.objects.filter(scope, opgesteld_op__range=week)
+        Voortgangsrapportage.objects.zichtbaar_voor(user)
+        .filter(opgesteld_op__range=week)
         .select_related("traject__deelnemer")
         .order_by(*volgorde, "periode_tot", "pk")
     )
@@ -77,7 +77,10 @@ def deze_week_pdf(request):
     plannen = list(
         plannen.select_related("traject__trajecttype", "traject__aanbieder")
         .select_related("traject__klantmanager", "opgesteld_door", "ondertekening_vastgelegd_door")
-        .prefetch_related("leerdoelen", "traject__fasen__fasetype")[:MAX_DOCUMENTEN]
+        .prefetch_related(
+            Prefetch("leerdoelen", queryset=Leerdoel.objects.zichtbaar_voor(request.user)),
+            "traject__fasen__fasetype",
+        )[:MAX_DOCUMENTEN]
     )
     rapportages = list(
         rapportages.select_related("traject__trajecttype", "traject__aanbieder")

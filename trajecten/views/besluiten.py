@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reintegratie.access import log_toegang, traject_voor_view, vereist_recht
+from reintegratie.access import Handeling, log_toegang, traject_voor_view
 from reintegratie.audit.models import AuditRecord
 
 from .. import services
@@ -42,9 +42,8 @@ BESLUITEN = {
 
 @require_http_methods(["GET", "POST"])
 def besluit(request, pk, soort):
-    vereist_recht(request.user, "traject_besluiten")
     form_class, uitvoeren, titel, gelukt = BESLUITEN[soort]
-    traject = traject_voor_view(request, pk, actie=None)
+    traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.BESLUITEN)
     form = form_class(request.POST or None, initial={"datum": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

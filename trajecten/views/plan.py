@@ -3,23 +3,34 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from reintegratie.access import heeft_recht, log_toegang, traject_voor_view, vereist_recht
+from reintegratie.access import (
+    Categorie,
+    Handeling,
+    heeft_recht,
+    log_toegang,
+    traject_voor_view,
+    vereist,
+    vereist_recht,
+)
 from reintegratie.audit.models import AuditRecord
 from reintegratie.pdf import render_to_pdf
 
 from .. import services
 from ..forms import LeerdoelFormSet, OndertekenForm, PlanForm
+from ..models import Leerdoel
 
 
-def _plannen(traject):
+def _plannen(traject, user):
+    """The trajectory's plan versions; the leerdoelen as far as ``user`` reads them."""
     return list(
         traject.plannen.select_related("opgesteld_door", "ondertekening_vastgelegd_door")
-        .prefetch_related("leerdoelen")
+        .prefetch_related(Prefetch("leerdoelen", queryset=Leerdoel.objects.zichtbaar_voor(user)))
         .order_by("-versie")
     )
 
@@ -35,16 +46,16 @@ def _kies(plannen, versie):
 
 @require_http_methods(["GET", "POST"])
 def plan(request, pk):
-    vereist_recht(request.user, "plan_zien")
-    traject = traject_voor_view(request, pk, actie=None)
-    plannen = _plannen(traject)
+    traject = traject_voor_view(request, pk, actie=None, nodig=Categorie.LEERDOELEN)
+    toegang = traject.deelnemer.toegang
+    plannen = _plannen(traject, request.user)
     versie = request.GET.get("versie")
     huidig = _kies(plannen, int(versie) if versie and versie.isdigit() else None)
     bewerkbaar = (
         huidig is not None
         and not huidig.is_ondertekend
         and huidig == plannen[0]
-        and heeft_recht(request.user, "plan_bewerken")
+        and toegang.mag(Handeling.PLAN_SCHRIJVEN)
     )
     form = formset = None
     if bewerkbaar:
@@ -80,16 +91,17 @@ def plan(request, pk):
             "form": form,
             "formset": formset,
             "onderteken_form": OndertekenForm(initial={"datum": timezone.localdate()}),
-            "mag_bewerken": heeft_recht(request.user, "plan_bewerken"),
-            "mag_afdrukken": heeft_recht(request.user, "afdrukken"),
+            "mag": toegang.sjabloon,
+            "mag_bewerken": toegang.mag(Handeling.PLAN_SCHRIJVEN),
+            "mag_afdrukken": heeft_recht(request.user, "afdrukken")
+            and toegang.leest(Categorie.PLAN),
         },
     )
 
 
 @require_POST
 def nieuwe_versie(request, pk):
-    vereist_recht(request.user, "plan_bewerken")
-    traject = traject_voor_view(request, pk, actie=None)
+    traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.PLAN_SCHRIJVEN)
     try:
         with transaction.atomic():
             plan = services.plan_nieuwe_versie(traject=traject, door=request.user)
@@ -103,9 +115,8 @@ def nieuwe_versie(request, pk):
 
 @require_POST
 def ondertekenen(request, pk, versie):
-    vereist_recht(request.user, "plan_bewerken")
-    traject = traject_voor_view(request, pk, actie=None)
-    plan = _kies(_plannen(traject), versie)
+    traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.PLAN_SCHRIJVEN)
+    plan = _kies(_plannen(traject, request.user), versie)
     form = OndertekenForm(request.POST)
     if form.is_valid():
         try:
@@ -125,8 +136,8 @@ def ondertekenen(request, pk, versie):
 
 def pdf(request, pk, versie):
     vereist_recht(request.user, "afdrukken")
-    traject = traject_voor_view(request, pk, actie=None)
-    plan = _kies(_plannen(traject), versie)
+    traject = traject_voor_view(request, pk, actie=None, nodig=Categorie.PLAN)
+    plan = _kies(_plannen(traject, request.user), versie)
     log_toegang(request, traject.deelnemer, AuditRecord.Actie.AFGEDRUKT, f"plan v{versie}")
     _, inhoud = render_to_pdf(
         "pdf/plan_van_aanpak.html",
@@ -146,7 +157,11 @@ def pdf(request, pk, versie):
 def werkervaringsovereenkomst(request, pk):
     """The werkervaringsovereenkomst to sign, from the trajectory and its current placement."""
     vereist_recht(request.user, "afdrukken")
-    traject = traject_voor_view(request, pk, actie=AuditRecord.Actie.AFGEDRUKT)
+    traject = traject_voor_view(request, pk, actie=None, nodig=Categorie.CONTACT)
+    vereist(traject.deelnemer.toegang, Categorie.TRAJECT)
+    log_toegang(
+        request, traject.deelnemer, AuditRecord.Actie.AFGEDRUKT, "werkervaringsovereenkomst"
+    )
     plaatsing = (
         traject.plaatsingen.select_related("werkplek__organisatie", "werkplek__begeleider")
         .order_by("-startdatum")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reintegratie.access import heeft_recht, log_toegang, traject_voor_view, vereist_recht
+from reintegratie.access import Categorie, Handeling, log_toegang, traject_voor_view
 from reintegratie.audit.models import AuditRecord
 from reintegratie.pdf import render_to_pdf
 
@@ -51,14 +51,13 @@ def _formulier(request, traject, form, titel):
 
 @require_http_methods(["GET", "POST"])
 def nieuw(request, pk):
-    vereist_recht(request.user, "plan_bewerken")
-    traject = traject_voor_view(request, pk, actie=None)
+    traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.PLAN_SCHRIJVEN)
     plan = traject.plannen.order_by("-versie").prefetch_related("leerdoelen").first()
     form = RapportageForm(
         request.POST if request.method == "POST" else None,
         initial=_beginwaarden(traject),
         voortgang=[(doel, doel.status, "") for doel in plan.leerdoelen.all()] if plan else [],
-        mag_medisch=heeft_recht(request.user, "medisch_zien"),
+        mag_medisch=traject.deelnemer.toegang.leest(Categorie.MEDISCH),
     )
     if form.is_valid():
         with transaction.atomic():
@@ -69,12 +68,13 @@ def nieuw(request, pk):
     return _formulier(request, traject, form, "Nieuwe voortgangsrapportage")
 
 
-def _rapportage(request, pk, rapportage):
-    traject = traject_voor_view(request, pk, actie=None)
+def _rapportage(request, pk, rapportage, nodig=Categorie.RAPPORTAGE):
+    traject = traject_voor_view(request, pk, actie=None, nodig=nodig)
     return traject, get_object_or_404(
-        traject.rapportages.select_related("opgesteld_door", "gewijzigd_door").prefetch_related(
-            "leerdoelen__leerdoel"
-        ),
+        Voortgangsrapportage.objects.zichtbaar_voor(request.user)
+        .filter(traject=traject)
+        .select_related("opgesteld_door", "gewijzigd_door")
+        .prefetch_related("leerdoelen__leerdoel"),
         pk=rapportage,
     )
 
@@ -82,13 +82,12 @@ def _rapportage(request, pk, rapportage):
 @require_http_methods(["GET", "POST"])
 def bewerken(request, pk, rapportage):
     """The form of a new report, filled in as saved; refused when someone else saved since."""
-    vereist_recht(request.user, "plan_bewerken")
-    traject, rapportage = _rapportage(request, pk, rapportage)
+    traject, rapportage = _rapportage(request, pk, rapportage, nodig=Handeling.PLAN_SCHRIJVEN)
     form = RapportageForm(
         request.POST if request.method == "POST" else None,
         instance=rapportage,
         voortgang=[(v.leerdoel, v.status, v.toelichting) for v in rapportage.leerdoelen.all()],
-        mag_medisch=heeft_recht(request.user, "medisch_zien"),
+        mag_medisch=traject.deelnemer.toegang.leest(Categorie.MEDISCH),
     )
     if form.is_valid():
         try:
@@ -106,8 +105,8 @@ def bewerken(request, pk, rapportage):
 
 
 def detail(request, pk, rapportage):
-    vereist_recht(request.user, "plan_zien")
     traject, rapportage = _rapportage(request, pk, rapportage)
+    toegang = traject.deelnemer.toegang
     log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "rapportage")
     return render(
         request,
@@ -115,9 +114,8 @@ def detail(request, pk, rapportage):
         {
             "traject": traject,
             "rapportage": rapportage,
-            "intern": heeft_recht(request.user, "medisch_zien"),
-            "mag_afdrukken": heeft_recht(request.user, "afdrukken"),
-            "mag_bewerken": heeft_recht(request.user, "plan_bewerken"),
+            "intern": toegang.leest(Categorie.MEDISCH),
+            "mag_bewerken": toegang.mag(Handeling.PLAN_SCHRIJVEN),
             **gegevens_van.gegevens(
                 traject=traject, van=rapportage.periode_van, tot=rapportage.periode_tot
             ),
@@ -126,9 +124,8 @@ def detail(request, pk, rapportage):
 
 
 def pdf(request, pk, rapportage):
-    """The report as PDF. ``?voor=ketenpartner`` is the version for the referrer: without
-    medical information, whoever prints it."""
-    vereist_recht(request.user, "afdrukken")
+    """The report as PDF, for whoever reads it. ``?voor=ketenpartner`` is the version for the
+    referrer: without medical information, whoever prints it."""
     traject, rapportage = _rapportage(request, pk, rapportage)
     voor_ketenpartner = request.GET.get("voor") == "ketenpartner"
     log_toegang(request, traject.deelnemer, AuditRecord.Actie.AFGEDRUKT, "rapportage")
@@ -137,7 +134,7 @@ def pdf(request, pk, rapportage):
         {
             "traject": traject,
             "rapportage": rapportage,
-            "intern": not voor_ketenpartner and heeft_recht(request.user, "medisch_zien"),
+            "intern": not voor_ketenpartner and traject.deelnemer.toegang.leest(Categorie.MEDISCH),
             "voor_ketenpartner": voor_ketenpartner,
             "afgedrukt_op": timezone.localtime(),
             **gegevens_van.gegevens(

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from deelnemers.models import Deelnemer
-from reintegratie.access import log_toegang, vereist_recht
+from reintegratie.access import Categorie, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.forms import DatumInput
 from reintegratie.rapport import FORMATEN, Onderdeel, Tabel, export, querystring_zonder
@@ -48,9 +48,12 @@ def rapport(request):
         if formaat in FORMATEN:
             return _export(request, formaat, context, form)
         if cel in resultaten.CELLEN:
-            deelnemers = Deelnemer.objects.filter(
-                pk__in=qs.filter(resultaten.CELLEN[cel]).values("deelnemer")
-            ).select_related("klantmanager", "verwijzer")
+            # Names only of whom the user may still see; the count above holds them all.
+            deelnemers = (
+                Deelnemer.objects.met_categorie(request.user, Categorie.TRAJECT)
+                .filter(pk__in=qs.filter(resultaten.CELLEN[cel]).values("deelnemer"))
+                .select_related("klantmanager", "verwijzer")
+            )
             pagina = Paginator(deelnemers.order_by("achternaam", "voornaam"), 50).get_page(
                 request.GET.get("pagina")
             )

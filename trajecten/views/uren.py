@@ -9,12 +9,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reintegratie.access import deelnemer_voor_view, heeft_recht, log_toegang, vereist_recht
+from reintegratie.access import (
+    Categorie,
+    Handeling,
+    deelnemer_voor_view,
+    heeft_recht,
+    log_toegang,
+)
 from reintegratie.audit.models import AuditRecord
 
 from .. import services
 from ..forms import UrenForm
-from ..models import UrenMutatie, uren_tekst
+from ..models import UrenMutatie, Urenregistratie, uren_tekst
 
 WEKEN = 8
 MUTATIES = 50
@@ -22,9 +28,8 @@ MUTATIES = 50
 
 @require_http_methods(["GET", "POST"])
 def registreren(request, pk):
-    vereist_recht(request.user, "uren_registreren")
-    deelnemer = deelnemer_voor_view(request, pk, actie=None)
-    form = UrenForm(request.POST or None, deelnemer=deelnemer)
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.UREN_SCHRIJVEN)
+    form = UrenForm(request.POST or None, deelnemer=deelnemer, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -47,16 +52,17 @@ def registreren(request, pk):
 
 def overzicht(request, pk):
     """A participant's recent hours per day, and every change made to them (who, when, why)."""
-    vereist_recht(request.user, "uren_zien")
-    deelnemer = deelnemer_voor_view(request, pk)
+    deelnemer = deelnemer_voor_view(request, pk, nodig=Categorie.UREN)
     vanaf = timezone.localdate() - timedelta(weeks=WEKEN)
     registraties = (
-        deelnemer.uren.filter(datum__gte=vanaf)
+        Urenregistratie.objects.zichtbaar_voor(request.user)
+        .filter(deelnemer=deelnemer, datum__gte=vanaf)
         .select_related("werkplek", "geregistreerd_door", "fase__fasetype")
         .order_by("-datum", "werkplek__naam")
     )
     mutaties = (
-        UrenMutatie.objects.filter(deelnemer=deelnemer)
+        UrenMutatie.objects.zichtbaar_voor(request.user)
+        .filter(deelnemer=deelnemer)
         .select_related("werkplek", "door")
         .order_by("-tijdstip", "-id")[:MUTATIES]
     )
@@ -68,7 +74,7 @@ def overzicht(request, pk):
             "registraties": registraties,
             "mutaties": mutaties,
             "weken": WEKEN,
-            "mag_registreren": heeft_recht(request.user, "uren_registreren"),
+            "mag_registreren": deelnemer.toegang.mag(Handeling.UREN_SCHRIJVEN),
             "mag_corrigeren": heeft_recht(request.user, "weekrooster"),
         },
     )

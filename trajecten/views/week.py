@@ -34,7 +34,7 @@ def _rooster(request, pk):
         Werkplek.objects.zichtbaar_voor(request.user).select_related("organisatie"), pk=pk
     )
     maandag = _maandag(request)
-    return werkplek, maandag, lees_rooster(werkplek=werkplek, maandag=maandag)
+    return werkplek, maandag, lees_rooster(werkplek=werkplek, maandag=maandag, user=request.user)
 
 
 @require_http_methods(["GET", "POST"])
