@@ -86,8 +86,11 @@ def grafiek(weken, lijnen, breedte=560, hoogte=200):
     }
 
 
-def gegevens(*, traject, van, tot):
-    """Everything the report shows from the registrations and observations of the period."""
+def gegevens(*, traject, van, tot, lezer):
+    """Everything the report shows from the registrations and observations of the period.
+
+    Hours and scores are summarised for every reader of the report; the begeleiders' remarks
+    only for a ``lezer`` who reads observations (reintegratie.access)."""
     deelnemer = traject.deelnemer
     plaatsingen = Plaatsing.objects.filter(deelnemer=deelnemer, startdatum__lte=tot).exclude(
         einddatum__lt=van
@@ -96,9 +99,11 @@ def gegevens(*, traject, van, tot):
     weken, lijnen = scores_per_week(deelnemer=deelnemer, van=van, tot=tot)
     plan = traject.plannen.order_by("-versie").prefetch_related("leerdoelen").first()
     opmerkingen = defaultdict(list)
-    for observatie in Observatie.objects.filter(
-        deelnemer=deelnemer, week__range=(van, tot)
-    ).exclude(opmerking=""):
+    for observatie in (
+        Observatie.objects.zichtbaar_voor(lezer)
+        .filter(deelnemer=deelnemer, week__range=(van, tot))
+        .exclude(opmerking="")
+    ):
         opmerkingen[observatie.week].append(observatie.opmerking)
     return {
         "aanwezigheid": regels[0] if regels else None,

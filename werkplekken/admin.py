@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from reintegratie.accounts.models import Gebruiker, Rol
+
 from .models import Werkplek
 
 
@@ -18,7 +20,34 @@ class WerkplekAdmin(admin.ModelAdmin):
     list_select_related = ["organisatie", "begeleider"]
     search_fields = ["naam", "organisatie__naam", "plaats"]
 
+    # A functioneel beheerder manages the workplaces of his own organisation; superusers all.
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(organisatie_id=request.user.organisatie_id)
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return [f for f in self.list_filter if f != "organisatie"]
+
     def get_readonly_fields(self, request, obj=None):
         # Hours booked at a workplace count for its organisation (week totals, access): a
         # workplace that moves to another organisation is a new workplace.
-        return ["organisatie"] if obj is not None else []
+        if obj is not None or not request.user.is_superuser:
+            return ["organisatie"]
+        return []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "begeleider":
+            begeleiders = Gebruiker.objects.filter(rol=Rol.TRAJECTBEGELEIDER)
+            if not request.user.is_superuser:
+                begeleiders = begeleiders.filter(organisatie_id=request.user.organisatie_id)
+            kwargs["queryset"] = begeleiders
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not request.user.is_superuser:
+            obj.organisatie_id = request.user.organisatie_id
+        super().save_model(request, obj, form, change)

@@ -113,7 +113,10 @@ def deze_week_pdf(request):
                     "intern": False,
                     "afgedrukt_op": afgedrukt_op,
                     **gegevens_van.gegevens(
-                        traject=traject, van=rapportage.periode_van, tot=rapportage.periode_tot
+                        traject=traject,
+                        van=rapportage.periode_van,
+                        tot=rapportage.periode_tot,
+                        lezer=request.user,
                     ),
                 },
             )

@@ -43,7 +43,10 @@ def _formulier(request, traject, form, titel):
             "form": form,
             "titel": titel,
             **gegevens_van.gegevens(
-                traject=traject, van=periode["periode_van"], tot=periode["periode_tot"]
+                traject=traject,
+                van=periode["periode_van"],
+                tot=periode["periode_tot"],
+                lezer=request.user,
             ),
         },
     )
@@ -117,7 +120,10 @@ def detail(request, pk, rapportage):
             "intern": toegang.leest(Categorie.MEDISCH),
             "mag_bewerken": toegang.mag(Handeling.PLAN_SCHRIJVEN),
             **gegevens_van.gegevens(
-                traject=traject, van=rapportage.periode_van, tot=rapportage.periode_tot
+                traject=traject,
+                van=rapportage.periode_van,
+                tot=rapportage.periode_tot,
+                lezer=request.user,
             ),
         },
     )
@@ -138,7 +144,10 @@ def pdf(request, pk, rapportage):
             "voor_ketenpartner": voor_ketenpartner,
             "afgedrukt_op": timezone.localtime(),
             **gegevens_van.gegevens(
-                traject=traject, van=rapportage.periode_van, tot=rapportage.periode_tot
+                traject=traject,
+                van=rapportage.periode_van,
+                tot=rapportage.periode_tot,
+                lezer=request.user,
             ),
         },
     )

@@ -462,6 +462,7 @@ class Command(BaseCommand):
                     "fasetype",
                     "werkplek",
                     "doelgroep",
+                    "doelstelling",
                 ],
             )
         )

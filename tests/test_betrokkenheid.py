@@ -1,0 +1,474 @@
+"""Access by involvement: every piece of a participant's data shows only where the matrix says.
+
+One participant, involved with five organisations in five ways: the regie (owns the case),
+the aanbieder (provides the trajectory; its trajectbegeleider is the begeleider), the
+verwijzer, the current host of a placement and a host from 2021. A sixth organisation has
+nothing to do with them. Every text field holds a marker naming its category; each page,
+list, partial, PDF and export is read (PDF text, CSV) for every role of every organisation,
+and a marker may appear only where the expected table below (written from the domain, not
+from reintegratie.access) allows it. Each allowed category must show up somewhere, so the test
+cannot pass by showing nothing.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from deelnemers.models import Contactmoment
+from reintegratie.access import Categorie as C
+from reintegratie.accounts.models import Organisatie, Rol
+from trajecten.models import (
+    Instrumentinzet,
+    Leerdoel,
+    Observatie,
+    PlanVanAanpak,
+    UrenMutatie,
+    Voortgangsrapportage,
+)
+from trajecten.weekrooster import maandag_van
+
+from .conftest import pdf_tekst
+from .factories import (
+    DeelnemerFactory,
+    GebruikerFactory,
+    OrganisatieFactory,
+    PlaatsingFactory,
+    TrajectFactory,
+    WerkplekFactory,
+)
+
+KM, TB, MAN, KP = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER, Rol.KETENPARTNER
+ROLLEN = (KM, TB, MAN, KP)
+ORGANISATIES = ("regie", "aanbieder", "verwijzer", "host", "oudhost", "vreemd")
+ALLES = frozenset(C) - {C.FASE, C.JUSTITIEEL}
+AANBIEDER = ALLES - {C.MEDISCH}
+BEGELEIDING = {C.NAAM, C.CONTACT, C.JOURNAAL, C.UREN, C.OBSERVATIES, C.LEERDOELEN}
+BEGELEIDING |= {C.INSTRUMENTEN, C.TRAJECT}
+VERWIJZER = {C.NAAM, C.TRAJECT, C.RAPPORTAGE}
+HOST = {C.NAAM, C.LEERDOELEN, "uren_host", "observaties_host", "plaatsing_host"}
+EIGEN = {"uren_host", "observaties_host", "plaatsing_host"}
+# (organisation, role) -> the categories its users may read of this participant. Hours and
+# observations are marked per workplace: "uren_host" is what was booked at the host's.
+VERWACHT = {
+    ("regie", KM): ALLES | EIGEN,
+    ("regie", MAN): ALLES - {C.MEDISCH} | EIGEN,
+    ("aanbieder", KM): AANBIEDER | EIGEN,
+    ("aanbieder", MAN): AANBIEDER | EIGEN,
+    ("aanbieder", TB): BEGELEIDING | EIGEN,
+    **{("verwijzer", rol): VERWIJZER | {"plaatsing_host"} for rol in ROLLEN},
+    **{("host", rol): HOST for rol in (KM, TB, MAN)},
+}
+# Allowed, but no page shows it to that role: the begeleiders' remarks show only on the
+# observation page of a workplace, which is the work floor's (trajectbegeleider, manager of
+# the workplace's organisation); elsewhere observations show as scores.
+OPMERKINGEN = {"observaties", "observaties_host"}
+NERGENS_EEN_PAGINA = {
+    ("regie", KM): OPMERKINGEN,
+    ("regie", MAN): OPMERKINGEN,
+    ("aanbieder", KM): OPMERKINGEN,
+    ("aanbieder", TB): {"observaties_host"},
+    ("aanbieder", MAN): {"observaties_host"},
+    ("host", KM): {"observaties_host"},
+}
+MARKER = re.compile(r"mrk([a-z_]+?)x\d", re.IGNORECASE)
+
+
+def _m(categorie, n=1):
+    naam = categorie if isinstance(categorie, str) else categorie.value
+    return f"MRK{naam}X{n}"
+
+
+@pytest.fixture
+def betrokken(db):
+    vandaag = timezone.localdate()
+    org = {
+        naam: OrganisatieFactory(naam=f"Org {naam}", soort=Organisatie.Soort.WERKBEDRIJF)
+        for naam in ORGANISATIES
+    }
+    users = {
+        (naam, rol): GebruikerFactory(username=f"{naam}-{rol.value}", organisatie=o, rol=rol)
+        for naam, o in org.items()
+        for rol in ROLLEN
+    }
+    deelnemer = DeelnemerFactory(
+        voornaam="Nina",
+        achternaam=_m(C.NAAM),
+        geboortedatum=dt.date(1971, 2, 3),
+        straat=_m(C.CONTACT),
+        woonplaats=_m(C.CONTACT, 2),
+        email="mrkcontactx3@example.nl",
+        verwijzer=org["verwijzer"],
+        klantmanager=users["regie", KM],
+    )
+    traject = TrajectFactory(
+        deelnemer=deelnemer,
+        aanbieder=org["aanbieder"],
+        klantmanager=users["regie", KM],
+        trajectbegeleider=users["aanbieder", TB],
+        startdatum=vandaag - dt.timedelta(days=30),
+    )
+    werkplekken = {
+        naam: WerkplekFactory(organisatie=org[naam], begeleider=users[naam, TB])
+        for naam in ("aanbieder", "host", "oudhost")
+    }
+    PlaatsingFactory(
+        deelnemer=deelnemer,
+        werkplek=werkplekken["aanbieder"],
+        traject=traject,
+        startdatum=vandaag - dt.timedelta(days=30),
+        taken=_m(C.TRAJECT),
+    )
+    PlaatsingFactory(
+        deelnemer=deelnemer,
+        werkplek=werkplekken["host"],
+        traject=traject,
+        startdatum=vandaag - dt.timedelta(days=10),
+        taken=_m("plaatsing_host"),
+    )
+    PlaatsingFactory(
+        deelnemer=deelnemer,
+        werkplek=werkplekken["oudhost"],
+        startdatum=dt.date(2021, 1, 4),
+        einddatum=dt.date(2021, 6, 30),
+    )
+    door = users["regie", KM]
+    Contactmoment.objects.create(
+        deelnemer=deelnemer,
+        tijdstip=timezone.now() - dt.timedelta(days=2),
+        soort="gesprek",
+        onderwerp=_m(C.JOURNAAL),
+        verslag=_m(C.JOURNAAL, 2),
+        volgende_actie=_m(C.JOURNAAL, 3),
+        door=door,
+    )
+    # The newest entry, so that lists would take its next action if they ignored medisch.
+    Contactmoment.objects.create(
+        deelnemer=deelnemer,
+        tijdstip=timezone.now() - dt.timedelta(hours=1),
+        soort="telefoon",
+        onderwerp=_m(C.MEDISCH),
+        verslag=_m(C.MEDISCH, 2),
+        volgende_actie=_m(C.MEDISCH, 3),
+        volgende_actie_op=vandaag,
+        medisch=True,
+        door=door,
+    )
+    plan = PlanVanAanpak.objects.create(
+        traject=traject,
+        versie=1,
+        afstand_tot_arbeidsmarkt="lang",
+        afspraken=_m(C.PLAN),
+        opgesteld_door=door,
+        opgesteld_op=vandaag,
+    )
+    Leerdoel.objects.create(plan=plan, soort="werkervaring", omschrijving=_m(C.LEERDOELEN))
+    rapportage = Voortgangsrapportage.objects.create(
+        traject=traject,
+        aanleiding="tussentijds",
+        periode_van=vandaag - dt.timedelta(days=30),
+        periode_tot=vandaag,
+        bevindingen_klantmanager=_m(C.RAPPORTAGE),
+        medische_toelichting=_m(C.MEDISCH, 4),
+        advies="verlengen",
+        opgesteld_door=door,
+        opgesteld_op=vandaag,
+    )
+    Instrumentinzet.objects.create(
+        traject=traject,
+        instrument="heftruck",  # its label, "Heftruckcertificaat", is the marker
+        startdatum=vandaag - dt.timedelta(days=20),
+        kosten=Decimal("12345.67"),  # shown as 12.345,67: the financial marker
+    )
+    maandag = maandag_van(vandaag - dt.timedelta(days=7))
+    for naam, marker in (("aanbieder", _m(C.OBSERVATIES)), ("host", _m("observaties_host"))):
+        Observatie.objects.create(
+            deelnemer=deelnemer,
+            werkplek=werkplekken[naam],
+            week=maandag,
+            omgang=4,
+            opmerking=marker,
+            door=users[naam, TB],
+        )
+    for naam, marker in (("aanbieder", _m(C.UREN)), ("host", _m("uren_host"))):
+        UrenMutatie.objects.create(
+            registratie_id=0,
+            deelnemer=deelnemer,
+            werkplek=werkplekken[naam],
+            datum=vandaag - dt.timedelta(days=3),
+            actie="verwijderd",
+            oude_uren=Decimal(4),
+            oude_soort="gewerkt",
+            reden=marker,
+            door=users[naam, TB],
+        )
+    return {
+        "org": org,
+        "users": users,
+        "deelnemer": deelnemer,
+        "traject": traject,
+        "plan": plan,
+        "rapportage": rapportage,
+        "werkplekken": werkplekken,
+    }
+
+
+def _eigen_werkplek(b, naam):
+    return b["werkplekken"].get(naam, b["werkplekken"]["host"])
+
+
+def _args(b, naam_org):
+    d, t = b["deelnemer"], b["traject"]
+    plek = _eigen_werkplek(b, naam_org)
+    return {
+        "deelnemer": {"pk": d.pk},
+        "traject": {"pk": t.pk},
+        "plan": {"pk": t.pk, "versie": b["plan"].versie},
+        "rapportage": {"pk": t.pk, "rapportage": b["rapportage"].pk},
+        "werkplek": {"pk": plek.pk},
+    }
+
+
+# Every URL with what it needs (None: no arguments); the walk below fails on a new URL that
+# is not listed, so a new view cannot forget this test. Query strings add the variants.
+URLS = {
+    "start": None,
+    "afdrukken_week": None,
+    "afdrukken_week_pdf": None,
+    "resultaten": None,
+    "doelstellingen": None,
+    "dashboard": None,
+    "dashboard_opnieuw_tellen": "geen",  # POST that recounts; shows the dashboard
+    "deelnemers:lijst": None,
+    "deelnemers:export": None,
+    "deelnemers:intake_start": None,
+    "deelnemers:intake": "geen",  # intakes belong to the organisation doing them
+    "deelnemers:dossier": "deelnemer",
+    "deelnemers:bewerken": "deelnemer",
+    "deelnemers:dossier_pdf": "deelnemer",
+    "deelnemers:bsn": "deelnemer",
+    "deelnemers:contactmoment": "deelnemer",
+    "deelnemers:ladder": "deelnemer",
+    "deelnemers:plaatsing_nieuw": "deelnemer",
+    "deelnemers:uren_registreren": "deelnemer",
+    "deelnemers:uren": "deelnemer",
+    "trajecten:plan": "traject",
+    "trajecten:plan_nieuwe_versie": "geen",  # POST that acts; its page is trajecten:plan
+    "trajecten:plan_ondertekenen": "geen",
+    "trajecten:plan_pdf": "plan",
+    "trajecten:werkervaringsovereenkomst": "traject",
+    "trajecten:rapportage_nieuw": "traject",
+    "trajecten:rapportage": "rapportage",
+    "trajecten:rapportage_bewerken": "rapportage",
+    "trajecten:rapportage_pdf": "rapportage",
+    "trajecten:verlengen": "traject",
+    "trajecten:volgende_fase": "traject",
+    "trajecten:overdragen": "traject",
+    "trajecten:afsluiten": "traject",
+    "werkplekken:lijst": None,
+    "werkplekken:detail": "werkplek",
+    "werkplekken:week": "werkplek",
+    "werkplekken:observaties": "werkplek",
+    "werkplekken:aanwezigheid": "werkplek",
+}
+# Shown by a POST: the full BSN, the journal partial (htmx) after an empty entry, the
+# dossier again after an empty ladder step.
+POST = {"deelnemers:bsn", "deelnemers:contactmoment", "deelnemers:ladder"}
+VARIANTEN = {
+    "trajecten:rapportage_pdf": ["", "?voor=ketenpartner"],
+    "resultaten": ["?cel=gestart&van=2000-01-01", "?formaat=csv&van=2000-01-01"],
+    "werkplekken:week": ["", "?week=2021-03-01"],
+    "werkplekken:observaties": [
+        "",
+        f"?week={maandag_van(timezone.localdate() - dt.timedelta(days=7)):%Y-%m-%d}",
+    ],
+}
+
+
+def _namen(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _namen(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+def test_elke_url_staat_in_de_markertest():
+    namen = set(_namen(get_resolver().url_patterns)) - {"login", "logout"}
+    assert namen == set(URLS), "Voeg de nieuwe URL toe aan URLS van de markertest."
+
+
+def _tekst(response) -> str:
+    soort = response.get("Content-Type", "")
+    inhoud = b"".join(response.streaming_content) if response.streaming else response.content
+    if soort.startswith("application/pdf"):
+        return pdf_tekst(inhoud)
+    return inhoud.decode("utf-8", errors="replace")
+
+
+def _gezien(tekst, b) -> set:
+    gezien = {m.lower() for m in MARKER.findall(tekst)}
+    if b["deelnemer"].bsn in tekst:
+        gezien.add("bsn_volledig")
+    if "1971" in tekst:
+        gezien.add(C.IDENTITEIT.value)
+    if "Heftruckcertificaat" in tekst:
+        gezien.add(C.INSTRUMENTEN.value)
+    if "12.345,67" in tekst or "12345,67" in tekst:
+        gezien.add(C.FINANCIEEL.value)
+    return gezien
+
+
+def _toegestaan(naam_org, rol) -> set:
+    return {c if isinstance(c, str) else c.value for c in VERWACHT.get((naam_org, rol), set())}
+
+
+@pytest.mark.parametrize("rol", ROLLEN, ids=lambda r: r.value)
+@pytest.mark.parametrize("naam_org", ORGANISATIES)
+def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_org, rol):
+    b = betrokken
+    client.force_login(b["users"][naam_org, rol])
+    toegestaan = _toegestaan(naam_org, rol)
+    overal = set()
+    for naam, soort in URLS.items():
+        if soort == "geen":
+            continue
+        url = reverse(naam, kwargs=_args(b, naam_org)[soort] if soort else None)
+        for extra in VARIANTEN.get(naam, [""]):
+            if naam in POST:
+                response = client.post(url + extra, HTTP_HX_REQUEST="true")
+            else:
+                response = client.get(url + extra)
+            assert response.status_code in (200, 302, 404), (naam, response.status_code)
+            if response.status_code != 200:
+                continue
+            gezien = _gezien(_tekst(response), b)
+            if "bsn_volledig" in gezien:
+                # On request, for regie; and in the form where the klantmanager corrects it.
+                assert (naam, naam_org, rol) in {
+                    ("deelnemers:bsn", "regie", KM),
+                    ("deelnemers:bsn", "regie", MAN),
+                    ("deelnemers:bewerken", "regie", KM),
+                }, naam
+                gezien.discard("bsn_volledig")
+            te_veel = gezien - toegestaan
+            assert not te_veel, f"{naam}{extra}: {sorted(te_veel)} voor {naam_org}/{rol.value}"
+            overal |= gezien
+    ontbreekt = toegestaan - overal - NERGENS_EEN_PAGINA.get((naam_org, rol), set())
+    assert not ontbreekt, f"nergens getoond voor {naam_org}/{rol.value}: {sorted(ontbreekt)}"
+
+
+PERSOONSMODELLEN = ("deelnemers", "trajecten", "werkplekken")
+ZONDER_PERSOONSGEGEVENS = {
+    "Doelgroep",
+    "Trajecttype",
+    "Fasetype",
+    "Doelstelling",
+    "Werkplek",
+    "UrenPerWeek",
+}
+
+
+def test_elk_veld_heeft_een_categorie():
+    """A field added to a model holding participant data without its category fails here."""
+    for app in PERSOONSMODELLEN:
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__ in ZONDER_PERSOONSGEGEVENS:
+                continue
+            velden = {f.name for f in model._meta.get_fields() if f.concrete}
+            velden |= {f.name for f in model._meta.many_to_many}
+            assert hasattr(model, "CATEGORIEEN"), f"{model.__name__} heeft geen CATEGORIEEN"
+            zonder = velden - set(model.CATEGORIEEN)
+            assert not zonder, f"{model.__name__}: geen categorie voor {sorted(zonder)}"
+            assert hasattr(model.objects, "zichtbaar_voor"), model.__name__
+
+
+# The probes that broke it before, each as the attacker would try it.
+
+
+def _post(client, user, naam, pk, data):
+    client.force_login(user)
+    return client.post(reverse(naam, kwargs={"pk": pk}), data)
+
+
+def test_host_wijzigt_geen_gegevens_en_geen_verwijzer(client, betrokken):
+    b, d = betrokken, betrokken["deelnemer"]
+    for org in ("host", "oudhost", "aanbieder", "verwijzer"):
+        response = _post(
+            client,
+            b["users"][org, KM],
+            "deelnemers:bewerken",
+            d.pk,
+            {"voornaam": "Gekaapt", "verwijzer": b["org"]["vreemd"].pk},
+        )
+        assert response.status_code == 404, org
+    d.refresh_from_db()
+    assert (d.voornaam, d.verwijzer) == ("Nina", b["org"]["verwijzer"])
+
+
+def test_host_besluit_niet_en_plaatst_niet(client, betrokken):
+    b = betrokken
+    client.force_login(b["users"]["host", KM])
+    traject = b["traject"]
+    assert client.get(reverse("trajecten:afsluiten", args=[traject.pk])).status_code == 404
+    url = reverse("deelnemers:plaatsing_nieuw", args=[b["deelnemer"].pk])
+    assert client.get(url).status_code == 404
+
+
+def test_oude_host_boekt_geen_uren_en_schrijft_geen_journaal(client, betrokken):
+    b, d = betrokken, betrokken["deelnemer"]
+    tb = b["users"]["oudhost", TB]
+    data = {"soort": "notitie", "onderwerp": "Ik was hier"}
+    assert _post(client, tb, "deelnemers:contactmoment", d.pk, data).status_code == 404
+    assert client.get(reverse("deelnemers:uren_registreren", args=[d.pk])).status_code == 404
+    assert client.get(reverse("deelnemers:dossier", args=[d.pk])).status_code == 404
+    assert not Contactmoment.objects.filter(deelnemer=d, door=tb).exists()
+
+
+def test_host_na_de_nawerking_niet_meer(client, betrokken, settings):
+    """The host's access ends with the placement plus the nawerking, not at some later date."""
+    b, d = betrokken, betrokken["deelnemer"]
+    plaatsing = d.plaatsingen.get(werkplek=b["werkplekken"]["host"])
+    plaatsing.einddatum = timezone.localdate() - dt.timedelta(days=3)
+    plaatsing.save()
+    client.force_login(b["users"]["host", TB])
+    url = reverse("deelnemers:dossier", args=[d.pk])
+    settings.TOEGANG_NAWERKING_PLAATSING_DAGEN = 5
+    assert client.get(url).status_code == 200
+    settings.TOEGANG_NAWERKING_PLAATSING_DAGEN = 2
+    assert client.get(url).status_code == 404
+
+
+def test_plaatsing_ver_terug_alleen_door_een_manager(client, betrokken):
+    b, d = betrokken, betrokken["deelnemer"]
+    data = {
+        "werkplek": b["werkplekken"]["oudhost"].pk,
+        "startdatum": "2000-01-03",
+        "uren_per_week": "16",
+    }
+    response = _post(client, b["users"]["regie", KM], "deelnemers:plaatsing_nieuw", d.pk, data)
+    assert "Vraag een manager" in " ".join(response.context["form"].errors["startdatum"])
+    assert not d.plaatsingen.filter(startdatum=dt.date(2000, 1, 3)).exists()
+    response = _post(client, b["users"]["regie", MAN], "deelnemers:plaatsing_nieuw", d.pk, data)
+    assert response.status_code == 302
+    assert d.plaatsingen.filter(startdatum=dt.date(2000, 1, 3)).exists()
+
+
+def test_verwijzer_opent_de_rapportage_voor_de_verwijzer(client, betrokken):
+    b = betrokken
+    client.force_login(b["users"]["verwijzer", KP])
+    args = [b["traject"].pk, b["rapportage"].pk]
+    pagina = client.get(reverse("trajecten:rapportage", args=args)).content.decode()
+    assert _m(C.RAPPORTAGE) in pagina
+    assert _m(C.MEDISCH, 4) not in pagina
+    pdf = client.get(reverse("trajecten:rapportage_pdf", args=args) + "?voor=ketenpartner")
+    tekst = pdf_tekst(pdf.content)
+    assert _m(C.RAPPORTAGE) in tekst
+    assert _m(C.MEDISCH, 4) not in tekst
