@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from deelnemers.models import Deelnemer
@@ -87,3 +88,13 @@ def test_tweede_keer_met_als_leeg_doet_niets(demo):
     aantal = Deelnemer.objects.count()
     call_command("demodata", deelnemers=10, als_leeg=True, verbosity=0)
     assert Deelnemer.objects.count() == aantal
+
+
+def test_de_demo_klantmanager_houdt_de_regie(client, demo):
+    """Every demo case has its regie, so the demo klantmanager can act on the dossier."""
+    assert not Deelnemer.objects.filter(regie__isnull=True).exists()
+    km = Gebruiker.objects.get(username="klantmanager")
+    deelnemer = Deelnemer.objects.filter(klantmanager=km).first()
+    client.force_login(km)
+    inhoud = client.get(reverse("deelnemers:dossier", args=[deelnemer.pk])).content.decode()
+    assert "Gegevens wijzigen" in inhoud

@@ -491,6 +491,8 @@ class Command(BaseCommand):
                 woongemeente=rng.choice(gemeenten),
                 verwijzer=ctx.organisaties[verwijzer],
                 klantmanager=rng.choice(ctx.klantmanagers),
+                # Ferm Werk's klantmanagers hold every case: Ferm Werk is the regie.
+                regie=ctx.ferm_werk,
                 taalniveau=rng.choice(TAALNIVEAUS),
                 taalachtergrond=rng.choice(TAALACHTERGRONDEN),
             )
