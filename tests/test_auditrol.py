@@ -33,8 +33,11 @@ VERBODEN = [
 
 
 @pytest.fixture
-def als_app(transactional_db):
-    """An autocommit connection to the test database as the runtime role, after the grant."""
+def als_app(transactional_db, django_db_serialized_rollback):
+    """An autocommit connection to the test database as the runtime role, after the grant.
+
+    Committed rows, so the second connection sees them; with serialized rollback, so the
+    tables are restored as migrated for the transactional tests that follow."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [ROL])
         if cursor.fetchone() is None:

@@ -11,6 +11,7 @@ cannot pass by showing nothing.
 """
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from deelnemers.models import Contactmoment
 from reintegratie.access import Categorie as C
@@ -280,7 +282,12 @@ URLS = {
 POST = {"deelnemers:bsn", "deelnemers:contactmoment", "deelnemers:ladder"}
 VARIANTEN = {
     "trajecten:rapportage_pdf": ["", "?voor=ketenpartner"],
-    "resultaten": ["?cel=gestart&van=2000-01-01", "?formaat=csv&van=2000-01-01"],
+    "resultaten": [
+        "?cel=gestart&van=2000-01-01",
+        "?formaat=csv&van=2000-01-01",
+        "?formaat=xlsx&van=2000-01-01",
+    ],
+    "dashboard": ["", "?formaat=xlsx"],
     "werkplekken:week": ["", "?week=2021-03-01"],
     "werkplekken:observaties": [
         "",
@@ -310,6 +317,15 @@ def _tekst(response) -> str:
     inhoud = b"".join(response.streaming_content) if response.streaming else response.content
     if soort.startswith("application/pdf"):
         return pdf_tekst(inhoud)
+    if "spreadsheetml" in soort:
+        boek = load_workbook(io.BytesIO(inhoud))
+        return "\n".join(
+            str(waarde)
+            for blad in boek.worksheets
+            for rij in blad.iter_rows(values_only=True)
+            for waarde in rij
+            if waarde is not None
+        )
     return inhoud.decode("utf-8", errors="replace")
 
 
