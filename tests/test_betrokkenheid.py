@@ -289,10 +289,8 @@ VARIANTEN = {
     ],
     "dashboard": ["", "?formaat=xlsx"],
     "werkplekken:week": ["", "?week=2021-03-01"],
-    "werkplekken:observaties": [
-        "",
-        f"?week={maandag_van(timezone.localdate() - dt.timedelta(days=7)):%Y-%m-%d}",
-    ],
+    # Last week, where the observations are: "today" is read in the test, under its clock.
+    "werkplekken:observaties": ["", "?week={vorige_week}"],
 }
 
 
@@ -352,12 +350,14 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_
     b = betrokken
     client.force_login(b["users"][naam_org, rol])
     toegestaan = _toegestaan(naam_org, rol)
+    vorige_week = maandag_van(timezone.localdate() - dt.timedelta(days=7))
     overal = set()
     for naam, soort in URLS.items():
         if soort == "geen":
             continue
         url = reverse(naam, kwargs=_args(b, naam_org)[soort] if soort else None)
         for extra in VARIANTEN.get(naam, [""]):
+            extra = extra.format(vorige_week=f"{vorige_week:%Y-%m-%d}")
             if naam in POST:
                 response = client.post(url + extra, HTTP_HX_REQUEST="true")
             else:
