@@ -48,12 +48,23 @@ class TestBesluiten:
     def test_leerwerk_vraagt_een_plan_van_aanpak(self, client, wereld, km):
         morgen = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
         response = _besluit(client, wereld, "volgende_fase", datum=morgen)
-        assert "plan van aanpak nodig" in response.content.decode()
+        assert "ondertekend plan van aanpak met ten minste één leerdoel" in (
+            response.content.decode()
+        )
         assert wereld.traject.fasen.count() == 1
 
-        PlanVanAanpak.objects.create(
+        # The empty concept the intake makes is not a plan to work from.
+        plan = PlanVanAanpak.objects.create(
             traject=wereld.traject, versie=1, afstand_tot_arbeidsmarkt="lang", opgesteld_door=km
         )
+        response = _besluit(client, wereld, "volgende_fase", datum=morgen)
+        assert "ondertekend plan van aanpak" in response.content.decode()
+        plan.leerdoelen.create(soort="taal", omschrijving="Taalniveau 2F halen")
+        assert "ondertekend plan van aanpak" in (
+            _besluit(client, wereld, "volgende_fase", datum=morgen).content.decode()
+        )
+        plan.ondertekend_op = timezone.localdate()
+        plan.save()
         response = _besluit(client, wereld, "volgende_fase", datum=morgen)
         assert response.status_code == 302
         diagnose, leerwerk = wereld.traject.fasen.order_by("startdatum")

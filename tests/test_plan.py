@@ -31,7 +31,8 @@ def plan(wereld, km):
     return plan
 
 
-def _opslaan(client, wereld, plan, **wijzig):
+def _opslaan(client, wereld, plan, url="trajecten:plan", follow=False, **wijzig):
+    """The plan page's form as the user sends it; ``url`` ondertekenen for its sign button."""
     doel = plan.leerdoelen.first()
     gegevens = {
         "afstand_tot_arbeidsmarkt": "kort",
@@ -48,7 +49,8 @@ def _opslaan(client, wereld, plan, **wijzig):
         "doelen-1-status": "open",
         **wijzig,
     }
-    return client.post(reverse("trajecten:plan", args=[wereld.traject.pk]), gegevens)
+    args = [wereld.traject.pk] + ([plan.versie] if url == "trajecten:plan_ondertekenen" else [])
+    return client.post(reverse(url, args=args), gegevens, follow=follow)
 
 
 def test_concept_bewerken_met_leerdoelen(client, wereld, plan):
@@ -69,16 +71,18 @@ def test_gelijktijdig_bewerken_tweede_geweigerd(client, wereld, plan):
     assert plan.afspraken == "Vier dagen per week."
 
 
+def _ondertekenen(client, wereld, plan, datum, **wijzig):
+    return _opslaan(client, wereld, plan, url="trajecten:plan_ondertekenen", datum=datum, **wijzig)
+
+
 def test_ondertekenen_zet_vast_en_tweemaal_wordt_geweigerd(client, wereld, plan, km):
-    url = reverse("trajecten:plan_ondertekenen", args=[wereld.traject.pk, 1])
     vandaag = timezone.localdate().isoformat()
-    client.post(url, {"datum": vandaag})
+    _ondertekenen(client, wereld, plan, vandaag)
     plan.refresh_from_db()
     assert (plan.ondertekend_op, plan.ondertekening_vastgelegd_door) == (timezone.localdate(), km)
 
-    response = client.post(url, {"datum": vandaag}, follow=True)
-    assert "is ondertekend op" in response.content.decode()
-    response = _opslaan(client, wereld, plan, afspraken="Stiekem gewijzigd", follow=True)
+    response = _ondertekenen(client, wereld, plan, vandaag, follow=True)
+    assert "is ondertekend en kan niet meer worden gewijzigd" in response.content.decode()
     response = client.post(
         reverse("trajecten:plan", args=[wereld.traject.pk]),
         {"afspraken": "Stiekem gewijzigd", "wijziging": 1},
@@ -89,12 +93,23 @@ def test_ondertekenen_zet_vast_en_tweemaal_wordt_geweigerd(client, wereld, plan,
     assert plan.afspraken != "Stiekem gewijzigd"
 
 
-def test_ondertekenen_voor_opstellen_geweigerd(client, wereld, plan):
-    url = reverse("trajecten:plan_ondertekenen", args=[wereld.traject.pk, 1])
-    response = client.post(url, {"datum": "2000-01-01"}, follow=True)
-    assert "op of na de dag van opstellen" in response.content.decode()
+def test_ondertekenen_bewaart_wat_op_de_pagina_getypt_is(client, wereld, plan):
+    """Signing used to throw away the edits typed on the same page, then lock the version."""
+    _ondertekenen(client, wereld, plan, timezone.localdate().isoformat(), afspraken="Nieuw!")
     plan.refresh_from_db()
-    assert plan.ondertekend_op is None
+    assert plan.is_ondertekend
+    assert plan.afspraken == "Nieuw!"
+    assert "Heftruckcertificaat halen" in plan.leerdoelen.values_list("omschrijving", flat=True)
+
+
+def test_ondertekenen_voor_opstellen_geweigerd_en_niets_verloren(client, wereld, plan):
+    response = _ondertekenen(client, wereld, plan, "2000-01-01", afspraken="Getypt, niet kwijt")
+    inhoud = response.content.decode()
+    assert "op of na de dag van opstellen" in inhoud
+    # Nothing saved, nothing lost: the page shows what was typed.
+    assert "Getypt, niet kwijt" in inhoud
+    plan.refresh_from_db()
+    assert (plan.ondertekend_op, plan.afspraken) == (None, "")
 
 
 def test_nieuwe_versie_na_ondertekening(client, wereld, plan):

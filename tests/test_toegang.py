@@ -145,7 +145,6 @@ ALLEEN_POST = {
 DOORSTUREN = {
     "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
-    "trajecten:plan_ondertekenen",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.

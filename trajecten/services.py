@@ -219,9 +219,16 @@ def volgende_fase(*, traject, door, datum, toelichting: str = "") -> Fase:
             f"{fase.fasetype.naam} is de laatste fase van {traject.trajecttype}; "
             "sluit het traject af."
         )
-    if volgende.vereist_plan and not traject.plannen.exists():
+    if volgende.vereist_plan and not (
+        PlanVanAanpak.objects.filter(traject=traject, ondertekend_op__isnull=False)
+        .filter(leerdoelen__isnull=False)
+        .exists()
+    ):
+        # The fasetype asks for a plan to work from: a signed one with learning goals, not
+        # the empty concept the intake made.
         raise ValidationError(
-            f"Voor de fase {volgende.naam} is een plan van aanpak nodig. Stel dat eerst op."
+            f"Voor de fase {volgende.naam} is een ondertekend plan van aanpak met ten minste "
+            "één leerdoel nodig. Stel het plan op en leg de ondertekening vast."
         )
     if datum <= fase.startdatum:
         raise ValidationError({"datum": "De nieuwe fase begint na het begin van de huidige."})
@@ -578,6 +585,14 @@ def plan_nieuwe_versie(*, traject, door) -> PlanVanAanpak:
     )
     _besluit(traject=traject, door=door, onderwerp=f"Plan van aanpak versie {nieuw.versie} gestart")
     return nieuw
+
+
+@transaction.atomic
+def plan_opslaan_en_ondertekenen(*, form, formset, wijziging: int, datum, door):
+    """Save what was typed on the page and sign that version, all or nothing: signing never
+    throws the edits away, and a refused signature saves nothing."""
+    plan = plan_opslaan(form=form, formset=formset, wijziging=wijziging)
+    return plan_ondertekenen(plan=plan, datum=datum, door=door)
 
 
 @transaction.atomic

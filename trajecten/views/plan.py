@@ -44,42 +44,18 @@ def _kies(plannen, versie):
     return plan
 
 
-@require_http_methods(["GET", "POST"])
-def plan(request, pk):
-    traject = traject_voor_view(request, pk, actie=None, nodig=Categorie.LEERDOELEN)
-    toegang = traject.deelnemer.toegang
-    plannen = _plannen(traject, request.user)
-    versie = request.GET.get("versie")
-    huidig = _kies(plannen, int(versie) if versie and versie.isdigit() else None)
-    bewerkbaar = (
-        huidig is not None
-        and not huidig.is_ondertekend
-        and huidig == plannen[0]
+def _bewerkbaar(toegang, plannen, plan) -> bool:
+    """Only the latest version, while a concept, by who may write plans."""
+    return (
+        plan is not None
+        and not plan.is_ondertekend
+        and plan == plannen[0]
         and toegang.mag(Handeling.PLAN_SCHRIJVEN)
     )
-    form = formset = None
-    if bewerkbaar:
-        data = request.POST if request.method == "POST" else None
-        form = PlanForm(data, instance=huidig)
-        formset = LeerdoelFormSet(data, instance=huidig, prefix="doelen")
-        if data is not None and form.is_valid() and formset.is_valid():
-            try:
-                with transaction.atomic():
-                    services.plan_opslaan(
-                        form=form, formset=formset, wijziging=form.cleaned_data["wijziging"]
-                    )
-                    log_toegang(request, traject.deelnemer, AuditRecord.Actie.GEWIJZIGD, "plan")
-            except ValidationError as fout:
-                form.add_error(None, fout)
-            else:
-                messages.success(request, f"Versie {huidig.versie} is opgeslagen.")
-                return redirect("trajecten:plan", pk=pk)
-    elif request.method == "POST":
-        messages.error(
-            request,
-            "Deze versie is ondertekend en kan niet meer worden gewijzigd; maak een nieuwe versie.",
-        )
-        return redirect("trajecten:plan", pk=pk)
+
+
+def _pagina(request, traject, plannen, plan, form=None, formset=None, teken=None):
+    toegang = traject.deelnemer.toegang
     log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "plan van aanpak")
     return render(
         request,
@@ -87,16 +63,55 @@ def plan(request, pk):
         {
             "traject": traject,
             "plannen": plannen,
-            "plan": huidig,
+            "plan": plan,
             "form": form,
             "formset": formset,
-            "onderteken_form": OndertekenForm(initial={"datum": timezone.localdate()}),
+            "onderteken_form": teken or OndertekenForm(initial={"datum": timezone.localdate()}),
             "mag": toegang.sjabloon,
             "mag_bewerken": toegang.mag(Handeling.PLAN_SCHRIJVEN),
             "mag_afdrukken": heeft_recht(request.user, "afdrukken")
             and toegang.leest(Categorie.PLAN),
         },
     )
+
+
+def _formulieren(request, plan):
+    data = request.POST if request.method == "POST" else None
+    return PlanForm(data, instance=plan), LeerdoelFormSet(data, instance=plan, prefix="doelen")
+
+
+def _al_ondertekend(request, pk):
+    messages.error(
+        request,
+        "Deze versie is ondertekend en kan niet meer worden gewijzigd; maak een nieuwe versie.",
+    )
+    return redirect("trajecten:plan", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def plan(request, pk):
+    traject = traject_voor_view(request, pk, actie=None, nodig=Categorie.LEERDOELEN)
+    plannen = _plannen(traject, request.user)
+    versie = request.GET.get("versie", "")
+    huidig = _kies(plannen, int(versie) if versie.isascii() and versie.isdigit() else None)
+    if not _bewerkbaar(traject.deelnemer.toegang, plannen, huidig):
+        if request.method == "POST":
+            return _al_ondertekend(request, pk)
+        return _pagina(request, traject, plannen, huidig)
+    form, formset = _formulieren(request, huidig)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                services.plan_opslaan(
+                    form=form, formset=formset, wijziging=form.cleaned_data["wijziging"]
+                )
+                log_toegang(request, traject.deelnemer, AuditRecord.Actie.GEWIJZIGD, "plan")
+        except ValidationError as fout:
+            form.add_error(None, fout)
+        else:
+            messages.success(request, f"Versie {huidig.versie} is opgeslagen.")
+            return redirect("trajecten:plan", pk=pk)
+    return _pagina(request, traject, plannen, huidig, form, formset)
 
 
 @require_POST
@@ -115,23 +130,34 @@ def nieuwe_versie(request, pk):
 
 @require_POST
 def ondertekenen(request, pk, versie):
+    """The plan page's form with its signing date: what was typed is saved with the
+    signature, or on a refusal shown again as typed."""
     traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.PLAN_SCHRIJVEN)
-    plan = _kies(_plannen(traject, request.user), versie)
-    form = OndertekenForm(request.POST)
-    if form.is_valid():
+    plannen = _plannen(traject, request.user)
+    plan = _kies(plannen, versie)
+    if not _bewerkbaar(traject.deelnemer.toegang, plannen, plan):
+        return _al_ondertekend(request, pk)
+    form, formset = _formulieren(request, plan)
+    teken = OndertekenForm(request.POST)
+    if all([form.is_valid(), formset.is_valid(), teken.is_valid()]):
         try:
             with transaction.atomic():
-                services.plan_ondertekenen(
-                    plan=plan, datum=form.cleaned_data["datum"], door=request.user
+                services.plan_opslaan_en_ondertekenen(
+                    form=form,
+                    formset=formset,
+                    wijziging=form.cleaned_data["wijziging"],
+                    datum=teken.cleaned_data["datum"],
+                    door=request.user,
                 )
                 log_toegang(request, traject.deelnemer, AuditRecord.Actie.GEWIJZIGD, "ondertekend")
         except ValidationError as fout:
-            messages.error(request, " ".join(fout.messages))
+            (teken if hasattr(fout, "error_dict") else form).add_error(None, fout)
         else:
-            messages.success(request, f"Versie {plan.versie} is ondertekend en vastgezet.")
-    else:
-        messages.error(request, "Vul de datum van ondertekening in.")
-    return redirect("trajecten:plan", pk=pk)
+            messages.success(
+                request, f"Versie {plan.versie} is opgeslagen, ondertekend en vastgezet."
+            )
+            return redirect("trajecten:plan", pk=pk)
+    return _pagina(request, traject, plannen, plan, form, formset, teken)
 
 
 def pdf(request, pk, versie):
