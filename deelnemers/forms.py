@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -151,6 +151,14 @@ class IntakeForm(NLDesignFormMixin, forms.Form):
 
 
 class ContactmomentForm(NLDesignFormMixin, forms.ModelForm):
+    """A journal entry, on the day it happened: yesterday's phone call is recorded as
+    yesterday's."""
+
+    # Empty means today, as the field starts out.
+    datum = forms.DateField(
+        label="Datum", initial=timezone.localdate, widget=DatumInput, required=False
+    )
+
     class Meta:
         model = Contactmoment
         fields = ["soort", "onderwerp", "verslag", "volgende_actie", "volgende_actie_op", "medisch"]
@@ -167,6 +175,23 @@ class ContactmomentForm(NLDesignFormMixin, forms.ModelForm):
         ]
         if not mag_medisch:
             del self.fields["medisch"]
+        self.order_fields(["datum", "soort"])
+
+    def clean_datum(self):
+        datum = self.cleaned_data["datum"] or timezone.localdate()
+        if datum > timezone.localdate():
+            raise forms.ValidationError("Een contactmoment ligt niet in de toekomst.")
+        return datum
+
+    def clean(self):
+        gegevens = super().clean()
+        datum = gegevens.pop("datum", None)
+        if datum is not None:
+            # Today's entry at this moment; an earlier day's at noon (its time is not asked).
+            nu = timezone.localtime()
+            tijd = nu.time() if datum == nu.date() else time(12)
+            gegevens["tijdstip"] = timezone.make_aware(datetime.combine(datum, tijd))
+        return gegevens
 
 
 class LadderForm(NLDesignFormMixin, forms.Form):

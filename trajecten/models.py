@@ -235,6 +235,7 @@ class Signaal(models.TextChoices):
     OVER_BUDGET = "over_budget", "Fase over budget"
     GEEN_UREN = "geen_uren", "Twee weken geen uren"
     BIJNA_PLAFOND = "bijna_plafond", "Bijna aan het urenplafond"
+    PLAFOND_BEREIKT = "plafond_bereikt", "Urenplafond bereikt"
 
 
 def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
@@ -273,7 +274,11 @@ def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
             Urenregistratie.objects.filter(deelnemer=OuterRef("deelnemer"), datum__gt=twee_weken)
         ),
         Signaal.BIJNA_PLAFOND: Q(trajecttype__max_uren__isnull=False)
-        & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren") * Decimal("0.9"))),
+        & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren") * Decimal("0.9")))
+        & ~Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren"))),
+        # At the cap no hour may be booked: the trajectory is to be closed.
+        Signaal.PLAFOND_BEREIKT: Q(trajecttype__max_uren__isnull=False)
+        & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren"))),
     }
     return {
         code: ExpressionWrapper(lopend & Q(voorwaarde), output_field=models.BooleanField())
@@ -500,6 +505,27 @@ class Fase(Periode):
 
     def __str__(self):
         return f"{self.fasetype.naam} ({self.startdatum:%d-%m-%Y})"
+
+    @property
+    def kan_verlengen(self) -> bool:
+        return self.verlengingen < self.fasetype.max_verlengingen
+
+    def verlenging_omschrijving(self) -> str:
+        """What one extension adds (``50 uur``, ``3 maanden``): the decision's page says it
+        before, the journal after."""
+        fasetype, delen = self.fasetype, []
+        if fasetype.verlenging_uren:
+            delen.append(f"{uren_tekst(fasetype.verlenging_uren)} uur")
+        if fasetype.verlenging_maanden and self.geplande_einddatum:
+            delen.append(f"{fasetype.verlenging_maanden} maanden")
+        return " en ".join(delen)
+
+    @property
+    def meter_grenzen(self) -> tuple[Decimal, Decimal] | None:
+        """Where a budget bar turns amber (75%) and red (90%): a full budget is no green."""
+        if not self.uren_budget:
+            return None
+        return self.uren_budget * Decimal("0.75"), self.uren_budget * Decimal("0.9")
 
     def resterend_budget(self):
         """Hours left in this phase's budget, or None for a phase measured in time."""

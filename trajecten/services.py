@@ -30,7 +30,7 @@ from .models import (
     Voortgangsrapportage,
     uren_tekst,
 )
-from .weekrooster import lees_rooster, maandag_van
+from .weekrooster import VERGRENDELD, lees_rooster, maandag_van, op_slot
 
 
 @transaction.atomic
@@ -44,6 +44,8 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     """
     if datum > timezone.localdate():
         raise ValidationError({"datum": "Uren kunnen niet vooruit worden geregistreerd."})
+    if op_slot(werkplek, datum) and not heeft_recht(door, "vergrendelde_uren_corrigeren"):
+        raise ValidationError({"datum": VERGRENDELD})
     if (
         not Plaatsing.objects.filter(deelnemer=deelnemer, werkplek=werkplek)
         .lopend_op(datum)
@@ -185,19 +187,17 @@ def fase_verlengen(*, traject, door, toelichting: str) -> Fase:
             f"De fase {fasetype.naam} kan niet verder verlengd worden: het trajecttype staat "
             f"{fasetype.max_verlengingen} verlenging(en) toe en die zijn gebruikt."
         )
+    omschrijving = fase.verlenging_omschrijving()
     fase.verlengingen += 1
-    delen = []
     if fasetype.verlenging_uren:
         fase.uren_budget = (fase.uren_budget or NUL_UREN) + fasetype.verlenging_uren
-        delen.append(f"{uren_tekst(fasetype.verlenging_uren)} uur")
     if fasetype.verlenging_maanden and fase.geplande_einddatum:
         fase.geplande_einddatum += relativedelta(months=fasetype.verlenging_maanden)
-        delen.append(f"{fasetype.verlenging_maanden} maanden")
     fase.save(update_fields=["verlengingen", "uren_budget", "geplande_einddatum"])
     _besluit(
         traject=traject,
         door=door,
-        onderwerp=f"{fasetype.naam} verlengd met {' en '.join(delen)}",
+        onderwerp=f"{fasetype.naam} verlengd met {omschrijving}",
         toelichting=toelichting,
     )
     return fase
@@ -371,10 +371,7 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
             fouten[deelnemer_id, datum] = f"Op deze dag kan niets: {cel.reden_dicht}."
             continue
         if cel.vergrendeld and not mag_vergrendeld:
-            fouten[deelnemer_id, datum] = (
-                "Deze dag is vergrendeld (geëvalueerd of gefactureerd); alleen een manager "
-                "kan hier nog corrigeren."
-            )
+            fouten[deelnemer_id, datum] = VERGRENDELD
             continue
         if oud is not None and not reden.strip():
             fouten[deelnemer_id, datum] = (

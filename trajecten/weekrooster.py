@@ -94,6 +94,19 @@ def kwartieren_omlaag(uren: Decimal) -> Decimal:
     return (uren * 4 // 1) / 4
 
 
+VERGRENDELD = (
+    "Deze dag is vergrendeld (geëvalueerd of gefactureerd); alleen een manager kan hier nog "
+    "corrigeren."
+)
+
+
+def op_slot(werkplek, datum: date) -> bool:
+    """Whether hours on ``datum`` at ``werkplek`` lie in its organisation's locked period:
+    the one rule for the week grid and the single registration."""
+    tot = werkplek.organisatie.uren_vergrendeld_tot
+    return tot is not None and datum <= tot
+
+
 def maandag_van(datum: date) -> date:
     return datum - timedelta(days=datum.weekday())
 
@@ -137,7 +150,6 @@ def lees_rooster(*, werkplek, maandag: date, user, trajecten=None) -> Rooster:
         .values("deelnemer_id", "datum")
         .annotate(totaal=Sum("uren"))
     }
-    vergrendeld_tot = werkplek.organisatie.uren_vergrendeld_tot
 
     per_deelnemer = defaultdict(list)
     for plaatsing in plaatsingen:
@@ -161,7 +173,7 @@ def lees_rooster(*, werkplek, maandag: date, user, trajecten=None) -> Rooster:
                 meerdere=len(registraties) > 1,
                 elders=elders.get((deelnemer_id, dag), NUL_UREN),
                 vergrendeld=bool(
-                    (vergrendeld_tot and dag <= vergrendeld_tot)
+                    op_slot(werkplek, dag)
                     or (
                         fase is not None and fase.einddatum is not None and fase.einddatum < vandaag
                     )

@@ -1,6 +1,7 @@
 """Template filters for the way Dutch users read numbers in this domain."""
 
 from django import template
+from django.utils import timezone
 
 from trajecten.models import uren_tekst
 
@@ -17,3 +18,9 @@ def uren(waarde):
 def get_item(mapping, sleutel):
     """``{{ dict|get_item:key }}``: a value by a key held in a variable."""
     return mapping.get(sleutel)
+
+
+@register.filter
+def verlopen(datum) -> bool:
+    """Whether a date to act on has passed: an overdue next action must not look planned."""
+    return datum is not None and datum < timezone.localdate()

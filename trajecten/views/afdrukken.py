@@ -129,5 +129,7 @@ def deze_week_pdf(request):
         return redirect("afdrukken_week")
     log_toegang(request, _deelnemers(*plannen, *rapportages), AuditRecord.Actie.AFGEDRUKT, "batch")
     response = HttpResponse(inhoud, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="afdrukken-week-{maandag:%Y-%W}.pdf"'
+    # The ISO week, as the page shows it (%W counts weeks differently and was one behind).
+    jaar, week, _ = maandag.isocalendar()
+    response["Content-Disposition"] = f'inline; filename="afdrukken-week-{jaar}-{week:02d}.pdf"'
     return response

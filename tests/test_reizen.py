@@ -1,0 +1,125 @@
+"""Journeys from the user's seat that broke: what a decision adds, the cap, locked days, the
+week's print file, overdue actions and yesterday's phone call."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from deelnemers.models import Contactmoment
+from reintegratie.accounts.models import Rol
+from trajecten.models import Fase, PlanVanAanpak, Signaal, Traject
+
+from .factories import UrenregistratieFactory
+
+
+def _dossier(client, wereld):
+    return client.get(reverse("deelnemers:dossier", args=[wereld.deelnemer.pk])).content.decode()
+
+
+def test_verlengen_zegt_wat_het_toevoegt_en_verdwijnt_als_het_op_is(client, wereld, km):
+    url = reverse("trajecten:verlengen", args=[wereld.traject.pk])
+    assert "Fase verlengen (+50 uur)" in _dossier(client, wereld)
+    pagina = client.get(url).content.decode()
+    assert "Verlengen voegt <strong>50 uur</strong> toe" in pagina
+    client.post(url, {"toelichting": "Beeld nog niet compleet."})
+    # The one allowed extension is used: no link, and the page says so before any typing.
+    assert "Fase verlengen" not in _dossier(client, wereld)
+    pagina = client.get(url).content.decode()
+    assert "kan niet verder verlengd worden" in pagina
+    assert 'name="toelichting"' not in pagina
+
+
+def _productief(wereld, uren):
+    fase = wereld.traject.fasen.get()
+    fase.uren_budget = Decimal(1000)
+    fase.save()
+    dag = wereld.plaatsing.startdatum
+    while uren > 0:
+        UrenregistratieFactory(fase=fase, werkplek=wereld.werkplek, datum=dag, uren=min(uren, 24))
+        uren -= min(uren, 24)
+        dag += dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("uren", "signaal"),
+    [(700, None), (750, Signaal.BIJNA_PLAFOND), (800, Signaal.PLAFOND_BEREIKT)],
+)
+def test_aan_het_plafond_is_niet_bijna(wereld, uren, signaal):
+    _productief(wereld, uren)
+    traject = Traject.objects.met_signalen().get(pk=wereld.traject.pk)
+    plafond = {Signaal.BIJNA_PLAFOND, Signaal.PLAFOND_BEREIKT}
+    assert {code for code, _ in traject.signalen()} & plafond == ({signaal} if signaal else set())
+
+
+def test_een_volle_begroting_kleurt_niet_groen(client, wereld, km):
+    """The meter knows where amber and red begin, so 700 of 700 is not 'good'."""
+    fase = wereld.traject.fasen.get()
+    Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=100)
+    meter = re.search(r"<meter [^>]*>", _dossier(client, wereld)).group(0)
+    assert 'low="75' in meter
+    assert 'high="90' in meter
+    assert 'optimum="0"' in meter
+    assert "100 van 100 uur" in _dossier(client, wereld)
+
+
+def test_los_uren_boeken_op_een_vergrendelde_dag_geweigerd(client, wereld):
+    """The week grid refused it; the single registration booked it anyway."""
+    dag = timezone.localdate() - dt.timedelta(days=1)
+    wereld.eigen.uren_vergrendeld_tot = dag
+    wereld.eigen.save()
+    data = {
+        "werkplek": wereld.werkplek.pk,
+        "datum": dag.isoformat(),
+        "uren": "4",
+        "soort": "gewerkt",
+    }
+    url = reverse("deelnemers:uren_registreren", args=[wereld.deelnemer.pk])
+    client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+    response = client.post(url, data)
+    assert "vergrendeld" in " ".join(response.context["form"].errors["datum"])
+    assert not wereld.deelnemer.uren.exists()
+    # The manager of the organisation that locked the period corrects it.
+    client.force_login(wereld.gebruikers[Rol.MANAGER])
+    assert client.post(url, data).status_code == 302
+    assert wereld.deelnemer.uren.count() == 1
+
+
+def test_de_pdf_van_deze_week_heeft_het_weeknummer_van_de_pagina(client, wereld, km):
+    PlanVanAanpak.objects.create(
+        traject=wereld.traject, versie=1, afstand_tot_arbeidsmarkt="lang", opgesteld_door=km
+    )
+    response = client.get(reverse("afdrukken_week_pdf"))
+    # The week as the screens write it (Django's "W": the ISO week), not strftime's %W.
+    week = int(dateformat.format(timezone.localdate(), "W"))
+    jaar = timezone.localdate().isocalendar().year
+    assert f"afdrukken-week-{jaar}-{week:02d}.pdf" in response["Content-Disposition"]
+
+
+def test_een_verlopen_volgende_actie_ziet_er_anders_uit(client, wereld, km):
+    Contactmoment.objects.create(
+        deelnemer=wereld.deelnemer,
+        soort="telefoon",
+        onderwerp="Gebeld",
+        volgende_actie="Terugbellen",
+        volgende_actie_op=timezone.localdate() - dt.timedelta(days=2),
+        door=km,
+    )
+    lijst = client.get(reverse("deelnemers:lijst")).content.decode()
+    assert "te laat" in lijst
+    assert "te laat" in _dossier(client, wereld)
+
+
+def test_het_telefoontje_van_gisteren(client, wereld, km):
+    gisteren = timezone.localdate() - dt.timedelta(days=1)
+    url = reverse("deelnemers:contactmoment", args=[wereld.deelnemer.pk])
+    client.post(url, {"datum": gisteren.isoformat(), "soort": "telefoon", "onderwerp": "Gebeld"})
+    moment = Contactmoment.objects.get(onderwerp="Gebeld")
+    assert timezone.localtime(moment.tijdstip).date() == gisteren
+    morgen = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.post(url, {"datum": morgen, "soort": "telefoon", "onderwerp": "Later"})
+    assert "niet in de toekomst" in response.content.decode()
+    assert not Contactmoment.objects.filter(onderwerp="Later").exists()
