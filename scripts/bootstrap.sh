@@ -1,26 +1,60 @@
 # Sourced by scripts/run and scripts/test: installs what the project needs into ./.venv.
-# Python 3.13 (pyenv's, or any python3.13 on PATH), uv in ./.tools, the locked dependencies.
+# Python 3.12 or 3.13 (the locked dependencies support both), uv in ./.tools, the locked
+# dependencies.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# True when $1 is an interpreter that runs and is 3.12 or 3.13. Running it (not only -x) also
+# weeds out pyenv shims for a version that is not active here.
+geschikte_python() {
+  [ -n "$1" ] && [ -x "$1" ] &&
+    [ "$("$1" -c 'import sys; print(sys.version_info[:2] in [(3,12),(3,13)])' 2>/dev/null)" = True ]
+}
+
+# Prints the first suitable Python: $PYTHON, then 3.13 (the preferred one, see .python-version)
+# before 3.12, on PATH before pyenv's, and last a plain python3 that happens to be 3.12 or 3.13.
 find_python() {
-  local kandidaat
-  for kandidaat in "${PYTHON:-}" "$(command -v python3.13 || true)" \
-      "$(pyenv prefix 3.13 2>/dev/null)/bin/python3.13" \
-      "$HOME"/.pyenv/versions/3.13*/bin/python3.13 /usr/bin/python3.13 /usr/local/bin/python3.13; do
-    if [ -n "$kandidaat" ] && [ -x "$kandidaat" ]; then echo "$kandidaat"; return 0; fi
+  local pyenv_versies="${PYENV_ROOT:-$HOME/.pyenv}/versions" kandidaat
+  if [ -n "${PYTHON:-}" ] && ! geschikte_python "$PYTHON"; then
+    echo "PYTHON=$PYTHON is geen werkende Python 3.12 of 3.13; verder zoeken." >&2
+  fi
+  for kandidaat in "${PYTHON:-}" \
+      "$(command -v python3.13 || true)" "$(command -v python3.12 || true)" \
+      "$pyenv_versies"/3.13*/bin/python3.13 "$pyenv_versies"/3.12*/bin/python3.12 \
+      /usr/bin/python3 "$(command -v python3 || true)"; do
+    if geschikte_python "$kandidaat"; then echo "$kandidaat"; return 0; fi
   done
-  echo "Python 3.13 niet gevonden: installeer het (bijvoorbeeld met pyenv) of zet PYTHON=/pad/naar/python3.13" >&2
   return 1
 }
 
-PY=$(find_python)
+GEEN_PYTHON="Python 3.12 of 3.13 ontbreekt: installeer het (apt install python3.12, of via pyenv) of zet PYTHON=/pad/naar/python3.x"
+
+if PY=$(find_python); then
+  # A local Python is there: uv must use it and never fetch one.
+  export UV_PYTHON_DOWNLOADS=never
+  uv_basis=$PY
+elif [ "${UV_PYTHON_DOWNLOADS:-automatic}" != never ]; then
+  # None here, but downloads are allowed: uv fetches a standalone Python 3.13 for .venv (once;
+  # later runs reuse it). uv itself runs on any Python 3, Debian 12's 3.11 too.
+  echo "Geen Python 3.12 of 3.13 gevonden; uv haalt Python 3.13 op ..."
+  PY=3.13
+  export UV_PYTHON_DOWNLOADS=automatic
+  uv_basis=$(command -v python3 || true)
+else
+  echo "$GEEN_PYTHON" >&2
+  exit 1
+fi
+
 if [ ! -x .tools/bin/uv ]; then
   echo "uv installeren in .tools/ ..."
-  "$PY" -m venv .tools
+  if [ -z "$uv_basis" ] || ! "$uv_basis" -m venv .tools; then
+    rm -rf .tools
+    echo "$GEEN_PYTHON" >&2
+    exit 1
+  fi
   .tools/bin/python -m pip install --quiet --disable-pip-version-check uv
 fi
-export UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=.venv
+export UV_PROJECT_ENVIRONMENT=.venv
 .tools/bin/uv sync --frozen --quiet --python "$PY"
 [ -f .env ] || cp .env.example .env
 
