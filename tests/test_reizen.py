@@ -123,3 +123,63 @@ def test_het_telefoontje_van_gisteren(client, wereld, km):
     response = client.post(url, {"datum": morgen, "soort": "telefoon", "onderwerp": "Later"})
     assert "niet in de toekomst" in response.content.decode()
     assert not Contactmoment.objects.filter(onderwerp="Later").exists()
+
+
+def _tijdfase(wereld, *, geplande_einde):
+    fase = wereld.traject.fasen.get()
+    fase.geplande_einddatum = geplande_einde
+    fase.save()
+    return fase
+
+
+def test_een_fase_voorbij_haar_einde_neemt_geen_uren(client, wereld):
+    """A Detachering phase "tot 17 juni" still took hours in December."""
+    vandaag = timezone.localdate()
+    _tijdfase(wereld, geplande_einde=vandaag - dt.timedelta(days=5))
+    client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+    url = reverse("deelnemers:uren_registreren", args=[wereld.deelnemer.pk])
+    data = {"werkplek": wereld.werkplek.pk, "datum": vandaag, "uren": "4", "soort": "gewerkt"}
+    response = client.post(url, data)
+    assert "Verleng de fase of begin de volgende" in " ".join(
+        response.context["form"].errors["datum"]
+    )
+    # Before the planned end it still books.
+    data["datum"] = vandaag - dt.timedelta(days=6)
+    assert client.post(url, data).status_code == 302
+    traject = Traject.objects.met_signalen().get(pk=wereld.traject.pk)
+    assert Signaal.FASE_VERLOPEN in {code for code, _ in traject.signalen()}
+
+
+def test_de_week_sluit_de_dagen_na_het_einde_van_de_fase(client, wereld):
+    from trajecten.weekrooster import lees_rooster, maandag_van
+
+    vandaag = timezone.localdate()
+    maandag = maandag_van(vandaag) - dt.timedelta(days=7)
+    _tijdfase(wereld, geplande_einde=maandag + dt.timedelta(days=1))
+    rooster = lees_rooster(
+        werkplek=wereld.werkplek, maandag=maandag, user=wereld.gebruikers[Rol.TRAJECTBEGELEIDER]
+    )
+    cellen = rooster.rij(wereld.deelnemer.pk).cellen
+    assert [c.open for c in cellen] == [True, True, False, False, False]
+    assert "liep tot" in cellen[2].reden_dicht
+
+
+def test_het_traject_respecteert_zijn_maximale_duur(wereld):
+    from django.core.exceptions import ValidationError
+
+    from trajecten.services import registreer_uren
+
+    type_ = wereld.traject.trajecttype
+    type_.max_duur_maanden = 1
+    type_.save()
+    gisteren = timezone.localdate() - dt.timedelta(days=1)  # the trajectory began 60 days ago
+    with pytest.raises(ValidationError) as fout:
+        registreer_uren(
+            deelnemer=wereld.deelnemer,
+            werkplek=wereld.werkplek,
+            datum=gisteren,
+            uren=Decimal(4),
+            soort="gewerkt",
+            door=wereld.gebruikers[Rol.TRAJECTBEGELEIDER],
+        )
+    assert "hoogstens 1 maand," in fout.value.message_dict["datum"][0]

@@ -9,6 +9,7 @@ toward a phase's budget (Ferm Werk counts hours, not weeks).
 from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -236,6 +237,7 @@ class Signaal(models.TextChoices):
     GEEN_UREN = "geen_uren", "Twee weken geen uren"
     BIJNA_PLAFOND = "bijna_plafond", "Bijna aan het urenplafond"
     PLAFOND_BEREIKT = "plafond_bereikt", "Urenplafond bereikt"
+    FASE_VERLOPEN = "fase_verlopen", "Fase voorbij de geplande einddatum"
 
 
 def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
@@ -276,6 +278,8 @@ def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
         Signaal.BIJNA_PLAFOND: Q(trajecttype__max_uren__isnull=False)
         & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren") * Decimal("0.9")))
         & ~Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren"))),
+        # Time is up: no hours can be booked until someone decides.
+        Signaal.FASE_VERLOPEN: Exists(huidige.filter(geplande_einddatum__lt=vandaag)),
         # At the cap no hour may be booked: the trajectory is to be closed.
         Signaal.PLAFOND_BEREIKT: Q(trajecttype__max_uren__isnull=False)
         & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren"))),
@@ -443,6 +447,14 @@ class Traject(Periode):
         """The open phase (no end date); uses prefetched ``fasen`` when present."""
         return next((f for f in self.fasen.all() if f.einddatum is None), None)
 
+    @property
+    def einde_maximale_duur(self):
+        """The last day within the trajecttype's maximum duration, or None."""
+        maanden = self.trajecttype.max_duur_maanden
+        return (
+            self.startdatum + relativedelta(months=maanden) - timedelta(days=1) if maanden else None
+        )
+
     def resterende_uren(self):
         """Hours left under the trajecttype's cap, or None when it has no cap."""
         if self.trajecttype.max_uren is None:
@@ -505,6 +517,24 @@ class Fase(Periode):
 
     def __str__(self):
         return f"{self.fasetype.naam} ({self.startdatum:%d-%m-%Y})"
+
+    def waarom_geen_uren(self, datum) -> str:
+        """Why no hours can be booked on this phase on ``datum`` (empty: they can): past the
+        planned end of a phase measured in time, or past the trajectory's maximum duration.
+        The one rule for the week grid and the single registration."""
+        if self.geplande_einddatum and datum > self.geplande_einddatum:
+            return (
+                f"De fase {self.fasetype.naam} liep tot {self.geplande_einddatum:%d-%m-%Y}. "
+                "Verleng de fase of begin de volgende."
+            )
+        einde = self.traject.einde_maximale_duur
+        if einde and datum > einde:
+            maanden = self.traject.trajecttype.max_duur_maanden
+            return (
+                f"Het traject duurt hoogstens {maanden} {'maand' if maanden == 1 else 'maanden'}"
+                f", tot {einde:%d-%m-%Y}. Sluit het traject af."
+            )
+        return ""
 
     @property
     def kan_verlengen(self) -> bool:

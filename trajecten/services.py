@@ -73,6 +73,9 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     )
     if fase is None:
         raise ValidationError({"datum": "Op deze dag loopt er geen fase van het traject."})
+    fase.traject = traject
+    if reden := fase.waarom_geen_uren(datum):
+        raise ValidationError({"datum": reden})
 
     op_die_dag = Urenregistratie.objects.filter(deelnemer=deelnemer, datum=datum).aggregate(
         totaal=Sum("uren", default=NUL_UREN)

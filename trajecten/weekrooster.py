@@ -185,6 +185,8 @@ def lees_rooster(*, werkplek, maandag: date, user, trajecten=None) -> Rooster:
                 cel.open, cel.reden_dicht = False, "niet geplaatst"
             elif fase is None:
                 cel.open, cel.reden_dicht = False, "geen traject"
+            elif reden := fase.waarom_geen_uren(dag):
+                cel.open, cel.reden_dicht = False, reden
             rij.cellen.append(cel)
         rijen.append(rij)
     return Rooster(werkplek=werkplek, maandag=maandag, rijen=rijen)
