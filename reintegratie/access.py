@@ -63,6 +63,7 @@ plaatsen                                       regie × klantmanager; regie × m
 plan_schrijven (plan, rapportage)              regie, aanbieder × klantmanager, manager
 journaal_schrijven                             regie, aanbieder × klantmanager;
                                                aanbieder, begeleider × trajectbegeleider
+instrument_inzetten                            regie, aanbieder × klantmanager
 uren_schrijven (hours, observations)           regie, aanbieder × klantmanager; aanbieder,
                                                begeleider × trajectbegeleider; werkplek ×
                                                trajectbegeleider, manager (locked hours), at
@@ -130,6 +131,7 @@ class Handeling(models.TextChoices):
     PLAN_SCHRIJVEN = "plan_schrijven", "Plan van aanpak en rapportage schrijven"
     JOURNAAL_SCHRIJVEN = "journaal_schrijven", "Journaal schrijven"
     UREN_SCHRIJVEN = "uren_schrijven", "Uren en observaties registreren"
+    INSTRUMENT_INZETTEN = "instrument_inzetten", "Instrument vastleggen"
 
 
 C, H, B = Categorie, Handeling, Betrokkenheid
@@ -160,7 +162,9 @@ DOEN: dict[tuple[Betrokkenheid, Rol], frozenset[Handeling]] = {
     (B.REGIE, KM): frozenset(H),
     # A manager places only where a klantmanager may not: further back than a few days.
     (B.REGIE, MAN): frozenset({H.BSN_TONEN, H.PLAN_SCHRIJVEN, H.PLAATSEN}),
-    (B.AANBIEDER, KM): frozenset({H.PLAN_SCHRIJVEN, H.JOURNAAL_SCHRIJVEN, H.UREN_SCHRIJVEN}),
+    (B.AANBIEDER, KM): frozenset(
+        {H.PLAN_SCHRIJVEN, H.JOURNAAL_SCHRIJVEN, H.UREN_SCHRIJVEN, H.INSTRUMENT_INZETTEN}
+    ),
     (B.AANBIEDER, MAN): frozenset({H.PLAN_SCHRIJVEN}),
     (B.AANBIEDER, TB): frozenset({H.JOURNAAL_SCHRIJVEN, H.UREN_SCHRIJVEN}),
     (B.BEGELEIDER, TB): frozenset({H.JOURNAAL_SCHRIJVEN, H.UREN_SCHRIJVEN}),

@@ -77,7 +77,9 @@ NERGENS_EEN_PAGINA = {
     ("aanbieder", MAN): {"observaties_host"},
     ("host", KM): {"observaties_host"},
 }
-MARKER = re.compile(r"mrk([a-z_]+?)x\d", re.IGNORECASE)
+# Only the names planted here, so that a random token (a nonce, a CSRF value) never matches.
+MARKERNAMEN = sorted({c.value for c in C} | EIGEN, key=len, reverse=True)
+MARKER = re.compile(rf"mrk({'|'.join(MARKERNAMEN)})x\d", re.IGNORECASE)
 
 
 def _m(categorie, n=1):
@@ -264,6 +266,7 @@ URLS = {
     "trajecten:plan_pdf": "plan",
     "trajecten:werkervaringsovereenkomst": "traject",
     "trajecten:rapportage_nieuw": "traject",
+    "trajecten:instrument_nieuw": "traject",
     "trajecten:rapportage": "rapportage",
     "trajecten:rapportage_bewerken": "rapportage",
     "trajecten:rapportage_pdf": "rapportage",

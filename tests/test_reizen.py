@@ -183,3 +183,47 @@ def test_het_traject_respecteert_zijn_maximale_duur(wereld):
             door=wereld.gebruikers[Rol.TRAJECTBEGELEIDER],
         )
     assert "hoogstens 1 maand," in fout.value.message_dict["datum"][0]
+
+
+def _instrument(client, wereld, **gegevens):
+    url = reverse("trajecten:instrument_nieuw", args=[wereld.traject.pk])
+    basis = {"startdatum": timezone.localdate(), "resultaat": "lopend"}
+    return client.post(url, basis | gegevens)
+
+
+def test_instrumenten_vastleggen_elk_met_zijn_eigen_velden(client, wereld, km):
+    from trajecten.models import Instrumentinzet
+
+    vandaag = timezone.localdate()
+    assert "Instrument vastleggen" in _dossier(client, wereld)
+    # Loonkostensubsidie needs its loonwaarde; a certificate date does not belong to it.
+    response = _instrument(
+        client, wereld, instrument="loonkostensubsidie", geldig_tot=vandaag, kosten="1.250,50"
+    )
+    fouten = response.context["form"].errors
+    assert "loonwaarde" in " ".join(fouten["loonwaarde"])
+    assert "hoort niet bij" in " ".join(fouten["geldig_tot"])
+    assert not Instrumentinzet.objects.exists()
+
+    response = _instrument(
+        client, wereld, instrument="loonkostensubsidie", loonwaarde="60", kosten="1.250,50"
+    )
+    assert response.status_code == 302
+    inzet = Instrumentinzet.objects.get()
+    assert (inzet.loonwaarde, inzet.kosten) == (60, Decimal("1250.50"))
+    assert Contactmoment.objects.filter(onderwerp__startswith="Instrument ingezet").exists()
+
+    # A certificate that runs out within a month raises a signal.
+    _instrument(client, wereld, instrument="heftruck", geldig_tot=vandaag + dt.timedelta(days=20))
+    _instrument(client, wereld, instrument="jobcoaching", uren="12,5")
+    assert Instrumentinzet.objects.get(instrument="jobcoaching").uren == Decimal("12.5")
+    traject = Traject.objects.met_signalen().get(pk=wereld.traject.pk)
+    assert Signaal.CERTIFICAAT_VERLOOPT in {code for code, _ in traject.signalen()}
+    assert "geldig tot" in _dossier(client, wereld)
+
+
+def test_instrumenten_alleen_door_wie_het_traject_voert(client, wereld):
+    url = reverse("trajecten:instrument_nieuw", args=[wereld.traject.pk])
+    for rol in (Rol.TRAJECTBEGELEIDER, Rol.KETENPARTNER, Rol.BEHEERDER):
+        client.force_login(wereld.gebruikers[rol])
+        assert client.get(url).status_code == 404

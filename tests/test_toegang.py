@@ -118,6 +118,7 @@ URLS = {
     "trajecten:plan_pdf": (_plan, _vreemd_plan, (KM, MAN)),
     "trajecten:werkervaringsovereenkomst": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:rapportage_nieuw": (_traject, _vreemd_traject, (KM, MAN)),
+    "trajecten:instrument_nieuw": (_traject, _vreemd_traject, (KM,)),
     "trajecten:rapportage": (_rapportage, _vreemde_rapportage, (KM, MAN, KP)),
     "trajecten:rapportage_bewerken": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:rapportage_pdf": (_rapportage, _vreemde_rapportage, (KM, MAN, KP)),

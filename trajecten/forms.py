@@ -10,6 +10,7 @@ from reintegratie.forms import DatumInput, NLDesignFormMixin
 from werkplekken.models import Plaatsing, Werkplek
 
 from .models import (
+    Instrumentinzet,
     Leerdoel,
     Observatie,
     PlanVanAanpak,
@@ -345,3 +346,45 @@ class RapportFilterForm(NLDesignFormMixin, forms.Form):
             for naam, waarde in self.filters.items()
             if waarde
         ]
+
+
+class InstrumentForm(NLDesignFormMixin, forms.ModelForm):
+    """An instrument for the trajectory; each kind asks its own fields (Instrumentinzet)."""
+
+    class Meta:
+        model = Instrumentinzet
+        fields = [
+            "instrument",
+            "startdatum",
+            "einddatum",
+            "geldig_tot",
+            "loonwaarde",
+            "uren",
+            "kosten",
+            "resultaat",
+            "toelichting",
+        ]
+        widgets = {
+            "startdatum": DatumInput(),
+            "einddatum": DatumInput(),
+            "geldig_tot": DatumInput(),
+            "toelichting": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "einddatum": "Leeg als het nog loopt.",
+            "uren": "Bij jobcoaching.",
+            "loonwaarde": "Bij loonkostensubsidie, 0 tot 100.",
+        }
+
+    def __init__(self, *args, traject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.traject = traject
+        self.fields["startdatum"].initial = timezone.localdate()
+        for naam in ("kosten", "uren"):
+            self.fields[naam].localize = True
+            self.fields[naam].widget = forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "class": "utrecht-textbox utrecht-textbox--html-input",
+                }
+            )

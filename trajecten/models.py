@@ -238,6 +238,7 @@ class Signaal(models.TextChoices):
     BIJNA_PLAFOND = "bijna_plafond", "Bijna aan het urenplafond"
     PLAFOND_BEREIKT = "plafond_bereikt", "Urenplafond bereikt"
     FASE_VERLOPEN = "fase_verlopen", "Fase voorbij de geplande einddatum"
+    CERTIFICAAT_VERLOOPT = "certificaat_verloopt", "Certificaat verloopt binnen een maand"
 
 
 def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
@@ -280,6 +281,12 @@ def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
         & ~Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren"))),
         # Time is up: no hours can be booked until someone decides.
         Signaal.FASE_VERLOPEN: Exists(huidige.filter(geplande_einddatum__lt=vandaag)),
+        Signaal.CERTIFICAAT_VERLOOPT: Exists(
+            Instrumentinzet.objects.filter(
+                traject=OuterRef("pk"),
+                geldig_tot__range=(vandaag, vandaag + timedelta(days=30)),
+            )
+        ),
         # At the cap no hour may be booked: the trajectory is to be closed.
         Signaal.PLAFOND_BEREIKT: Q(trajecttype__max_uren__isnull=False)
         & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren"))),
@@ -891,7 +898,22 @@ class Instrumentinzet(Periode):
     resultaat = models.CharField(
         "resultaat", max_length=15, choices=Resultaat.choices, default=Resultaat.LOPEND
     )
-    toelichting = models.TextField("toelichting", blank=True)
+    toelichting = models.TextField("toelichting", blank=True, max_length=2000)
+    geldig_tot = models.DateField(
+        "geldig tot", null=True, blank=True, help_text="Bij een certificaat (VCA, heftruck…)."
+    )
+    uren = models.DecimalField(
+        "uren jobcoaching", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    # Which kinds take which of their own fields: the form and the model check it here.
+    CERTIFICATEN = frozenset({"vca", "bhv", "heftruck", "reachtruck", "code95"})
+    EIGEN_VELDEN = {
+        "geldig_tot": CERTIFICATEN,
+        "loonwaarde": frozenset({"loonkostensubsidie"}),
+        "uren": frozenset({"jobcoaching"}),
+    }
+    VERPLICHT = {"loonkostensubsidie": "loonwaarde", "jobcoaching": "uren"}
 
     objects = InstrumentQuerySet.as_manager()
     CATEGORIEEN = {
@@ -900,6 +922,8 @@ class Instrumentinzet(Periode):
             "instrument",
             "resultaat",
             "toelichting",
+            "geldig_tot",
+            "uren",
             "startdatum",
             "einddatum",
         ),
@@ -923,6 +947,24 @@ class Instrumentinzet(Periode):
                 name="instrument_kosten_niet_negatief",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        fouten = {}
+        for veld, soorten in self.EIGEN_VELDEN.items():
+            if getattr(self, veld) is not None and self.instrument not in soorten:
+                label = self._meta.get_field(veld).verbose_name
+                fouten[veld] = (
+                    f"{label.capitalize()} hoort niet bij {self.get_instrument_display()}."
+                )
+        verplicht = self.VERPLICHT.get(self.instrument)
+        if verplicht and getattr(self, verplicht) is None:
+            label = self._meta.get_field(verplicht).verbose_name
+            fouten[verplicht] = f"Vul de {label} in bij {self.get_instrument_display().lower()}."
+        if self.geldig_tot and self.startdatum and self.geldig_tot < self.startdatum:
+            fouten["geldig_tot"] = "Een certificaat is niet geldig tot voor het behalen."
+        if fouten:
+            raise ValidationError(fouten)
 
     def __str__(self):
         return self.get_instrument_display()

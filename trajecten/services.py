@@ -19,6 +19,7 @@ from .models import (
     NUL_UREN,
     AfstandTotArbeidsmarkt,
     Fase,
+    Instrumentinzet,
     Leerdoel,
     LeerdoelVoortgang,
     PlanVanAanpak,
@@ -733,3 +734,21 @@ def weektotalen_opnieuw_opbouwen() -> None:
         )
         for r in _uren_per_week(Urenregistratie.objects.all(), "deelnemer__verwijzer")
     )
+
+
+@transaction.atomic
+def instrument_vastleggen(*, form, traject, door) -> Instrumentinzet:
+    """Record a training, certificate or employer instrument for a running trajectory, with a
+    line in the journal."""
+    _moet_lopen(_vergrendel(traject))
+    inzet = form.save(commit=False)
+    inzet.traject = traject
+    inzet.full_clean()
+    inzet.save()
+    _besluit(
+        traject=traject,
+        door=door,
+        onderwerp=f"Instrument ingezet: {inzet.get_instrument_display()} vanaf "
+        f"{inzet.startdatum:%d-%m-%Y}",
+    )
+    return inzet

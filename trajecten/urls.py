@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import besluiten, plan, rapportage
+from .views import besluiten, instrumenten, plan, rapportage
 
 app_name = "trajecten"
 
@@ -14,6 +14,7 @@ urlpatterns = [
         plan.werkervaringsovereenkomst,
         name="werkervaringsovereenkomst",
     ),
+    path("<int:pk>/instrumenten/nieuw/", instrumenten.nieuw, name="instrument_nieuw"),
     path("<int:pk>/rapportages/nieuw/", rapportage.nieuw, name="rapportage_nieuw"),
     path("<int:pk>/rapportages/<int:rapportage>/", rapportage.detail, name="rapportage"),
     path(
