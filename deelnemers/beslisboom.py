@@ -6,7 +6,7 @@ inburgeringsplicht takes the route inburgering; who is (not yet) able to work go
 participatie; everyone else takes route werk.
 """
 
-from trajecten.models import AfstandTotArbeidsmarkt, Route
+from trajecten.models import AfstandTotArbeidsmarkt, Route, RouteTrajecttype, Trajecttype
 
 JONGERE_TOT = 27
 
@@ -18,7 +18,8 @@ VRAGEN = [
     ("zorg_geregeld", "Zijn kinderopvang en mantelzorg geregeld, of niet nodig?"),
 ]
 
-# The trajecttype a route starts with, by name (configuration, see the data migration).
+# The trajecttype a route starts with, by name, where the organisation configured none
+# (RouteTrajecttype); these types ship as data (see the data migration).
 TRAJECTTYPE_VOOR_ROUTE = {
     Route.WERK: "Route Werk",
     Route.JONGEREN: "Route Werk",
@@ -38,3 +39,12 @@ def route_voor(*, leeftijd: int, antwoorden: dict, afstand: str) -> Route:
     if afstand == AfstandTotArbeidsmarkt.NIET_BELASTBAAR:
         return Route.PARTICIPATIE
     return Route.WERK
+
+
+def trajecttype_voor_route(*, organisatie, route) -> Trajecttype | None:
+    """The trajecttype the route proposes for ``organisatie``: its own configuration, else
+    the default; None when neither exists (the klantmanager then chooses)."""
+    keuze = RouteTrajecttype.objects.filter(organisatie=organisatie, route=route).first()
+    if keuze is not None:
+        return keuze.trajecttype
+    return Trajecttype.objects.filter(naam=TRAJECTTYPE_VOOR_ROUTE[route], actief=True).first()

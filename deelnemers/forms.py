@@ -102,9 +102,18 @@ class IntakeForm(NLDesignFormMixin, forms.Form):
         label="Afstand tot de arbeidsmarkt", choices=AfstandTotArbeidsmarkt.choices
     )
     trajecttype = forms.ModelChoiceField(
-        label="Trajecttype",
+        label="Ander trajecttype dan het voorstel",
         queryset=Trajecttype.objects.filter(actief=True),
-        help_text="Vooraf gekozen bij de route die de beslisboom geeft; aan te passen.",
+        required=False,
+        empty_label="Het voorstel bij de route",
+        help_text="De beslisboom geeft de route; bij de route hoort een trajecttype, zoals de "
+        "functioneel beheerder het inrichtte. Kies alleen een ander als dat nodig is.",
+    )
+    reden_afwijking = forms.CharField(
+        label="Waarom een ander trajecttype?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     trajectstart = forms.DateField(
         label="Start van het traject",
@@ -146,7 +155,6 @@ class IntakeForm(NLDesignFormMixin, forms.Form):
             "datum": intake.datum,
             "consulent_werk": intake.consulent_werk_id or door.pk,
             "trajectstart": intake.datum + timedelta(days=7),
-            "trajecttype": Trajecttype.objects.filter(naam="Route Werk").first(),
         }
 
 

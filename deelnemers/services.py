@@ -8,7 +8,7 @@ from django.db.models import F
 from trajecten.models import Fase, PlanVanAanpak, Traject
 from trajecten.services import verwijzer_gewijzigd
 
-from .beslisboom import VRAGEN, route_voor
+from .beslisboom import VRAGEN, route_voor, trajecttype_voor_route
 from .models import Contactmoment, Deelnemer, Intake, LadderTrede
 
 
@@ -166,7 +166,7 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         antwoorden=antwoorden,
         afstand=gegevens["afstand_tot_arbeidsmarkt"],
     )
-    trajecttype = gegevens["trajecttype"]
+    trajecttype = _trajecttype(gegevens, route=route, organisatie=door.organisatie)
     eerste = trajecttype.fasetypes.order_by("volgorde").first()
     start = gegevens["trajectstart"]
     traject = Traject.objects.create(
@@ -212,7 +212,32 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         soort=Contactmoment.Soort.GESPREK,
         onderwerp=f"Intake: {traject.get_route_display().lower()}, {trajecttype} per "
         f"{start:%d-%m-%Y}",
-        verslag=gegevens.get("verslag", ""),
+        verslag="\n\n".join(
+            tekst
+            for tekst in (
+                gegevens.get("verslag", ""),
+                gegevens.get("reden_afwijking")
+                and f"Ander trajecttype dan het voorstel: {gegevens['reden_afwijking']}",
+            )
+            if tekst
+        ),
         door=door,
     )
     return traject
+
+
+def _trajecttype(gegevens, *, route, organisatie):
+    """The route's trajecttype, or the klantmanager's other choice with a reason."""
+    voorstel = trajecttype_voor_route(organisatie=organisatie, route=route)
+    gekozen = gegevens.get("trajecttype") or voorstel
+    if gekozen is None:
+        bericht = f"Bij {route.label.lower()} is geen trajecttype ingericht; kies er een."
+        raise ValidationError({"trajecttype": bericht})
+    if gekozen != voorstel and not (gegevens.get("reden_afwijking") or "").strip():
+        raise ValidationError(
+            {
+                "reden_afwijking": f"De antwoorden geven {route.label.lower()}, met "
+                f"{voorstel or 'geen trajecttype'}. Zeg waarom u {gekozen} kiest."
+            }
+        )
+    return gekozen

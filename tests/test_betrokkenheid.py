@@ -390,6 +390,7 @@ ZONDER_PERSOONSGEGEVENS = {
     "Trajecttype",
     "Fasetype",
     "Doelstelling",
+    "RouteTrajecttype",
     "Werkplek",
     "UrenPerWeek",
 }

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from deelnemers.beslisboom import TRAJECTTYPE_VOOR_ROUTE
 from deelnemers.models import Contactmoment, Deelnemer, Intake
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
@@ -100,11 +101,13 @@ def test_beslisboom_bepaalt_de_route(client, km, geboren, antwoorden, afstand, r
         _gegevens(
             km,
             **{"persoon-geboortedatum": geboren, "intake-afstand_tot_arbeidsmarkt": afstand},
+            **{"intake-trajecttype": ""},  # the route's proposal
             **antwoorden,
         ),
     )
     traject = Traject.objects.select_related("deelnemer").get(deelnemer__bsn=NIEUW_BSN)
     assert traject.route == route
+    assert traject.trajecttype.naam == TRAJECTTYPE_VOOR_ROUTE[route]
     # The programme targets count from these: selection date and inburgeringsplicht.
     assert traject.aanmelddatum == Intake.objects.get(bsn=NIEUW_BSN).datum
     assert traject.deelnemer.inburgeringsplichtig is ("intake-inburgeringsplicht" in antwoorden)
@@ -259,3 +262,45 @@ def test_nieuwe_intake_met_een_andere_verwijzer_verhuist_de_uren(client, km, wer
     bijgehouden = stand()
     weektotalen_opnieuw_opbouwen()
     assert bijgehouden == stand() == [(nieuw.pk, 6)]
+
+
+class TestRouteKiestHetTrajecttype:
+    """The intake's answers gave "route participatie", yet it created a Route Werk trajectory:
+    the trajecttype list was filled before the answers and never followed the route."""
+
+    def _afronden(self, client, km, **wijzig):
+        url = _start(client, km).url
+        return client.post(url, _gegevens(km, **{"intake-trajecttype": "", **wijzig}))
+
+    def test_de_route_stelt_het_trajecttype_voor(self, client, km):
+        self._afronden(client, km, **{"intake-afstand_tot_arbeidsmarkt": "niet_belastbaar"})
+        traject = Traject.objects.get(deelnemer__bsn=NIEUW_BSN)
+        assert (traject.route, traject.trajecttype.naam) == (
+            Route.PARTICIPATIE,
+            "Arbeidsmatige dagbesteding",
+        )
+
+    def test_de_organisatie_richt_het_voorstel_zelf_in(self, client, km):
+        from trajecten.models import RouteTrajecttype
+
+        beschut = Trajecttype.objects.get(naam="Beschut werk")
+        RouteTrajecttype.objects.create(
+            organisatie=km.organisatie, route=Route.PARTICIPATIE, trajecttype=beschut
+        )
+        self._afronden(client, km, **{"intake-afstand_tot_arbeidsmarkt": "niet_belastbaar"})
+        assert Traject.objects.get(deelnemer__bsn=NIEUW_BSN).trajecttype == beschut
+
+    def test_afwijken_kan_met_een_reden(self, client, km):
+        werk = Trajecttype.objects.get(naam="Route Werk").pk
+        anders = {"intake-afstand_tot_arbeidsmarkt": "niet_belastbaar", "intake-trajecttype": werk}
+        response = self._afronden(client, km, **anders)
+        assert "Zeg waarom u Route Werk kiest" in response.content.decode()
+        assert not Traject.objects.filter(deelnemer__bsn=NIEUW_BSN).exists()
+        url = reverse("deelnemers:intake", args=[Intake.objects.get(bsn=NIEUW_BSN).pk])
+        client.post(
+            url,
+            _gegevens(km, **anders, **{"intake-reden_afwijking": "Wil graag werken, arts akkoord"}),
+        )
+        traject = Traject.objects.get(deelnemer__bsn=NIEUW_BSN)
+        assert traject.trajecttype.naam == "Route Werk"
+        assert Contactmoment.objects.filter(verslag__contains="arts akkoord").exists()

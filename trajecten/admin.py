@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Doelstelling, Fasetype, Trajecttype
+from .models import Doelstelling, Fasetype, RouteTrajecttype, Trajecttype
 
 
 class FasetypeInline(admin.TabularInline):
@@ -29,3 +29,26 @@ class TrajecttypeAdmin(admin.ModelAdmin):
 class DoelstellingAdmin(admin.ModelAdmin):
     list_display = ["naam", "trajecttype", "meting", "termijn_maanden", "streefwaarde", "actief"]
     list_filter = ["trajecttype", "meting", "actief"]
+
+
+@admin.register(RouteTrajecttype)
+class RouteTrajecttypeAdmin(admin.ModelAdmin):
+    """Which trajecttype each route proposes at the intake: per organisation, so a
+    functioneel beheerder sets his own and no other's."""
+
+    list_display = ["route", "trajecttype", "organisatie"]
+    list_select_related = ["organisatie", "trajecttype"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(organisatie_id=request.user.organisatie_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["organisatie"]
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.organisatie_id = request.user.organisatie_id
+        super().save_model(request, obj, form, change)

@@ -144,6 +144,38 @@ class Fasetype(models.Model):
         return f"{self.trajecttype}: {self.naam}"
 
 
+class RouteTrajecttype(models.Model):
+    """Which trajecttype a route of the beslisboom proposes, per organisation: configuration
+    by the functioneel beheerder. Without a row the shipped default by name applies
+    (deelnemers.beslisboom.TRAJECTTYPE_VOOR_ROUTE)."""
+
+    organisatie = models.ForeignKey(
+        "accounts.Organisatie",
+        verbose_name="organisatie",
+        on_delete=models.CASCADE,
+        related_name="routekeuzes",
+    )
+    route = models.CharField("route", max_length=20, choices=Route.choices)
+    trajecttype = models.ForeignKey(
+        Trajecttype, verbose_name="trajecttype", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "trajecttype bij een route"
+        verbose_name_plural = "trajecttypes bij de routes"
+        ordering = ["organisatie__naam", "route"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisatie", "route"],
+                name="route_trajecttype_uniek",
+                violation_error_message="Voor deze route is al een trajecttype ingericht.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_route_display()}: {self.trajecttype}"
+
+
 class Doelstelling(models.Model):
     """A programme target on a trajecttype, with how it is measured (Arnhem, Almere).
 

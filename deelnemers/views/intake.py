@@ -11,7 +11,6 @@ from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 
 from .. import services
-from ..beslisboom import TRAJECTTYPE_VOOR_ROUTE
 from ..forms import BsnForm, DeelnemerForm, IntakeForm
 from ..models import Intake
 
@@ -116,7 +115,6 @@ def formulier(request, pk):
             "intake": intake,
             "persoon": persoon,
             "gesprek": gesprek,
-            "routes": TRAJECTTYPE_VOOR_ROUTE,
         },
     )
 

@@ -463,6 +463,7 @@ class Command(BaseCommand):
                     "werkplek",
                     "doelgroep",
                     "doelstelling",
+                    "routetrajecttype",
                 ],
             )
         )
