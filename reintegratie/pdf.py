@@ -18,16 +18,18 @@ import functools
 import io
 import mimetypes
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import django
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 
@@ -46,6 +48,22 @@ class PdfFout(Exception):
     """A batch could not be turned into PDF; the message says which document."""
 
 
+def _statisch_bestand(naam: str) -> str | None:
+    """The file of the static file ``naam`` (as ``{% static %}`` names it), or None.
+
+    In production the templates name the collected files, hashed by the manifest storage
+    (``pdf/document.1a2b3c.css``), which only STATIC_ROOT holds; in development they name
+    the source files, which the finders find. STATIC_ROOT is read only with a manifest
+    storage: without one, a folder left by an old collectstatic would go stale.
+    """
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        bestand = staticfiles_storage.path(naam)  # SuspiciousFileOperation outside it
+        if os.path.isfile(bestand):
+            return bestand
+    bestand = finders.find(naam)
+    return bestand if bestand and os.path.isfile(bestand) else None
+
+
 @functools.cache
 def _fetcher():
     """One fetcher for the process (WeasyPrint is imported on first use only)."""
@@ -53,10 +71,10 @@ def _fetcher():
 
     class AlleenStatischeBestanden(URLFetcher):
         def fetch(self, url, headers=None):
-            pad = urlparse(url).path
+            pad = unquote(urlparse(url).path)
             try:
                 bestand = (
-                    finders.find(pad.removeprefix(STATIC_PREFIX))
+                    _statisch_bestand(pad.removeprefix(STATIC_PREFIX))
                     if url.startswith(BASIS_URL) and pad.startswith(STATIC_PREFIX)
                     else None
                 )
