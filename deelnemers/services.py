@@ -1,11 +1,10 @@
 """Writes on participants. Each is atomic; edits are refused when someone else saved first."""
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from trajecten.models import Fase, PlanVanAanpak, Traject
+from trajecten.models import PlanVanAanpak, Traject
 from trajecten.services import verwijzer_gewijzigd
 
 from .beslisboom import VRAGEN, route_voor, trajecttype_voor_route
@@ -179,15 +178,7 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         aanbieder=door.organisatie,
         klantmanager=deelnemer.klantmanager,
     )
-    Fase.objects.create(
-        traject=traject,
-        fasetype=eerste,
-        startdatum=start,
-        uren_budget=eerste.uren_budget,
-        geplande_einddatum=start + relativedelta(months=eerste.duur_maanden)
-        if eerste.duur_maanden
-        else None,
-    )
+    eerste.fase_vanaf(start, traject=traject).save()
     PlanVanAanpak.objects.create(
         traject=traject,
         versie=1,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from deelnemers.management.commands.demodata import elfproef_bsns
 from deelnemers.models import Deelnemer, Intake
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
-from trajecten.models import Fase, Route, Traject, Trajecttype, Uitstroom, Urenregistratie
+from trajecten.models import Route, Traject, Trajecttype, Uitstroom, Urenregistratie
 from trajecten.services import registreer_uren
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
@@ -92,13 +92,7 @@ class TrajectFactory(factory.django.DjangoModelFactory):
         if not create or extracted is False:
             return
         fasetype = self.trajecttype.fasetypes.order_by("volgorde").first()
-        Fase.objects.create(
-            traject=self,
-            fasetype=fasetype,
-            startdatum=self.startdatum,
-            einddatum=self.einddatum,
-            uren_budget=fasetype.uren_budget,
-        )
+        fasetype.fase_vanaf(self.startdatum, traject=self, einddatum=self.einddatum).save()
 
 
 class UitstroomFactory(factory.django.DjangoModelFactory):

@@ -143,6 +143,20 @@ class Fasetype(models.Model):
     def __str__(self):
         return f"{self.trajecttype}: {self.naam}"
 
+    def fase_vanaf(self, start, **velden) -> "Fase":
+        """A new, unsaved phase of this type beginning on ``start``: the budget and the
+        planned end as the type gives them. The one place a phase starts (intake, next
+        phase, demo data, test factories)."""
+        return Fase(
+            fasetype=self,
+            startdatum=start,
+            uren_budget=self.uren_budget,
+            geplande_einddatum=start + relativedelta(months=self.duur_maanden)
+            if self.duur_maanden
+            else None,
+            **velden,
+        )
+
 
 class RouteTrajecttype(models.Model):
     """Which trajecttype a route of the beslisboom proposes, per organisation: configuration

@@ -238,15 +238,8 @@ def volgende_fase(*, traject, door, datum, toelichting: str = "") -> Fase:
         raise ValidationError({"datum": "De nieuwe fase begint na het begin van de huidige."})
     fase.einddatum = datum - timedelta(days=1)
     fase.save(update_fields=["einddatum"])
-    nieuw = Fase.objects.create(
-        traject=traject,
-        fasetype=volgende,
-        startdatum=datum,
-        uren_budget=volgende.uren_budget,
-        geplande_einddatum=datum + relativedelta(months=volgende.duur_maanden)
-        if volgende.duur_maanden
-        else None,
-    )
+    nieuw = volgende.fase_vanaf(datum, traject=traject)
+    nieuw.save()
     if traject.status == Traject.Status.AANGEMELD:
         traject.status = Traject.Status.ACTIEF
         traject.save(update_fields=["status"])

@@ -859,14 +859,7 @@ class Command(BaseCommand):
         return plan
 
     def fase(self, fasetype, start):
-        return Fase(
-            fasetype=fasetype,
-            startdatum=start,
-            uren_budget=fasetype.uren_budget,
-            geplande_einddatum=(start + timedelta(days=30 * fasetype.duur_maanden))
-            if fasetype.duur_maanden
-            else None,
-        )
+        return fasetype.fase_vanaf(start)
 
     def schrijf_uren(self, plannen):
         """Hours in bulk: COPY on PostgreSQL, batched inserts elsewhere."""
