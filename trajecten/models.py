@@ -509,11 +509,19 @@ class Traject(Periode):
         )
 
     def resterende_uren(self):
-        """Hours left under the trajecttype's cap, or None when it has no cap."""
+        """Hours left under the trajecttype's cap, or None when it has no cap; from the
+        phases' counters (prefetched ones when present)."""
         if self.trajecttype.max_uren is None:
             return None
-        gebruikt = self.fasen.aggregate(t=Sum("uren_gebruikt", default=NUL_UREN))["t"]
+        gebruikt = sum((f.uren_gebruikt for f in self.fasen.all()), NUL_UREN)
         return max(self.trajecttype.max_uren - gebruikt, NUL_UREN)
+
+    def ruimte(self, fase) -> Decimal | None:
+        """Productive hours that still fit: what is left of ``fase``'s budget and of the
+        trajectory's cap, whichever is less (None: no limit). The one home of this rule for
+        the hour form, the week grid and its standard day."""
+        grenzen = [g for g in (fase.resterend_budget(), self.resterende_uren()) if g is not None]
+        return min(grenzen, default=None)
 
 
 class FaseQuerySet(ToegangQuerySet):

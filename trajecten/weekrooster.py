@@ -50,12 +50,9 @@ class Rij:
         """Productive hours still possible on ``datum``: what is left of the phase's budget
         and of the trajectory's cap, on the counters (None: no limit)."""
         fase = self.fase_op(datum)
-        grenzen = [fase.resterend_budget()] if fase and fase.uren_budget is not None else []
-        plafond = self.traject.trajecttype.max_uren if self.traject else None
-        if plafond is not None:
-            gebruikt = sum((f.uren_gebruikt for f in self.traject.fasen.all()), NUL_UREN)
-            grenzen.append(max(plafond - gebruikt, NUL_UREN))
-        return min(grenzen, default=None)
+        if fase is None:
+            return self.traject.resterende_uren() if self.traject else None
+        return self.traject.ruimte(fase)
 
     @property
     def huidige_fase(self):
