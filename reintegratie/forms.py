@@ -1,7 +1,6 @@
 """Form conventions shared by every app: Dutch date inputs and NL Design System classes."""
 
 from django import forms
-from django.db.models.fields import BLANK_CHOICE_LABEL
 
 
 class DatumInput(forms.DateInput):
@@ -26,12 +25,6 @@ class NLDesignFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            # Django 6's empty choice ("- Select an option -") has no Dutch translation yet.
-            keuzes = getattr(field, "choices", None)
-            if not isinstance(field, forms.ModelChoiceField) and keuzes:
-                keuzes = list(keuzes)
-                if keuzes[0][0] == "" and str(keuzes[0][1]) == str(BLANK_CHOICE_LABEL):
-                    field.choices = [("", "Kies…"), *keuzes[1:]]
             widget = field.widget
             css = next(
                 (c for t, c in self.widget_classes.items() if isinstance(widget, t)),

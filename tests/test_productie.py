@@ -228,3 +228,23 @@ def test_verlopen_formulier_in_het_nederlands(wereld, settings):
     inhoud = response.content.decode()
     assert "Het formulier is verlopen" in inhoud
     assert "CSRF" not in inhoud
+
+
+@pytest.mark.parametrize(
+    "tekst",
+    ["- Select an option -", "Logout", "Search %(name)s", "Filter by %(field_name)s"],
+)
+def test_ook_wat_django_zelf_nog_niet_vertaalde_is_nederlands(tekst):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert translation.gettext(tekst) != tekst
+
+
+def test_de_lege_keuze_in_formulieren_en_het_beheer(client, wereld):
+    """Every select (the intake, the hour form, the admin) offers "Kies…", not Django 6's
+    untranslated "- Select an option -"."""
+    client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+    pagina = client.get(reverse("deelnemers:uren_registreren", args=[wereld.deelnemer.pk]))
+    inhoud = pagina.content.decode()
+    assert "Select an option" not in inhoud
