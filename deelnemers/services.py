@@ -109,27 +109,55 @@ def intake_beginnen(*, bsn: str, door) -> tuple[Intake | None, Deelnemer | None]
     """
     from reintegratie.access import Handeling, handeling_scope
 
-    concept = Intake.objects.concepten().filter(bsn=bsn).first()
     bestaand = Deelnemer.objects.filter(bsn=bsn).first()
     regie = bestaand is not None and (
         Deelnemer.objects.filter(handeling_scope(door, Handeling.GEGEVENS_WIJZIGEN))
         .filter(pk=bestaand.pk)
         .exists()
     )
-    if concept is not None:
-        eigen = Intake.objects.zichtbaar_voor(door).filter(pk=concept.pk).exists()
-        return (concept if eigen and (bestaand is None or regie) else None), bestaand
     if bestaand is not None and not regie:
+        # Known here but not our case: no intake, whether a concept exists or not.
         return None, bestaand
-    intake = Intake.objects.create(
-        bsn=bsn, deelnemer=bestaand, aangemaakt_door=door, consulent_werk=door
+    # Idempotent: the same BSN sent twice at once (a double click, two tabs) makes one
+    # concept. get_or_create inserts in a savepoint; when the other request inserted first
+    # (the unique constraint een_concept_intake_per_bsn), it catches the IntegrityError and
+    # reads the concept that won, to which the rules below apply as to any existing one.
+    concept, nieuw = Intake.objects.concepten().get_or_create(
+        bsn=bsn,
+        status=Intake.Status.CONCEPT,
+        defaults={"deelnemer": bestaand, "aangemaakt_door": door, "consulent_werk": door},
     )
-    return intake, bestaand
+    if nieuw:
+        return concept, bestaand
+    eigen = Intake.objects.zichtbaar_voor(door).filter(pk=concept.pk).exists()
+    return (concept if eigen else None), bestaand
 
 
 def intake_concept_opslaan(*, intake, gegevens: dict) -> Intake:
-    """Keep what was typed, unvalidated, so an interrupted intake is not lost."""
-    intake.concept = {k: v for k, v in gegevens.items() if k != "csrfmiddlewaretoken"}
+    """Keep what was typed, unvalidated, so an interrupted intake is not lost.
+
+    ``gegevens`` is the POST as lists (``dict(request.POST.lists())``). NUL bytes are dropped
+    from names and values, all else is kept as typed: PostgreSQL refuses ``\\u0000`` in
+    JSON, and the whole concept would be lost to one stray byte.
+    """
+
+    def zonder_nul(waarde):
+        if isinstance(waarde, str):
+            return waarde.replace("\x00", "")
+        if isinstance(waarde, list | tuple):
+            return [zonder_nul(w) for w in waarde]
+        return waarde
+
+    concept = {}
+    for naam, waarden in gegevens.items():
+        naam, waarden = zonder_nul(naam), zonder_nul(waarden)
+        if naam == "csrfmiddlewaretoken":
+            continue
+        if isinstance(concept.get(naam), list) and isinstance(waarden, list):
+            concept[naam] += waarden  # "a\x00" and "a" sent both: keep both
+        else:
+            concept[naam] = waarden
+    intake.concept = concept
     intake.save(update_fields=["concept", "gewijzigd_op"])
     return intake
 

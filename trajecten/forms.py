@@ -132,9 +132,24 @@ class WeekForm(NLDesignFormMixin, forms.Form):
                     required=False,
                 )
 
+    # What a Dutch user types for hours: digits, a comma or point, perhaps a minus (refused
+    # as out of range). Nothing Decimal() also reads: NaN, inf, 1e9, 1_0, other scripts'
+    # digits (٣); and short, so the quarter check is exact (no rounding to 28 digits).
+    UREN_TEKENS = frozenset("0123456789,.-")
+    UREN_LENGTE = 8
+    GEEN_GETAL = "Vul een getal in, bijvoorbeeld 7,5."
+
     @staticmethod
     def celnaam(rij, cel):
         return f"{rij.deelnemer.pk}_{cel.sleutel}"
+
+    @classmethod
+    def uren_uit_cel(cls, tekst):
+        """The hours of one cell (None when empty), or a ValidationError in Dutch."""
+        tekst = (tekst or "").strip()
+        if len(tekst) > cls.UREN_LENGTE or not set(tekst) <= cls.UREN_TEKENS:
+            raise ValidationError(cls.GEEN_GETAL, code="geen_getal")
+        return _uren_uit_tekst(tekst)
 
     def clean(self):
         gegevens = super().clean()
@@ -146,7 +161,7 @@ class WeekForm(NLDesignFormMixin, forms.Form):
                 if f"u_{naam}" not in self.fields or f"u_{naam}" not in self.data:
                     continue
                 try:
-                    uren = _uren_uit_tekst(gegevens.get(f"u_{naam}", ""))
+                    uren = self.uren_uit_cel(gegevens.get(f"u_{naam}", ""))
                 except ValidationError as fout:
                     self.add_error(f"u_{naam}", fout)
                     continue
@@ -162,12 +177,16 @@ class WeekForm(NLDesignFormMixin, forms.Form):
         for (deelnemer_id, datum), bericht in fouten.items():
             self.add_error(f"u_{deelnemer_id}_{datum:%Y%m%d}", bericht)
 
+    def getypte_waarden(self):
+        """The values as typed (unvalidated), else as they were: to show the grid again."""
+        return {naam: self.data.get(naam, self.fields[naam].initial) for naam in self.fields}
+
     def met_standaarddag(self, datum):
         """The typed values, with the empty open cells of ``datum`` filled with each
         participant's usual day (their hours a week over five days), worked; never more than
         the phase's budget and the trajectory's cap leave, and nothing when nothing is left
         (the save would refuse it). Returns the values and the names of those left empty."""
-        waarden = {naam: self.data.get(naam, self.fields[naam].initial) for naam in self.fields}
+        waarden = self.getypte_waarden()
         leeg = []
         for rij in self.rooster.rijen:
             naam = f"{rij.deelnemer.pk}_{datum:%Y%m%d}"

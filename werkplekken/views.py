@@ -1,5 +1,7 @@
 """Workplace pages and placing a participant on a workplace."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -29,7 +31,8 @@ def lijst(request):
     werkplekken = Werkplek.objects.zichtbaar_voor(request.user).select_related(
         "organisatie", "begeleider"
     )
-    zoek = request.GET.get("q", "").strip()
+    # PostgreSQL refuses a NUL byte in a string (it was a 500); 100 characters find any name.
+    zoek = request.GET.get("q", "").replace("\x00", "").strip()[:100].strip()
     if zoek:
         werkplekken = werkplekken.filter(naam__icontains=zoek)
     pagina = Paginator(
@@ -38,7 +41,7 @@ def lijst(request):
     return render(
         request,
         "werkplekken/lijst.html",
-        {"pagina": pagina, "zoek": zoek, "querystring": f"q={zoek}" if zoek else ""},
+        {"pagina": pagina, "zoek": zoek, "querystring": urlencode({"q": zoek}) if zoek else ""},
     )
 
 

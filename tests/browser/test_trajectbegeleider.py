@@ -63,7 +63,9 @@ def test_standaarddag_ziekmelding_en_budget(page, inloggen):
     # At the weekend Friday's hours are booked already (the demo data books up to
     # yesterday): changing them asks for a reason.
     page.get_by_label("Reden van wijziging").fill("Ziekmelding verwerkt")
-    page.get_by_role("button", name="Week opslaan").click()
+    # Enter in an hour cell saves the week (it filled Monday's standard day before).
+    open_cellen.first.focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_contain_text("Week opgeslagen")
     expect(ziek_op_dag).to_have_value("ziek")
     na = budgetten()

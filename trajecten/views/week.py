@@ -1,8 +1,11 @@
 """The week grid of a workplace: the trajectbegeleider's daily hour logging."""
 
-from datetime import date, datetime
+from datetime import date
 
+from dateutil.relativedelta import relativedelta
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,45 +20,99 @@ from ..forms import ObservatieForm, WeekForm
 from ..models import Observatie, Werknemersvaardigheid
 from ..weekrooster import lees_rooster, maandag_van
 
+EERSTE_DAG = date(2000, 1, 1)  # no trajectory here is older; earlier is a typo or a probe
+WEEK_ONGELDIG = "Deze week kan niet worden getoond. U ziet nu de huidige week."
 
-def _maandag(request) -> date:
-    """The Monday of ``?week=2026-11-23`` (any day of that week), else of this week."""
-    try:
-        dag = datetime.strptime(request.GET.get("week", ""), "%Y-%m-%d").date()
-    except ValueError:
-        dag = timezone.localdate()
-    return maandag_van(dag)
+
+class WeekKeuzeForm(forms.Form):
+    """``?week=2026-11-23``: any day of the week, from 2000 to a year ahead.
+
+    Outside that range the week arithmetic (the previous and next week) would overflow at the
+    ends of the calendar, and no registration is that old or that far ahead anyway."""
+
+    week = forms.DateField(input_formats=["%Y-%m-%d"])
+
+    def clean_week(self):
+        dag = self.cleaned_data["week"]
+        if not EERSTE_DAG <= dag <= timezone.localdate() + relativedelta(years=1):
+            raise ValidationError("Buiten het bereik.")
+        return dag
+
+
+class StandaardDagForm(forms.Form):
+    """The standard day button: ``standaard=20261123``, a day of the week shown."""
+
+    standaard = forms.DateField(
+        input_formats=["%Y%m%d"],
+        error_messages={
+            "required": "Kies een geldige dag voor de standaarddag.",
+            "invalid": "Kies een geldige dag voor de standaarddag.",
+        },
+    )
+
+    def __init__(self, *args, dagen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dagen = dagen
+
+    def clean_standaard(self):
+        dag = self.cleaned_data["standaard"]
+        if dag not in self.dagen:
+            raise ValidationError("De standaarddag moet een dag van de getoonde week zijn.")
+        return dag
+
+
+def _maandag(request) -> tuple[date, bool]:
+    """The Monday of ``?week=2026-11-23`` (any day of that week), else of this week; and
+    whether a ``week`` that was asked for could be shown (with a message when not)."""
+    if not request.GET.get("week"):
+        return maandag_van(timezone.localdate()), True
+    form = WeekKeuzeForm(request.GET)
+    if form.is_valid():
+        return maandag_van(form.cleaned_data["week"]), True
+    return maandag_van(timezone.localdate()), False
 
 
 def _rooster(request, pk):
-    """The workplace (within the user's scope, else 404), the week's Monday, and its grid."""
+    """The workplace (within the user's scope, else 404), the week's Monday, its grid, and
+    whether the request may be handled: a POST for a week that cannot be shown is not
+    saved, neither here nor for this week instead (the user meant another week)."""
     vereist_recht(request.user, "weekrooster")
     werkplek = get_object_or_404(
         Werkplek.objects.zichtbaar_voor(request.user).select_related("organisatie"), pk=pk
     )
-    maandag = _maandag(request)
-    return werkplek, maandag, lees_rooster(werkplek=werkplek, maandag=maandag, user=request.user)
+    maandag, geldig = _maandag(request)
+    if not geldig:
+        niets = " Er is niets opgeslagen." if request.method == "POST" else ""
+        messages.warning(request, WEEK_ONGELDIG + niets)
+    rooster = lees_rooster(werkplek=werkplek, maandag=maandag, user=request.user)
+    return werkplek, maandag, rooster, geldig
 
 
 @require_http_methods(["GET", "POST"])
 def week(request, pk):
-    werkplek, maandag, rooster = _rooster(request, pk)
+    werkplek, maandag, rooster, geldig = _rooster(request, pk)
     deelnemers = [rij.deelnemer for rij in rooster.rijen]
-    form = WeekForm(request.POST or None, rooster=rooster)
-    standaard = request.POST.get("standaard")
-    if standaard:
+    post = request.POST if request.method == "POST" and geldig else None
+    form = WeekForm(post, rooster=rooster)
+    if post is not None and "standaard" in post:
         # Fill a standard day for everyone, not saved yet: the user corrects, then saves.
-        dag = datetime.strptime(standaard, "%Y%m%d").date()
-        waarden, leeg = form.met_standaarddag(dag)
-        form = WeekForm(initial=waarden, rooster=rooster)
-        messages.info(request, f"Standaarddag ingevuld voor {dag:%d-%m}. Nog niet opgeslagen.")
-        if leeg:
-            messages.warning(
-                request,
-                f"Niet ingevuld voor {', '.join(leeg)}: het budget van de fase of het "
-                "urenplafond van het traject is bereikt.",
-            )
-    elif request.method == "POST" and form.is_valid():
+        keuze = StandaardDagForm(post, dagen=rooster.dagen)
+        if keuze.is_valid():
+            dag = keuze.cleaned_data["standaard"]
+            waarden, leeg = form.met_standaarddag(dag)
+            form = WeekForm(initial=waarden, rooster=rooster)
+            messages.info(request, f"Standaarddag ingevuld voor {dag:%d-%m}. Nog niet opgeslagen.")
+            if leeg:
+                messages.warning(
+                    request,
+                    f"Niet ingevuld voor {', '.join(leeg)}: het budget van de fase of het "
+                    "urenplafond van het traject is bereikt.",
+                )
+        else:
+            # What was typed stays on the page, unsaved and without cell errors.
+            messages.error(request, keuze.errors["standaard"][0])
+            form = WeekForm(initial=form.getypte_waarden(), rooster=rooster)
+    elif post is not None and form.is_valid():
         try:
             aantal = services.week_opslaan(
                 werkplek=werkplek,
@@ -104,25 +161,26 @@ def _rijen_met_velden(rooster, form):
 @require_http_methods(["GET", "POST"])
 def observaties(request, pk):
     """Per participant per week: a score on each werknemersvaardigheid and a remark."""
-    werkplek, maandag, rooster = _rooster(request, pk)
+    werkplek, maandag, rooster, geldig = _rooster(request, pk)
     deelnemers = [rij.deelnemer for rij in rooster.rijen]
+    post = request.POST if request.method == "POST" and geldig else None
     bestaand = {
         o.deelnemer_id: o
         for o in Observatie.objects.filter(
             werkplek=werkplek, week=maandag, deelnemer__in=deelnemers
         )
     }
-    forms = [
+    formulieren = [
         ObservatieForm(
-            request.POST if request.method == "POST" else None,
+            post,
             prefix=f"d{d.pk}",
             instance=bestaand.get(d.pk) or Observatie(deelnemer=d),
         )
         for d in deelnemers
     ]
-    if request.method == "POST" and all(f.is_valid() for f in forms):
+    if post is not None and all(f.is_valid() for f in formulieren):
         aantal = services.observaties_opslaan(
-            werkplek=werkplek, maandag=maandag, forms=forms, door=request.user
+            werkplek=werkplek, maandag=maandag, forms=formulieren, door=request.user
         )
         log_toegang(request, deelnemers, AuditRecord.Actie.GEWIJZIGD, "observaties")
         messages.success(request, f"Observaties opgeslagen voor {aantal} deelnemer(s).")
@@ -133,7 +191,7 @@ def observaties(request, pk):
         "trajecten/observaties.html",
         {
             "rooster": rooster,
-            "rijen": list(zip(deelnemers, forms, strict=True)),
+            "rijen": list(zip(deelnemers, formulieren, strict=True)),
             "vaardigheden": Werknemersvaardigheid,
             "vandaag": timezone.localdate(),
         },
