@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
@@ -227,3 +228,95 @@ def test_instrumenten_alleen_door_wie_het_traject_voert(client, wereld):
     for rol in (Rol.TRAJECTBEGELEIDER, Rol.KETENPARTNER, Rol.BEHEERDER):
         client.force_login(wereld.gebruikers[rol])
         assert client.get(url).status_code == 404
+
+
+class TestObservatiesGelijktijdig:
+    """Twenty simultaneous saves all "succeeded" and the last one won; the first save of a
+    new week sometimes answered 500 (a duplicate key)."""
+
+    @pytest.fixture
+    def tb(self, client, wereld):
+        client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+        return wereld.gebruikers[Rol.TRAJECTBEGELEIDER]
+
+    def _url(self, wereld, maandag):
+        return reverse("werkplekken:observaties", args=[wereld.werkplek.pk]) + f"?week={maandag}"
+
+    def _post(self, client, wereld, maandag, omgang, wijziging=""):
+        p = f"d{wereld.deelnemer.pk}"
+        return client.post(
+            self._url(wereld, maandag),
+            {
+                f"{p}-omgang": omgang,
+                f"{p}-opmerking": f"score {omgang}",
+                f"{p}-wijziging": wijziging,
+            },
+        )
+
+    def test_een_verouderde_opslag_overschrijft_niet(self, client, wereld, tb):
+        from trajecten.models import Observatie
+        from trajecten.weekrooster import maandag_van
+
+        maandag = maandag_van(timezone.localdate())
+        assert self._post(client, wereld, maandag, 3).status_code == 302
+        assert self._post(client, wereld, maandag, 4, wijziging=1).status_code == 302
+        # A third tab, still on version 1, saves 2: refused, and the 4 stays.
+        response = self._post(client, wereld, maandag, 2, wijziging=1)
+        assert "Iemand anders heeft deze observatie intussen opgeslagen" in (
+            response.content.decode()
+        )
+        observatie = Observatie.objects.get()
+        assert (observatie.omgang, observatie.wijziging) == (4, 2)
+        # What was typed is still there, now against version 2: saving again is a choice.
+        assert 'value="2"' in response.content.decode()
+        assert self._post(client, wereld, maandag, 2, wijziging=2).status_code == 302
+        assert Observatie.objects.get().omgang == 2
+
+    def test_de_eerste_opslag_van_een_week_door_twee_tegelijk(self, client, wereld, tb):
+        """Both opened the empty week; the second finds the first's row, not a 500."""
+        from trajecten.models import Observatie
+        from trajecten.weekrooster import maandag_van
+
+        maandag = maandag_van(timezone.localdate())
+        assert self._post(client, wereld, maandag, 3).status_code == 302
+        response = self._post(client, wereld, maandag, 5)  # also opened with no observation
+        assert response.status_code == 200
+        assert Observatie.objects.get().omgang == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="alleen op PostgreSQL")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twintig_gelijktijdige_observaties_een_wint_de_rest_hoort_het(wereld):
+    """Twenty writers at once on a new week: one saves, nineteen are told, none is a 500."""
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    from trajecten.models import Observatie
+    from trajecten.weekrooster import maandag_van
+
+    maandag = maandag_van(timezone.localdate())
+    url = reverse("werkplekken:observaties", args=[wereld.werkplek.pk]) + f"?week={maandag}"
+    p = f"d{wereld.deelnemer.pk}"
+    statussen = []
+    samen = threading.Barrier(20)
+
+    def schrijver(n):
+        client = Client()
+        client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+        samen.wait()
+        try:
+            response = client.post(url, {f"{p}-omgang": 1 + n % 5, f"{p}-wijziging": ""})
+            statussen.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=schrijver, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statussen) == [200] * 19 + [302]
+    assert Observatie.objects.get().wijziging == 1

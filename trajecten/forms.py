@@ -203,9 +203,16 @@ class WeekForm(NLDesignFormMixin, forms.Form):
 
 
 class ObservatieForm(NLDesignFormMixin, forms.ModelForm):
+    # The version the form was opened on; empty when there was no observation yet.
+    wijziging = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Observatie
         fields = [v.value for v in Werknemersvaardigheid] + ["opmerking"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wijziging"].initial = self.instance.wijziging if self.instance.pk else None
 
     def is_leeg(self):
         return not any(self.cleaned_data.get(naam) for naam in self.Meta.fields)

@@ -1177,6 +1177,8 @@ class Observatie(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="door", on_delete=models.PROTECT, related_name="+"
     )
     gewijzigd_op = models.DateTimeField("gewijzigd op", auto_now=True)
+    # Optimistic locking: a save based on an older number is refused, never the last one wins.
+    wijziging = models.PositiveIntegerField("wijziging", default=1, editable=False)
 
     objects = ObservatieQuerySet.as_manager()
     CATEGORIEEN = {
@@ -1187,7 +1189,7 @@ class Observatie(models.Model):
             "week",
             "werkplek",
         ),
-        **velden(None, "id", "deelnemer", "door", "gewijzigd_op"),
+        **velden(None, "id", "deelnemer", "door", "gewijzigd_op", "wijziging"),
     }
 
     class Meta:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Prefetch, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -22,6 +22,7 @@ from .models import (
     Instrumentinzet,
     Leerdoel,
     LeerdoelVoortgang,
+    Observatie,
     PlanVanAanpak,
     Traject,
     Uitstroom,
@@ -498,19 +499,47 @@ def _fout_op_laatste(fouten, rij, fase, invoer, bericht):
     fouten[rij.deelnemer.pk, max(productief or eigen)] = bericht
 
 
+class ObservatiesGewijzigd(Exception):
+    """Someone else saved observations of these participants after the page was opened."""
+
+    def __init__(self, deelnemers):
+        super().__init__("Gelijktijdig gewijzigd")
+        self.deelnemers = deelnemers
+
+
 @transaction.atomic
 def observaties_opslaan(*, werkplek, maandag, forms, door) -> int:
-    """Save the week's observations; a row left empty removes that week's observation."""
-    opgeslagen = 0
+    """Save the week's observations, all or none; a row left empty removes that week's
+    observation. A row someone else saved since the page was opened (also a first save of
+    the week by two people at once) is not overwritten: ObservatiesGewijzigd names them."""
+    opgeslagen, gewijzigd = 0, []
     for form in forms:
+        deelnemer = form.instance.deelnemer
+        huidig = (
+            Observatie.objects.select_for_update()
+            .filter(deelnemer=deelnemer, werkplek=werkplek, week=maandag)
+            .first()
+        )
+        verwacht = form.cleaned_data.get("wijziging")
+        if (huidig.wijziging if huidig else None) != verwacht:
+            gewijzigd.append(deelnemer)
+            continue
         if form.is_leeg():
-            if form.instance.pk:
-                form.instance.delete()
+            if huidig is not None:
+                huidig.delete()
             continue
         observatie = form.save(commit=False)
         observatie.werkplek, observatie.week, observatie.door = werkplek, maandag, door
-        observatie.save()
+        observatie.wijziging = (verwacht or 0) + 1
+        try:
+            with transaction.atomic():
+                observatie.save()
+        except IntegrityError:  # the other first save of this week committed before ours
+            gewijzigd.append(deelnemer)
+            continue
         opgeslagen += 1
+    if gewijzigd:
+        raise ObservatiesGewijzigd(gewijzigd)
     return opgeslagen
 
 

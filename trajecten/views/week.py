@@ -179,12 +179,19 @@ def observaties(request, pk):
         for d in deelnemers
     ]
     if post is not None and all(f.is_valid() for f in formulieren):
-        aantal = services.observaties_opslaan(
-            werkplek=werkplek, maandag=maandag, forms=formulieren, door=request.user
-        )
-        log_toegang(request, deelnemers, AuditRecord.Actie.GEWIJZIGD, "observaties")
-        messages.success(request, f"Observaties opgeslagen voor {aantal} deelnemer(s).")
-        return redirect(f"{reverse('werkplekken:observaties', args=[pk])}?week={maandag:%Y-%m-%d}")
+        try:
+            aantal = services.observaties_opslaan(
+                werkplek=werkplek, maandag=maandag, forms=formulieren, door=request.user
+            )
+        except services.ObservatiesGewijzigd as fout:
+            _gelijktijdig_gewijzigd(
+                formulieren, fout.deelnemers, werkplek=werkplek, maandag=maandag
+            )
+        else:
+            log_toegang(request, deelnemers, AuditRecord.Actie.GEWIJZIGD, "observaties")
+            messages.success(request, f"Observaties opgeslagen voor {aantal} deelnemer(s).")
+            week = f"?week={maandag:%Y-%m-%d}"
+            return redirect(reverse("werkplekken:observaties", args=[pk]) + week)
     log_toegang(request, deelnemers, AuditRecord.Actie.IN_LIJST, "observaties")
     return render(
         request,
@@ -196,3 +203,27 @@ def observaties(request, pk):
             "vandaag": timezone.localdate(),
         },
     )
+
+
+def _gelijktijdig_gewijzigd(formulieren, deelnemers, *, werkplek, maandag):
+    """Nothing was saved; say so at each row someone else saved meanwhile. What was typed
+    stays on the page, now against the version saved since: saving again (after a look)
+    replaces it, knowingly."""
+    nu = dict(
+        Observatie.objects.filter(
+            deelnemer__in=deelnemers, werkplek=werkplek, week=maandag
+        ).values_list("deelnemer_id", "wijziging")
+    )
+    ids = {d.pk for d in deelnemers}
+    for form in formulieren:
+        deelnemer_id = form.instance.deelnemer_id
+        if deelnemer_id not in ids:
+            continue
+        form.add_error(
+            None,
+            "Iemand anders heeft deze observatie intussen opgeslagen; er is niets opgeslagen. "
+            "Uw invoer staat er nog: kijk wat er nu staat en sla opnieuw op.",
+        )
+        data = form.data.copy()
+        data[form.add_prefix("wijziging")] = nu.get(deelnemer_id, "")
+        form.data = data
