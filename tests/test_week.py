@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import re
 import threading
 from decimal import Decimal
 
@@ -369,3 +370,37 @@ class TestUrenboekhouding(HypothesisTestCase):
             geboekt = sum(r.uren for r in Urenregistratie.objects.filter(fase=fase).productief())
             assert fase.uren_gebruikt == geboekt
             assert fase.uren_gebruikt <= fase.uren_budget
+
+
+def test_budget_en_typefouten_in_een_ronde(client, wereld, tb):
+    """Budget errors showed only after the format errors were fixed: two rounds."""
+    fase = _fase(wereld)
+    fase.uren_budget = Decimal(20)
+    fase.save()
+    d = wereld.deelnemer
+    cellen = {(d, i): ("8", GEWERKT) for i in range(3)}
+    cellen[d, 3] = ("acht", GEWERKT)
+    form = _post(client, wereld, cellen).context["form"]
+    maandag = vorige_maandag()
+    assert "Vul een getal in" in " ".join(form.errors[_veld(d, maandag + dt.timedelta(days=3))])
+    assert "Past niet in het budget" in " ".join(
+        form.errors[_veld(d, maandag + dt.timedelta(days=2))]
+    )
+    assert not Urenregistratie.objects.exists()
+    assert _fase(wereld).uren_gebruikt == 0
+
+
+def test_een_vergrendelde_dag_is_niet_te_typen_voor_wie_niet_corrigeert(client, wereld, tb):
+    maandag = vorige_maandag()
+    wereld.eigen.uren_vergrendeld_tot = maandag
+    wereld.eigen.save()
+    inhoud = client.get(_url(wereld)).content.decode()
+    veld = _veld(wereld.deelnemer, maandag)
+    invoer = re.search(rf'<input[^>]*name="{veld}"[^>]*>', inhoud).group(0)
+    assert "disabled" in invoer
+    assert "vergrendeld: alleen een manager corrigeert" in inhoud
+    client.force_login(wereld.gebruikers[Rol.MANAGER])
+    invoer = re.search(
+        rf'<input[^>]*name="{veld}"[^>]*>', client.get(_url(wereld)).content.decode()
+    )
+    assert "disabled" not in invoer.group(0)

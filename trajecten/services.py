@@ -315,8 +315,13 @@ class WeekFouten(ValidationError):
 
 
 @transaction.atomic
-def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> int:
+def week_opslaan(
+    *, werkplek, maandag, invoer: dict, door, reden: str = "", alleen_controleren=False
+) -> int:
     """Save the week grid of ``werkplek`` as typed: all cells or none.
+
+    ``alleen_controleren`` checks without saving (WeekFouten, or 0): for the cells that
+    were typed well when others were not, so that all errors show in one round.
 
     ``invoer`` maps (deelnemer_id, datum) to (uren, soort), with ``uren`` None for an
     empty cell. The result is the grid as typed, whatever was there before, so a double
@@ -452,6 +457,8 @@ def week_opslaan(*, werkplek, maandag, invoer: dict, door, reden: str = "") -> i
             )
     if fouten:
         raise WeekFouten(fouten)
+    if alleen_controleren:
+        return 0
 
     for registratie in [*nieuw, *gewijzigd]:
         registratie.full_clean(

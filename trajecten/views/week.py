@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reintegratie.access import log_toegang, vereist_recht
+from reintegratie.access import heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from werkplekken.models import Werkplek
 
@@ -112,18 +112,21 @@ def week(request, pk):
             # What was typed stays on the page, unsaved and without cell errors.
             messages.error(request, keuze.errors["standaard"][0])
             form = WeekForm(initial=form.getypte_waarden(), rooster=rooster)
-    elif post is not None and form.is_valid():
+    elif post is not None:
+        goed_getypt = form.is_valid()
         try:
             aantal = services.week_opslaan(
                 werkplek=werkplek,
                 maandag=maandag,
-                invoer=form.cleaned_data["invoer"],
+                invoer=form.cleaned_data.get("invoer", {}),
                 door=request.user,
-                reden=form.cleaned_data["reden"],
+                reden=form.cleaned_data.get("reden", ""),
+                # With cells typed wrong, the rest is still checked: one round of errors.
+                alleen_controleren=not goed_getypt,
             )
         except services.WeekFouten as fout:
             form.fouten_van_service(fout.fouten)
-        else:
+        if goed_getypt and not form.errors:
             log_toegang(request, deelnemers, AuditRecord.Actie.GEWIJZIGD, "weekrooster")
             messages.success(
                 request,
@@ -141,6 +144,8 @@ def week(request, pk):
             "form": form,
             "rijen": _rijen_met_velden(rooster, form),
             "vandaag": timezone.localdate(),
+            # A locked day is shown to all, editable for who may correct it (not sent else).
+            "mag_vergrendeld": heeft_recht(request.user, "vergrendelde_uren_corrigeren"),
         },
     )
 
