@@ -44,19 +44,26 @@ def klok_doel(weekdag: str, nu: datetime) -> datetime:
     return datetime.combine(nu.date() + timedelta(days=vooruit), time(11), tzinfo=nu.tzinfo)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def klok():
+_REIS = pytest.StashKey[object]()
+
+
+def pytest_configure(config):
     """The whole run on another day of the week: ``TEST_WEEKDAG=zondag ./scripts/test``.
 
-    Every test, the live server thread and the demo data then agree on "today"; the clock
-    keeps ticking from there. Without the variable the run uses the real date.
+    The clock is set before the tests are collected, so that what a module reads at import
+    (last year, say), every test, the live server thread and the demo data agree on
+    "today"; it keeps ticking from there. Without the variable the run uses the real date.
     """
     weekdag = os.environ.get("TEST_WEEKDAG", "").strip().lower()
-    if not weekdag:
-        yield None
-        return
-    with time_machine.travel(klok_doel(weekdag, timezone.localtime()), tick=True) as reis:
-        yield reis
+    if weekdag:
+        reis = time_machine.travel(klok_doel(weekdag, timezone.localtime()), tick=True)
+        reis.start()
+        config.stash[_REIS] = reis
+
+
+def pytest_unconfigure(config):
+    if reis := config.stash.get(_REIS, None):
+        reis.stop()
 
 
 @pytest.fixture(autouse=True)
