@@ -96,8 +96,8 @@ def test_observaties_opslaan_en_leeg_laten(client, wereld):
     observatie = Observatie.objects.get()
     assert (observatie.week, observatie.regelmatige_arbeid, observatie.omgang) == (maandag, 4, 2)
     assert observatie.scores()[0] == ("Regelmatige arbeid", 4)
-    # Saving the row empty removes it.
-    client.post(f"{url}?week={maandag:%Y-%m-%d}", {})
+    # Saving the row empty (from the page as it now stands) removes it.
+    client.post(f"{url}?week={maandag:%Y-%m-%d}", {f"{prefix}-wijziging": observatie.wijziging})
     assert not Observatie.objects.exists()
 
 

@@ -672,7 +672,7 @@ class Command(BaseCommand):
                 rijen.append((p, week, scores))
         moment = timezone.now()
         if connection.vendor == "postgresql":
-            staart = f"\t\t{moment.isoformat()}\n"  # opmerking empty, gewijzigd_op
+            staart = f"\t\t{moment.isoformat()}\t1\n"  # opmerking empty, gewijzigd_op, wijziging
             self.copy(
                 Observatie,
                 [
@@ -683,6 +683,7 @@ class Command(BaseCommand):
                     *VAARDIGHEDEN,
                     "opmerking",
                     "gewijzigd_op",
+                    "wijziging",
                 ],
                 (
                     f"{p.traject.deelnemer_id}\t{p.werkplek_id}\t{week.isoformat()}\t"
