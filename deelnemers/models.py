@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reintegratie.access import Categorie, ToegangQuerySet, categorie_scope, deelnemer_scope, velden
+from reintegratie.templatetags.opmaak import datum as datumtekst
 from reintegratie.validators import BSNValidator, Postcode
 
 INBURGERING_ZONDER_PLICHT = (
@@ -252,7 +253,7 @@ class LadderTrede(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_trede_display()} ({self.datum:%d-%m-%Y})"
+        return f"{self.get_trede_display()} ({datumtekst(self.datum)})"
 
     def clean(self):
         super().clean()
@@ -263,7 +264,7 @@ class LadderTrede(models.Model):
         geboortedatum = self.deelnemer.geboortedatum
         if self.datum < geboortedatum:
             raise ValidationError(
-                {"datum": f"Deze datum ligt voor de geboortedatum ({geboortedatum:%d-%m-%Y})."}
+                {"datum": f"Deze datum ligt voor de geboortedatum ({datumtekst(geboortedatum)})."}
             )
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from reintegratie.templatetags.opmaak import datum as datumtekst
 from trajecten.models import PlanVanAanpak, Traject
 from trajecten.services import verwijzer_gewijzigd
 
@@ -93,7 +94,7 @@ def ladder_vastleggen(*, deelnemer, datum, trede, door) -> tuple[LadderTrede, bo
         deelnemer=deelnemer,
         soort=Contactmoment.Soort.NOTITIE,
         onderwerp=f"Participatieladder: {beweging}",
-        verslag=f"Vastgesteld op {datum:%d-%m-%Y}: trede {stap.get_trede_display()}.",
+        verslag=f"Vastgesteld op {datumtekst(datum)}: trede {stap.get_trede_display()}.",
         door=door,
     )
     return stap, nieuw
@@ -230,7 +231,7 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         deelnemer=deelnemer,
         soort=Contactmoment.Soort.GESPREK,
         onderwerp=f"Intake: {traject.get_route_display().lower()}, {trajecttype} per "
-        f"{start:%d-%m-%Y}",
+        f"{datumtekst(start)}",
         verslag="\n\n".join(
             tekst
             for tekst in (

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from .templatetags.opmaak import getaltekst
+
 # Okabe-Ito, then Paul Tol's muted set for charts with more parts (eleven doelgroepen).
 KLEUREN = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
@@ -40,13 +42,9 @@ def tekstkleur(achtergrond: str) -> str:
 
 
 def getal(waarde) -> str:
-    """A number as a Dutch reader writes it: 12, 7,5, 83,3."""
-    if waarde is None:
-        return "–"
-    if isinstance(waarde, int):
-        return f"{waarde:,}".replace(",", ".")
-    tekst = f"{Decimal(waarde):.1f}".rstrip("0").rstrip(".")
-    return tekst.replace(".", ",")
+    """A number on a chart as in the table beside it (the ``getal`` filter): 12, 7,5,
+    83,3, 1.146,25."""
+    return getaltekst(waarde, 2)
 
 
 @dataclass

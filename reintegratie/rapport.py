@@ -25,6 +25,9 @@ class Tabel:
     kolommen: list[str]
     rijen: list[list]
     voet: list | None = None  # a totals row
+    # Per column the kind of number, for the ``tabelcel`` filter ("aantal", "uren", "getal",
+    # "procent", "bedrag"; "" for text); None: derived by ``soorten``.
+    kolomsoorten: list[str] | None = None
 
     @cached_property
     def getalkolommen(self):
@@ -34,18 +37,50 @@ class Tabel:
             for i in range(len(self.kolommen))
         ]
 
+    @cached_property
+    def soorten(self):
+        """Per column one kind of number, so that every cell of a column reads alike on the
+        page and in the PDF ("1.146,25" beside "1.050", not "1.146,0"): the unit in the
+        heading ("(euro)", "(%)", "(uren)"), else "aantal" for whole numbers only, else
+        "getal". "" for a text column. CSV and XLSX keep the raw numbers."""
+        if self.kolomsoorten is not None:
+            return self.kolomsoorten
+        return [
+            _soort(kolom, i, self) if getal else ""
+            for i, (kolom, getal) in enumerate(zip(self.kolommen, self.getalkolommen, strict=True))
+        ]
+
     @property
     def koppen(self):
-        return list(zip(self.kolommen, self.getalkolommen, strict=True))
+        """The headings as (heading, kind of the column) pairs; the kind is "" for text."""
+        return list(zip(self.kolommen, self.soorten, strict=True))
 
     @property
     def cellen(self):
-        """The rows as (value, is numeric column) pairs, for the templates."""
-        return [list(zip(rij, self.getalkolommen, strict=True)) for rij in self.rijen]
+        """The rows as (value, kind of the column) pairs, for the templates."""
+        return [list(zip(rij, self.soorten, strict=True)) for rij in self.rijen]
 
     @property
     def voetcellen(self):
-        return list(zip(self.voet, self.getalkolommen, strict=True)) if self.voet else []
+        return list(zip(self.voet, self.soorten, strict=True)) if self.voet else []
+
+
+def _soort(kolom: str, i: int, tabel: Tabel) -> str:
+    kop = kolom.lower()
+    if "(euro)" in kop or "€" in kop:
+        return "bedrag"
+    if "(%)" in kop:
+        return "procent"
+    if "(uren)" in kop or "(uur)" in kop:
+        return "uren"
+    waarden = [rij[i] for rij in [*tabel.rijen, tabel.voet or []] if len(rij) > i]
+    getallen = [w for w in waarden if isinstance(w, int | float | Decimal)]
+    if all(
+        isinstance(w, int) or (isinstance(w, Decimal) and w == w.to_integral_value())
+        for w in getallen
+    ):
+        return "aantal"
+    return "getal"
 
 
 @dataclass

@@ -209,7 +209,10 @@ class TestParticipatieladder:
         assert (record.actie, record.omschrijving) == ("aangemaakt", "participatieladder")
 
         inhoud = client.get(response.url).content.decode()
-        assert f"Trede 4 Onbetaald werk vastgelegd op {vandaag:%d-%m-%Y}." in inhoud
+        assert (
+            f"Trede 4 Onbetaald werk vastgelegd op {vandaag.day}-{vandaag.month}-{vandaag.year}."
+            in inhoud
+        )
         assert "trede 4 Onbetaald werk <strong>(nu)</strong>" in inhoud
 
     def test_dezelfde_dag_vervangt_de_trede(self, client, wereld, km):

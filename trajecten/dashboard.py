@@ -17,6 +17,7 @@ from deelnemers.models import LadderTrede
 from reintegratie import grafiek
 from reintegratie.access import tel_scope
 from reintegratie.rapport import Onderdeel, Tabel
+from reintegratie.templatetags.opmaak import datum as datumtekst
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
 from .models import Fase, Traject, UrenPerWeek, Urenregistratie
@@ -94,8 +95,8 @@ def uren_per_week(*, user, vandaag) -> list[Onderdeel]:
         per_soort = [totalen.get((week, s), Decimal(0)) for s in Soort.values]
         aanwezig = sum(totalen.get((week, s), Decimal(0)) for s in AANWEZIG)
         alles = sum(per_soort)
-        rijen.append([f"{week:%d-%m-%Y}", *per_soort, aanwezig])
-        aanwezigheid.append([f"{week:%d-%m-%Y}", aanwezig, alles, _procent(aanwezig, alles)])
+        rijen.append([f"{datumtekst(week)}", *per_soort, aanwezig])
+        aanwezigheid.append([f"{datumtekst(week)}", aanwezig, alles, _procent(aanwezig, alles)])
     label = [f"{w.day}-{w.month}" for w in weken]
     uren = Onderdeel(
         "uren",

@@ -242,8 +242,15 @@ class LeerdoelForm(NLDesignFormMixin, forms.ModelForm):
         widgets = {"omschrijving": forms.Textarea(attrs={"rows": 2})}
 
 
+# absolute_max as well: else Django accepts max_num + 1000 forms from a crafted POST.
 LeerdoelFormSet = forms.inlineformset_factory(
-    PlanVanAanpak, Leerdoel, form=LeerdoelForm, extra=2, can_delete=True, max_num=60
+    PlanVanAanpak,
+    Leerdoel,
+    form=LeerdoelForm,
+    extra=2,
+    can_delete=True,
+    max_num=60,
+    absolute_max=60,
 )
 
 

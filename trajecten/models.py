@@ -26,6 +26,7 @@ from reintegratie.access import (
     velden,
 )
 from reintegratie.periode import Periode
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 NUL_UREN = Decimal("0.00")
 UREN_BEREIK_FOUT = "Vul een aantal uren in groter dan 0 en hoogstens 24."
@@ -490,7 +491,7 @@ class Traject(Periode):
         indexes = [models.Index(fields=["status", "startdatum"], name="traject_status_start")]
 
     def __str__(self):
-        return f"{self.trajecttype} voor {self.deelnemer} ({self.startdatum:%d-%m-%Y})"
+        return f"{self.trajecttype} voor {self.deelnemer} ({datumtekst(self.startdatum)})"
 
     def signalen(self):
         """The signals raised, as (code, label); needs ``met_signalen()``."""
@@ -577,7 +578,7 @@ class Fase(Periode):
         ]
 
     def __str__(self):
-        return f"{self.fasetype.naam} ({self.startdatum:%d-%m-%Y})"
+        return f"{self.fasetype.naam} ({datumtekst(self.startdatum)})"
 
     def waarom_geen_uren(self, datum) -> str:
         """Why no hours can be booked on this phase on ``datum`` (empty: they can): past the
@@ -585,7 +586,7 @@ class Fase(Periode):
         The one rule for the week grid and the single registration."""
         if self.geplande_einddatum and datum > self.geplande_einddatum:
             return (
-                f"De fase {self.fasetype.naam} liep tot {self.geplande_einddatum:%d-%m-%Y}. "
+                f"De fase {self.fasetype.naam} liep tot {datumtekst(self.geplande_einddatum)}. "
                 "Verleng de fase of begin de volgende."
             )
         einde = self.traject.einde_maximale_duur
@@ -593,7 +594,7 @@ class Fase(Periode):
             maanden = self.traject.trajecttype.max_duur_maanden
             return (
                 f"Het traject duurt hoogstens {maanden} {'maand' if maanden == 1 else 'maanden'}"
-                f", tot {einde:%d-%m-%Y}. Sluit het traject af."
+                f", tot {datumtekst(einde)}. Sluit het traject af."
             )
         return ""
 
@@ -713,7 +714,9 @@ class Urenregistratie(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.deelnemer} {self.datum:%d-%m-%Y}: {self.uren} uur {self.get_soort_display()}"
+        return (
+            f"{self.deelnemer} {datumtekst(self.datum)}: {self.uren} uur {self.get_soort_display()}"
+        )
 
 
 class UitstroomQuerySet(ToegangQuerySet):
@@ -774,7 +777,7 @@ class Uitstroom(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_resultaat_display()} ({self.datum:%d-%m-%Y})"
+        return f"{self.get_resultaat_display()} ({datumtekst(self.datum)})"
 
     def clean(self):
         super().clean()
@@ -1057,7 +1060,7 @@ class UrenPerWeek(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.week:%d-%m-%Y} {self.get_soort_display()}: {self.uren} uur"
+        return f"{datumtekst(self.week)} {self.get_soort_display()}: {self.uren} uur"
 
 
 class UrenMutatieQuerySet(ToegangQuerySet):
@@ -1118,7 +1121,7 @@ class UrenMutatie(models.Model):
         indexes = [models.Index(fields=["deelnemer", "datum"], name="urenmutatie_deelnemer")]
 
     def __str__(self):
-        return f"{self.get_actie_display()} {self.datum:%d-%m-%Y}"
+        return f"{self.get_actie_display()} {datumtekst(self.datum)}"
 
 
 class Werknemersvaardigheid(models.TextChoices):
@@ -1206,7 +1209,7 @@ class Observatie(models.Model):
         ]
 
     def __str__(self):
-        return f"Observatie week van {self.week:%d-%m-%Y}"
+        return f"Observatie week van {datumtekst(self.week)}"
 
     def scores(self):
         """(skill label, score) for the skills that were scored."""
@@ -1308,7 +1311,7 @@ class Voortgangsrapportage(models.Model):
         ]
 
     def __str__(self):
-        return f"Voortgangsrapportage {self.periode_tot:%d-%m-%Y}"
+        return f"Voortgangsrapportage {datumtekst(self.periode_tot)}"
 
     def clean(self):
         super().clean()

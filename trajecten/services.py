@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from deelnemers.models import Contactmoment
 from reintegratie.access import heeft_recht
+from reintegratie.templatetags.opmaak import datum as datumtekst
 from werkplekken.models import Plaatsing
 
 from .models import (
@@ -247,7 +248,7 @@ def volgende_fase(*, traject, door, datum, toelichting: str = "") -> Fase:
     _besluit(
         traject=traject,
         door=door,
-        onderwerp=f"Door naar de fase {volgende.naam} per {datum:%d-%m-%Y}",
+        onderwerp=f"Door naar de fase {volgende.naam} per {datumtekst(datum)}",
         toelichting=toelichting,
     )
     return nieuw
@@ -558,7 +559,7 @@ def _concept(plan_id) -> PlanVanAanpak:
     plan = PlanVanAanpak.objects.select_for_update().get(pk=plan_id)
     if plan.is_ondertekend:
         raise PlanOndertekend(
-            f"Versie {plan.versie} is ondertekend op {plan.ondertekend_op:%d-%m-%Y} en kan niet "
+            f"Versie {plan.versie} is ondertekend op {datumtekst(plan.ondertekend_op)} en kan niet "
             "meer worden gewijzigd. Maak een nieuwe versie."
         )
     return plan
@@ -643,7 +644,7 @@ def plan_ondertekenen(*, plan, datum, door) -> PlanVanAanpak:
     _besluit(
         traject=plan.traject,
         door=door,
-        onderwerp=f"Plan van aanpak versie {plan.versie} ondertekend op {datum:%d-%m-%Y}",
+        onderwerp=f"Plan van aanpak versie {plan.versie} ondertekend op {datumtekst(datum)}",
     )
     return plan
 
@@ -778,6 +779,6 @@ def instrument_vastleggen(*, form, traject, door) -> Instrumentinzet:
         traject=traject,
         door=door,
         onderwerp=f"Instrument ingezet: {inzet.get_instrument_display()} vanaf "
-        f"{inzet.startdatum:%d-%m-%Y}",
+        f"{datumtekst(inzet.startdatum)}",
     )
     return inzet

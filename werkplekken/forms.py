@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .models import Plaatsing, Werkplek
 
@@ -44,7 +45,7 @@ class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
         if start < grens and not self.mag_terugdateren:
             raise forms.ValidationError(
                 f"Een plaatsing kan hoogstens {settings.PLAATSING_TERUG_DAGEN} dagen terug "
-                f"beginnen (niet voor {grens:%d-%m-%Y}). Vraag een manager om een eerdere "
+                f"beginnen (niet voor {datumtekst(grens)}). Vraag een manager om een eerdere "
                 "start vast te leggen."
             )
         return start

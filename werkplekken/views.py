@@ -18,6 +18,7 @@ from reintegratie.access import (
     vereist_recht,
 )
 from reintegratie.audit.models import AuditRecord
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from . import services
 from .forms import PlaatsingForm
@@ -94,7 +95,7 @@ def plaatsing_nieuw(request, pk):
                 deelnemer,
                 AuditRecord.Actie.AANGEMAAKT,
                 f"plaatsing bij {plaatsing.werkplek.organisatie} vanaf "
-                f"{plaatsing.startdatum:%d-%m-%Y}",
+                f"{datumtekst(plaatsing.startdatum)}",
             )
         messages.success(request, f"{deelnemer.naam} is geplaatst bij {plaatsing.werkplek.naam}.")
         return redirect("deelnemers:dossier", pk=deelnemer.pk)

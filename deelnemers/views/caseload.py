@@ -10,6 +10,7 @@ from django.utils import timezone
 from reintegratie.access import Categorie, heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.rapport import spreadsheetcel
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import selectors
 
@@ -96,7 +97,7 @@ def _exportrij(d):
     case = mag(Categorie.TRAJECT)
     return [
         d.naam,
-        d.geboortedatum.strftime("%d-%m-%Y") if mag(Categorie.IDENTITEIT) else "",
+        datumtekst(d.geboortedatum) if mag(Categorie.IDENTITEIT) else "",
         traject.trajecttype.naam if traject and mag(Categorie.FASE) else "",
         traject.get_status_display() if traject and case else "",
         fase.fasetype.naam if fase and mag(Categorie.FASE) else "",
@@ -104,7 +105,7 @@ def _exportrij(d):
         getal(fase.uren_budget) if fase and fase.uren_budget and case else "",
         ", ".join(label for _, label in traject.signalen()) if traject and case else "",
         str(d.klantmanager or "") if case else "",
-        timezone.localtime(d.laatste_contact).strftime("%d-%m-%Y") if d.laatste_contact else "",
+        datumtekst(timezone.localtime(d.laatste_contact)) if d.laatste_contact else "",
         d.volgende_actie or "",
     ]
 

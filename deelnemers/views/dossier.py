@@ -19,6 +19,7 @@ from reintegratie.access import (
 )
 from reintegratie.audit.models import AuditRecord
 from reintegratie.pdf import render_to_pdf
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import selectors, services
 from ..forms import ContactmomentForm, DossierDeelnemerForm, LadderForm
@@ -100,10 +101,12 @@ def ladder(request, pk):
             form.add_error(None, fout)
         else:
             if nieuw:
-                melding = f"Trede {stap.get_trede_display()} vastgelegd op {stap.datum:%d-%m-%Y}."
+                melding = (
+                    f"Trede {stap.get_trede_display()} vastgelegd op {datumtekst(stap.datum)}."
+                )
             else:
                 melding = (
-                    f"De trede van {stap.datum:%d-%m-%Y} is gewijzigd in "
+                    f"De trede van {datumtekst(stap.datum)} is gewijzigd in "
                     f"{stap.get_trede_display()}."
                 )
             messages.success(request, melding)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import services
 from ..forms import BsnForm, DeelnemerForm, IntakeForm
@@ -103,7 +104,7 @@ def formulier(request, pk):
             messages.success(
                 request,
                 f"Intake afgerond: {traject.get_route_display().lower()}, {traject.trajecttype} "
-                f"begint op {traject.startdatum:%d-%m-%Y}.",
+                f"begint op {datumtekst(traject.startdatum)}.",
             )
             return redirect(traject.deelnemer)
     if deelnemer is not None:

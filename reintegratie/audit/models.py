@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from reintegratie.templatetags.opmaak import datum_tijd
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit record."""
@@ -64,7 +66,7 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["deelnemer", "-tijdstip"], name="audit_deelnemer_tijd")]
 
     def __str__(self):
-        return f"{self.tijdstip:%d-%m-%Y %H:%M} {self.gebruikersnaam} {self.actie}"
+        return f"{datum_tijd(timezone.localtime(self.tijdstip))} {self.gebruikersnaam} {self.actie}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,10 +1,12 @@
 """The manager's dashboard: counted in trajecten.dashboard, kept five minutes, exportable."""
 
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reintegratie import rapport
 from reintegratie.access import vereist_recht
+from reintegratie.templatetags.opmaak import datum_tijd
 
 from .. import dashboard as berekening
 
@@ -18,7 +20,7 @@ def dashboard(request):
             formaat=formaat,
             naam=f"dashboard-{context['berekend_op']:%Y%m%d-%H%M}",
             titel=f"Dashboard {request.user.organisatie}",
-            kop=[f"Geteld op {context['berekend_op']:%d-%m-%Y %H:%M}"],
+            kop=[f"Geteld op {datum_tijd(timezone.localtime(context['berekend_op']))}"],
             onderdelen=context["onderdelen"],
             organisatie=request.user.organisatie,
         )

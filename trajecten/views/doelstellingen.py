@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from reintegratie import rapport
 from reintegratie.access import vereist_recht
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import doelstellingen
 from ..forms import RapportFilterForm
@@ -33,8 +34,8 @@ def rapport_doelstellingen(request):
         )
         onderdelen = doelstellingen.onderdelen(metingen)
         kop = [
-            f"Periode {gegevens['van']:%d-%m-%Y} tot en met {gegevens['tot']:%d-%m-%Y}, "
-            f"gemeten op {vandaag:%d-%m-%Y}",
+            f"Periode {datumtekst(gegevens['van'])} tot en met {datumtekst(gegevens['tot'])}, "
+            f"gemeten op {datumtekst(vandaag)}",
             *form.beschrijving(),
         ]
         formaat = request.GET.get("formaat")

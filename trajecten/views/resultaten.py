@@ -12,6 +12,7 @@ from reintegratie.access import Categorie, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.forms import DatumInput
 from reintegratie.rapport import FORMATEN, Onderdeel, Tabel, export, querystring_zonder
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import resultaten
 from ..forms import RapportFilterForm
@@ -86,8 +87,8 @@ def _export(request, formaat, context, form):
         naam=f"resultaten-{van:%Y%m%d}-{tot:%Y%m%d}",
         titel="Capaciteit, inzet en resultaten",
         kop=[
-            f"Trajecten gestart van {van:%d-%m-%Y} tot en met {tot:%d-%m-%Y}; resultaat zoals "
-            f"het op {timezone.localdate():%d-%m-%Y} is vastgelegd",
+            f"Trajecten gestart van {datumtekst(van)} tot en met {datumtekst(tot)}; resultaat "
+            f"zoals het op {datumtekst(timezone.localdate())} is vastgelegd",
             *form.beschrijving(),
         ],
         onderdelen=[Onderdeel("resultaten", "Resultaten", tabel, sluitend)],

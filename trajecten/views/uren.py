@@ -17,6 +17,7 @@ from reintegratie.access import (
     log_toegang,
 )
 from reintegratie.audit.models import AuditRecord
+from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import services
 from ..forms import UrenForm
@@ -43,7 +44,7 @@ def registreren(request, pk):
             messages.success(
                 request,
                 f"{uren_tekst(registratie.uren)} uur {registratie.get_soort_display().lower()} "
-                f"geregistreerd op {registratie.datum:%d-%m-%Y}.",
+                f"geregistreerd op {datumtekst(registratie.datum)}.",
             )
             return redirect("deelnemers:dossier", pk=deelnemer.pk)
     log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)

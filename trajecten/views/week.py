@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.templatetags.opmaak import datum_kort
 from werkplekken.models import Werkplek
 
 from .. import services
@@ -101,7 +102,9 @@ def week(request, pk):
             dag = keuze.cleaned_data["standaard"]
             waarden, leeg = form.met_standaarddag(dag)
             form = WeekForm(initial=waarden, rooster=rooster)
-            messages.info(request, f"Standaarddag ingevuld voor {dag:%d-%m}. Nog niet opgeslagen.")
+            messages.info(
+                request, f"Standaarddag ingevuld voor {datum_kort(dag)}. Nog niet opgeslagen."
+            )
             if leeg:
                 messages.warning(
                     request,
