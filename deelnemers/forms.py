@@ -12,6 +12,21 @@ from .beslisboom import VRAGEN
 from .models import Contactmoment, Deelnemer, LadderTrede
 
 
+class Keuzes(forms.ModelMultipleChoiceField):
+    """Refuses a key that is no whole number of a sane length before the database sees it:
+    SQLite cannot even compare an integer of 50 digits (OverflowError, a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdecimal() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):
     """Personal data of a participant. ``versie`` guards against two people editing at once."""
 
@@ -41,6 +56,7 @@ class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):
             "geboortedatum": DatumInput(),
             "doelgroepen": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"doelgroepen": Keuzes}
         help_texts = {"postcode": "Bijvoorbeeld 7607 AB.", "bsn": "9 cijfers."}
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,37 @@
-"""Form conventions shared by every app: Dutch date inputs and NL Design System classes."""
+"""Form conventions shared by every app: Dutch date inputs, NL Design System classes, and a
+maximum length for free text."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+# Free text (the model's TextFields: a plan's afspraken, a report's bevindingen, a journal
+# entry) has no maximum of its own. Without one a pasted or scripted million characters is
+# saved and then rendered on every page and PDF that shows it (seconds per request). 5,000
+# characters is some three A4 pages: more than any field here needs, and what does not fit
+# belongs in a document, not in a text box.
+MAX_TEKST_LENGTE = 5000
+
+
+def _getal(n: int) -> str:
+    """An integer with Dutch thousands separators: 5.000, 1.000.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+class TekstLengteValidator(MaxLengthValidator):
+    """Django's MaxLengthValidator with the numbers written the Dutch way."""
+
+    def __call__(self, value):
+        lengte = len(value)
+        if lengte > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={"limit_value": _getal(self.limit_value), "show_value": _getal(lengte)},
+            )
+
+
+TE_LANG = "Dit veld mag hoogstens %(limit_value)s tekens bevatten (nu %(show_value)s)."
 
 
 class DatumInput(forms.DateInput):
@@ -13,7 +44,15 @@ class DatumInput(forms.DateInput):
 
 
 class NLDesignFormMixin:
-    """Adds the Utrecht component classes to the widgets, so templates stay plain."""
+    """Adds the Utrecht component classes to the widgets, so templates stay plain, and gives
+    every text field without a maximum length MAX_TEKST_LENGTE.
+
+    Only the fields the form has when this ``__init__`` returns: a subclass that adds text
+    fields afterwards gives them a ``max_length`` itself.
+    """
+
+    # CharFields whose cleaned value is not text: a length says nothing about them.
+    geen_tekst = (forms.JSONField, forms.UUIDField)
 
     widget_classes = {
         forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
@@ -31,3 +70,12 @@ class NLDesignFormMixin:
                 "utrecht-textbox utrecht-textbox--html-input",
             )
             widget.attrs.setdefault("class", css)
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(field, self.geen_tekst)
+                and field.max_length is None
+            ):
+                field.max_length = MAX_TEKST_LENGTE
+                field.validators.append(TekstLengteValidator(MAX_TEKST_LENGTE, message=TE_LANG))
+                if not widget.is_hidden:
+                    widget.attrs.setdefault("maxlength", str(MAX_TEKST_LENGTE))
