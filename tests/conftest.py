@@ -157,3 +157,22 @@ def pdf_tekst(pdf: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def url_namen() -> set[str]:
+    """Every named URL of the application (the admin's aside): the URL tables of the access
+    tests must name each one, so a new view cannot ship without its rules."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def namen(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue
+                yield from namen(
+                    p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix
+                )
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{prefix}{p.name}"
+
+    return set(namen(get_resolver().url_patterns))

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -34,7 +34,7 @@ from trajecten.models import (
 )
 from trajecten.weekrooster import maandag_van
 
-from .conftest import pdf_tekst
+from .conftest import pdf_tekst, url_namen
 from .factories import (
     DeelnemerFactory,
     GebruikerFactory,
@@ -297,19 +297,8 @@ VARIANTEN = {
 }
 
 
-def _namen(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == "admin":
-                continue
-            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
-            yield from _namen(p.url_patterns, ns)
-        elif isinstance(p, URLPattern) and p.name:
-            yield f"{prefix}{p.name}"
-
-
 def test_elke_url_staat_in_de_markertest():
-    namen = set(_namen(get_resolver().url_patterns)) - {"login", "logout"}
+    namen = url_namen() - {"login", "logout"}
     assert namen == set(URLS), "Voeg de nieuwe URL toe aan URLS van de markertest."
 
 

@@ -5,12 +5,14 @@ cannot ship without its access rules being stated and tested.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage
+
+from .conftest import url_namen
 
 KM, TB, MAN, KP, BEH = (
     Rol.KLANTMANAGER,
@@ -152,19 +154,8 @@ DOORSTUREN = {
 BUITEN_BESCHOUWING = {"login", "logout"}
 
 
-def _namen(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == "admin":
-                continue
-            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
-            yield from _namen(p.url_patterns, ns)
-        elif isinstance(p, URLPattern) and p.name:
-            yield f"{prefix}{p.name}"
-
-
 def test_elke_url_heeft_toegangsregels():
-    namen = set(_namen(get_resolver().url_patterns)) - BUITEN_BESCHOUWING
+    namen = url_namen() - BUITEN_BESCHOUWING
     assert namen == set(URLS), "Voeg de nieuwe URL met zijn toegangsregels toe aan URLS."
 
 
