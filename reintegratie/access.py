@@ -78,6 +78,7 @@ logged by :func:`log_toegang`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -91,6 +92,7 @@ from django.utils import timezone
 
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import records
 
 if TYPE_CHECKING:
     from deelnemers.models import Deelnemer
@@ -388,26 +390,29 @@ def toegang_van(user, deelnemer) -> Toegang:
 def log_toegang(
     request, deelnemers: Deelnemer | Iterable[Deelnemer], actie: str, omschrijving: str = ""
 ) -> None:
-    """Write one audit record per participant, in a single insert."""
+    """Write one record per participant, in a single insert, under the view's declared
+    activity, with the categories this user's access let through for each participant."""
     from deelnemers.models import Deelnemer
 
     if isinstance(deelnemers, Deelnemer):
         deelnemers = [deelnemers]
-    user = request.user
-    organisatie = user.organisatie.naam if user.organisatie_id else ""
-    omschrijving = omschrijving or f"{request.method} {request.path}"[:300]
     AuditRecord.objects.bulk_create(
-        AuditRecord(
-            gebruiker=user,
-            gebruikersnaam=user.get_username(),
-            organisatie=organisatie,
-            rol=user.rol,
-            deelnemer=deelnemer,
+        records(
+            request,
             actie=actie,
+            deelnemers=deelnemers,
             omschrijving=omschrijving,
+            toegang=functools.partial(_bekende_toegang, request.user),
         )
-        for deelnemer in deelnemers
     )
+
+
+def _bekende_toegang(user, deelnemer) -> Toegang:
+    """The access already known for a row (no query): its Toegang or annotations; else what
+    the role could read through any involvement, as the row was shown through the scope."""
+    if hasattr(deelnemer, "toegang") or any(hasattr(deelnemer, f"betrokken_{s}") for s in B):
+        return toegang_van(user, deelnemer)
+    return Toegang.voor(user, [s for s in B if _rol_heeft(user, s)])
 
 
 def deelnemer_voor_view(
@@ -433,8 +438,10 @@ def deelnemer_voor_view(
             pk=pk
         )
     except Deelnemer.DoesNotExist:
+        request.geweigerde_deelnemer = pk
         raise Http404("Geen deelnemer gevonden.") from None
     deelnemer.toegang = Toegang.van_rij(request.user, deelnemer)
+    request.geweigerde_deelnemer = deelnemer.pk
     vereist(deelnemer.toegang, nodig)
     if actie:
         log_toegang(request, deelnemer, actie)
@@ -467,8 +474,12 @@ def traject_voor_view(
             .get(pk=pk)
         )
     except Traject.DoesNotExist:
+        request.geweigerde_deelnemer = (
+            Traject.objects.filter(pk=pk).values_list("deelnemer_id", flat=True).first()
+        )
         raise Http404("Geen traject gevonden.") from None
     traject.deelnemer.toegang = toegang_van(request.user, traject.deelnemer)
+    request.geweigerde_deelnemer = traject.deelnemer_id
     vereist(traject.deelnemer.toegang, nodig)
     if actie:
         log_toegang(request, traject.deelnemer, actie)

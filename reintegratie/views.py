@@ -11,6 +11,7 @@ from deelnemers.selectors import deelnemerlijst, met_toegang
 from reintegratie.access import log_toegang
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from trajecten.models import Signaal, Traject, signaal_voorwaarden
 from trajecten.views import dashboard
 from werkplekken.selectors import werkplekken_vandaag
@@ -18,6 +19,7 @@ from werkplekken.selectors import werkplekken_vandaag
 STARTLIJST = 25
 
 
+@verwerking("caseload")
 def start(request):
     rol = request.user.rol
     if rol == Rol.KLANTMANAGER:

@@ -99,6 +99,15 @@ class Wereld:
 
 
 @pytest.fixture
+def register_in_de_cache(db):
+    """For query counts: the register of processing activities is read once per cache period,
+    not per request (reintegratie.audit.verwerking.register); warm, as on a running server."""
+    from reintegratie.audit.verwerking import register
+
+    register()
+
+
+@pytest.fixture
 def wereld(db):
     eigen = OrganisatieFactory(naam="Werkbedrijf Eigen", soort=Organisatie.Soort.WERKBEDRIJF)
     verwijzer = OrganisatieFactory(naam="Reclassering Test", soort=Organisatie.Soort.RECLASSERING)

@@ -83,6 +83,8 @@ def _meer_deelnemers(wereld, aantal):
 # Shared by every page: the session and the user with its organisation.
 SESSIE = 2
 
+pytestmark = pytest.mark.usefixtures("register_in_de_cache")
+
 PAGINAS = [
     # (role, url name, kwargs, queries). The comments list them.
     # audit insert (1), caseload page (1), count (1), trajecten with hours and signals (1),

@@ -237,7 +237,16 @@ def test_dossier_inzien_laat_auditrecord_achter(client, wereld):
     )
 
 
-def test_geweigerde_toegang_laat_geen_auditrecord_achter(client, wereld):
+def test_geweigerde_toegang_wordt_gelogd_zonder_gegevens(client, wereld):
+    """A refused attempt is logged as refused: who, which activity, which participant, and
+    no data category, since nothing was shown."""
     client.force_login(wereld.buitenstaander)
-    client.get(reverse("deelnemers:dossier", kwargs={"pk": wereld.deelnemer.pk}))
-    assert not AuditRecord.objects.exists()
+    url = reverse("deelnemers:dossier", kwargs={"pk": wereld.deelnemer.pk})
+    assert client.get(url + "?q=123456782").status_code == 404
+    record = AuditRecord.objects.get()
+    assert record.actie == AuditRecord.Actie.GEWEIGERD
+    assert record.gebruiker == wereld.buitenstaander
+    assert record.deelnemer_id == wereld.deelnemer.pk
+    assert record.activiteit.code == "dossier"
+    assert record.categorieen == []
+    assert record.omschrijving == f"GET {url}"  # the path, never the query string

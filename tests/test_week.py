@@ -244,6 +244,7 @@ def test_vergrendelde_periode_alleen_door_manager(client, wereld, tb):
 
 
 @pytest.mark.parametrize("groep", [2, 12], ids=["klein", "groot"])
+@pytest.mark.usefixtures("register_in_de_cache")
 def test_vast_aantal_queries(client, wereld, tb, django_assert_num_queries, groep):
     for _ in range(groep):
         deelnemer = DeelnemerFactory()

@@ -18,6 +18,7 @@ from reintegratie.access import (
     vereist_recht,
 )
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from . import services
@@ -27,6 +28,7 @@ from .models import Plaatsing, Werkplek
 PAGINA_GROOTTE = 50
 
 
+@verwerking("plaatsing")
 def lijst(request):
     vereist_recht(request.user, "werkplekken_zien")
     werkplekken = Werkplek.objects.zichtbaar_voor(request.user).select_related(
@@ -46,6 +48,7 @@ def lijst(request):
     )
 
 
+@verwerking("plaatsing")
 def detail(request, pk):
     vereist_recht(request.user, "werkplekken_zien")
     vandaag = timezone.localdate()
@@ -78,6 +81,7 @@ def detail(request, pk):
     )
 
 
+@verwerking("plaatsing")
 @require_http_methods(["GET", "POST"])
 def plaatsing_nieuw(request, pk):
     deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.PLAATSEN)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reintegratie.access import Categorie, heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.rapport import spreadsheetcel
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
@@ -18,6 +19,7 @@ PAGINA_GROOTTE = 25
 EXPORT_BATCH = 1000
 
 
+@verwerking("caseload")
 def lijst(request):
     vereist_recht(request.user, "deelnemers_zien")
     filterset = selectors.caseload(user=request.user, params=request.GET)
@@ -46,6 +48,7 @@ class _Regels:
         return regel
 
 
+@verwerking("export")
 def export(request):
     """The filtered list as CSV (semicolon-separated, as Dutch Excel opens it), streamed."""
     vereist_recht(request.user, "caseload_exporteren")

@@ -18,6 +18,7 @@ from reintegratie.access import (
     vereist_recht,
 )
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.pdf import render_to_pdf
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
@@ -45,11 +46,13 @@ def _render_dossier(request, deelnemer, **extra):
     return render(request, "deelnemers/dossier.html", context)
 
 
+@verwerking("dossier")
 def dossier(request, pk):
     deelnemer = deelnemer_voor_view(request, pk, queryset=selectors.dossier_queryset(request.user))
     return _render_dossier(request, deelnemer)
 
 
+@verwerking("bsn_raadplegen")
 @require_POST
 def bsn_tonen(request, pk):
     """The full BSN, only on request and only for those who need it; logged."""
@@ -64,6 +67,7 @@ def bsn_tonen(request, pk):
     return _render_dossier(request, deelnemer, bsn_zichtbaar=True)
 
 
+@verwerking("dossier")
 @require_POST
 def contactmoment(request, pk):
     deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.JOURNAAL_SCHRIJVEN)
@@ -83,6 +87,7 @@ def contactmoment(request, pk):
     return _render_dossier(request, deelnemer, contact_form=form)
 
 
+@verwerking("dossier")
 @require_POST
 def ladder(request, pk):
     """Record a step on the participatieladder. No htmx here: a step changes two sections of
@@ -115,6 +120,7 @@ def ladder(request, pk):
     return _render_dossier(request, deelnemer, ladder_form=form)
 
 
+@verwerking("dossier")
 @require_http_methods(["GET", "POST"])
 def bewerken(request, pk):
     deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.GEGEVENS_WIJZIGEN)
@@ -137,6 +143,7 @@ def bewerken(request, pk):
     )
 
 
+@verwerking("dossier")
 def dossier_pdf(request, pk):
     """The participant's complete dossier as PDF, as the user may see it (BSN masked)."""
     vereist_recht(request.user, "afdrukken")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import services
@@ -16,6 +17,7 @@ from ..forms import BsnForm, DeelnemerForm, IntakeForm
 from ..models import Intake
 
 
+@verwerking("intake")
 @require_http_methods(["GET", "POST"])
 def start(request):
     vereist_recht(request.user, "intake_doen")
@@ -57,6 +59,7 @@ def _beginwaarden(form_class, concept, **kwargs):
     }
 
 
+@verwerking("intake")
 @require_http_methods(["GET", "POST"])
 def formulier(request, pk):
     vereist_recht(request.user, "intake_doen")

@@ -1,6 +1,7 @@
 """Organisations (ketenpartners) and the users who work for them, each with one role."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -25,6 +26,22 @@ class Organisatie(models.Model):
     naam = models.CharField("naam", max_length=200, unique=True)
     soort = models.CharField("soort", max_length=30, choices=Soort.choices)
     plaats = models.CharField("plaats", max_length=100, blank=True)
+    identificatie = models.CharField(
+        "identificatie (OIN of KvK-nummer)",
+        max_length=20,
+        blank=True,
+        help_text="Het organisatie-identificatienummer (OIN, 20 cijfers) of anders het "
+        "KvK-nummer (8 cijfers); staat in elke logregel van een verwerking.",
+        validators=[
+            RegexValidator(r"^(\d{8}|\d{20})$", "Vul 8 cijfers (KvK) of 20 cijfers (OIN) in.")
+        ],
+    )
+    tweestaps_verplicht = models.BooleanField(
+        "tweestapsverificatie verplicht",
+        default=True,
+        help_text="Gebruikers die deelnemergegevens zien, loggen in met wachtwoord en een "
+        "code uit een authenticator-app.",
+    )
     uren_vergrendeld_tot = models.DateField(
         "uren vergrendeld tot en met",
         null=True,
@@ -48,6 +65,8 @@ class Rol(models.TextChoices):
     MANAGER = "manager", "Manager"
     KETENPARTNER = "ketenpartner", "Ketenpartner-contact"
     BEHEERDER = "beheerder", "Functioneel beheerder"
+    # Answers "who saw my file?" and inzage requests (AVG art. 15); reads no file itself.
+    PRIVACY = "privacy", "Privacyfunctionaris"
 
 
 class GebruikerManager(UserManager):

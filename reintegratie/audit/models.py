@@ -19,8 +19,55 @@ class AuditRecordQuerySet(models.QuerySet):
         raise AppendOnlyError("Auditrecords kunnen niet verwijderd worden.")
 
 
+class Vertrouwelijkheid(models.TextChoices):
+    NORMAAL = "normaal", "Normaal"
+    VERTROUWELIJK = "vertrouwelijk", "Vertrouwelijk"
+    ZEER_VERTROUWELIJK = "zeer_vertrouwelijk", "Zeer vertrouwelijk"
+
+
+class Verwerkingsactiviteit(models.Model):
+    """One processing activity of the register (AVG art. 30): what is done with personal
+    data, why, on which legal basis, with which categories, and how long its log is kept.
+
+    Views declare the activity they perform (:func:`reintegratie.audit.verwerking.verwerking`);
+    every log record names it and copies its purpose, basis, confidentiality and retention,
+    so a record keeps saying what applied then after the register is revised.
+    """
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    naam = models.CharField("naam", max_length=120)
+    doel = models.CharField("doel", max_length=300)
+    grondslag = models.CharField("grondslag", max_length=300)
+    categorieen = models.JSONField(
+        "categorieën persoonsgegevens",
+        default=list,
+        blank=True,
+        help_text="De categorieën uit de toegangsmatrix die deze verwerking kan tonen.",
+    )
+    vertrouwelijkheid = models.CharField(
+        "vertrouwelijkheid", max_length=20, choices=Vertrouwelijkheid.choices
+    )
+    bewaartermijn_jaren = models.PositiveSmallIntegerField(
+        "bewaartermijn van het log (jaren)",
+        help_text="Zo lang blijven de logregels van deze verwerking bewaard.",
+    )
+
+    class Meta:
+        verbose_name = "verwerkingsactiviteit"
+        verbose_name_plural = "register van verwerkingen"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+
 class AuditRecord(models.Model):
-    """One access to a participant's data.
+    """One processing of personal data, or one refused or security-relevant attempt.
+
+    The fields follow the VNG standard Verwerkingenlogging: the activity from the register
+    with its purpose, legal basis, confidentiality and retention; the processing
+    organisation's identifier; the data categories the access module let through; and a
+    correlation id shared by all records of one request.
 
     The user's name, organisation and role are copied in, so that the record still says who
     acted in which capacity after the account changes. The database refuses UPDATE and DELETE
@@ -35,16 +82,35 @@ class AuditRecord(models.Model):
         VERWIJDERD = "verwijderd", "Verwijderd"
         GEEXPORTEERD = "geexporteerd", "Geëxporteerd"
         AFGEDRUKT = "afgedrukt", "Afgedrukt"
+        GEWEIGERD = "geweigerd", "Geweigerd"
+        INZAGE = "inzage", "Inzage verstrekt"
+        # Security events: no participant.
+        INGELOGD = "ingelogd", "Ingelogd"
+        UITGELOGD = "uitgelogd", "Uitgelogd"
+        INLOGGEN_MISLUKT = "inloggen_mislukt", "Inloggen mislukt"
+        VERGRENDELD = "vergrendeld", "Account vergrendeld"
+        ONTGRENDELD = "ontgrendeld", "Account ontgrendeld"
+        TWEESTAPS_INGESTELD = "tweestaps_ingesteld", "Tweestapsverificatie ingesteld"
+        TWEESTAPS_MISLUKT = "tweestaps_mislukt", "Tweestapsverificatie mislukt"
+        TWEESTAPS_HERSTELD = "tweestaps_hersteld", "Tweestapsverificatie hersteld"
+        WACHTWOORD_GEWIJZIGD = "wachtwoord_gewijzigd", "Wachtwoord gewijzigd"
+        SESSIE_VERLOPEN = "sessie_verlopen", "Sessie verlopen"
 
     tijdstip = models.DateTimeField("tijdstip", default=timezone.now, db_index=True)
+    # Empty for a failed log-in under an unknown name: that name is not stored.
     gebruiker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="gebruiker",
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
     )
     gebruikersnaam = models.CharField("gebruikersnaam", max_length=150)
     organisatie = models.CharField("organisatie", max_length=200, blank=True)
+    organisatie_identificatie = models.CharField(
+        "identificatie verwerkende organisatie", max_length=20, blank=True
+    )
     rol = models.CharField("rol", max_length=20, blank=True)
     # No database constraint: the log outlives the participant record it points to.
     deelnemer = models.ForeignKey(
@@ -53,9 +119,29 @@ class AuditRecord(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
+        null=True,
+        blank=True,
     )
     actie = models.CharField("actie", max_length=20, choices=Actie.choices)
+    # Never free text with personal data: a fixed phrase, field names, a method and a path.
     omschrijving = models.CharField("omschrijving", max_length=300, blank=True)
+    activiteit = models.ForeignKey(
+        Verwerkingsactiviteit,
+        verbose_name="verwerkingsactiviteit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    doel = models.CharField("doel", max_length=300, blank=True)
+    grondslag = models.CharField("grondslag", max_length=300, blank=True)
+    vertrouwelijkheid = models.CharField(
+        "vertrouwelijkheid", max_length=20, choices=Vertrouwelijkheid.choices, blank=True
+    )
+    bewaren_tot = models.DateField("bewaren tot", null=True, blank=True)
+    categorieen = models.JSONField("getoonde categorieën", default=list, blank=True)
+    betrokkenheid = models.JSONField("betrokkenheid", default=list, blank=True)
+    verzoek_id = models.UUIDField("verzoek-id", null=True, blank=True)
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -63,7 +149,10 @@ class AuditRecord(models.Model):
         verbose_name = "auditrecord"
         verbose_name_plural = "auditlog"
         ordering = ["-tijdstip"]
-        indexes = [models.Index(fields=["deelnemer", "-tijdstip"], name="audit_deelnemer_tijd")]
+        indexes = [
+            models.Index(fields=["deelnemer", "-tijdstip"], name="audit_deelnemer_tijd"),
+            models.Index(fields=["gebruiker", "-tijdstip"], name="audit_gebruiker_tijd"),
+        ]
 
     def __str__(self):
         return f"{datum_tijd(timezone.localtime(self.tijdstip))} {self.gebruikersnaam} {self.actie}"

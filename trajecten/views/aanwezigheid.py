@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.forms import DatumInput, NLDesignFormMixin
 from werkplekken.models import Plaatsing, Werkplek
 
@@ -32,6 +33,7 @@ class PeriodeForm(NLDesignFormMixin, forms.Form):
         return gegevens
 
 
+@verwerking("urenregistratie")
 def werkplek(request, pk):
     vereist_recht(request.user, "werkplekken_zien")
     plek = get_object_or_404(Werkplek.objects.zichtbaar_voor(request.user), pk=pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.pdf import PdfFout, render_batch
 
 from .. import rapportage as gegevens_van
@@ -49,6 +50,7 @@ def _deelnemers(*documenten):
     return list({d.traject.deelnemer_id: d.traject.deelnemer for d in documenten}.values())
 
 
+@verwerking("afdrukken")
 def deze_week(request):
     """What the batch of this week holds, with a link to each document."""
     vereist_recht(request.user, "afdrukken")
@@ -70,6 +72,7 @@ def deze_week(request):
     )
 
 
+@verwerking("afdrukken")
 def deze_week_pdf(request):
     """The plans and reports of :func:`deze_week` as one PDF, plans first."""
     vereist_recht(request.user, "afdrukken")

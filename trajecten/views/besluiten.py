@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import Handeling, log_toegang, traject_voor_view
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 
 from .. import services
 from ..forms import AfsluitenForm, OverdragenForm, VerlengenForm, VolgendeFaseForm
@@ -40,6 +41,7 @@ BESLUITEN = {
 }
 
 
+@verwerking("besluiten")
 @require_http_methods(["GET", "POST"])
 def besluit(request, pk, soort):
     form_class, uitvoeren, titel, gelukt = BESLUITEN[soort]

@@ -6,11 +6,13 @@ from django.views.decorators.http import require_POST
 
 from reintegratie import rapport
 from reintegratie.access import vereist_recht
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum_tijd
 
 from .. import dashboard as berekening
 
 
+@verwerking("sturing")
 def dashboard(request):
     vereist_recht(request.user, "rapportages_zien")
     context = berekening.cijfers(request.user)
@@ -27,6 +29,7 @@ def dashboard(request):
     return render(request, "trajecten/dashboard.html", context)
 
 
+@verwerking("sturing")
 @require_POST
 def opnieuw_tellen(request):
     vereist_recht(request.user, "rapportages_zien")

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from reintegratie import rapport
 from reintegratie.access import vereist_recht
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import doelstellingen
@@ -18,6 +19,7 @@ def _standaard():
     return {"van": vandaag.replace(day=1) - relativedelta(months=11), "tot": vandaag}
 
 
+@verwerking("sturing")
 def rapport_doelstellingen(request):
     vereist_recht(request.user, "rapportages_zien")
     form = RapportFilterForm({**_standaard(), **request.GET.dict()})

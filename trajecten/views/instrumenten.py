@@ -9,11 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import Handeling, log_toegang, traject_voor_view
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 
 from .. import services
 from ..forms import InstrumentForm
 
 
+@verwerking("instrumenten")
 @require_http_methods(["GET", "POST"])
 def nieuw(request, pk):
     traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.INSTRUMENT_INZETTEN)

@@ -19,6 +19,7 @@ from reintegratie.access import (
     vereist_recht,
 )
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.pdf import render_to_pdf
 
 from .. import services
@@ -88,6 +89,7 @@ def _al_ondertekend(request, pk):
     return redirect("trajecten:plan", pk=pk)
 
 
+@verwerking("plan_van_aanpak")
 @require_http_methods(["GET", "POST"])
 def plan(request, pk):
     traject = traject_voor_view(request, pk, actie=None, nodig=Categorie.LEERDOELEN)
@@ -114,6 +116,7 @@ def plan(request, pk):
     return _pagina(request, traject, plannen, huidig, form, formset)
 
 
+@verwerking("plan_van_aanpak")
 @require_POST
 def nieuwe_versie(request, pk):
     traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.PLAN_SCHRIJVEN)
@@ -128,6 +131,7 @@ def nieuwe_versie(request, pk):
     return redirect("trajecten:plan", pk=pk)
 
 
+@verwerking("plan_van_aanpak")
 @require_POST
 def ondertekenen(request, pk, versie):
     """The plan page's form with its signing date: what was typed is saved with the
@@ -160,6 +164,7 @@ def ondertekenen(request, pk, versie):
     return _pagina(request, traject, plannen, plan, form, formset, teken)
 
 
+@verwerking("plan_van_aanpak")
 def pdf(request, pk, versie):
     vereist_recht(request.user, "afdrukken")
     traject = traject_voor_view(request, pk, actie=None, nodig=Categorie.PLAN)
@@ -180,6 +185,7 @@ def pdf(request, pk, versie):
     return response
 
 
+@verwerking("plan_van_aanpak")
 def werkervaringsovereenkomst(request, pk):
     """The werkervaringsovereenkomst to sign, from the trajectory and its current placement."""
     vereist_recht(request.user, "afdrukken")

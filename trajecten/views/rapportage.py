@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import Categorie, Handeling, log_toegang, traject_voor_view
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.pdf import render_to_pdf
 
 from .. import rapportage as gegevens_van
@@ -52,6 +53,7 @@ def _formulier(request, traject, form, titel):
     )
 
 
+@verwerking("rapportage")
 @require_http_methods(["GET", "POST"])
 def nieuw(request, pk):
     traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.PLAN_SCHRIJVEN)
@@ -82,6 +84,7 @@ def _rapportage(request, pk, rapportage, nodig=Categorie.RAPPORTAGE):
     )
 
 
+@verwerking("rapportage")
 @require_http_methods(["GET", "POST"])
 def bewerken(request, pk, rapportage):
     """The form of a new report, filled in as saved; refused when someone else saved since."""
@@ -107,6 +110,7 @@ def bewerken(request, pk, rapportage):
     return _formulier(request, traject, form, "Voortgangsrapportage wijzigen")
 
 
+@verwerking("rapportage")
 def detail(request, pk, rapportage):
     traject, rapportage = _rapportage(request, pk, rapportage)
     toegang = traject.deelnemer.toegang
@@ -129,6 +133,7 @@ def detail(request, pk, rapportage):
     )
 
 
+@verwerking("rapportage")
 def pdf(request, pk, rapportage):
     """The report as PDF, for whoever reads it. ``?voor=ketenpartner`` is the version for the
     referrer: without medical information, whoever prints it."""

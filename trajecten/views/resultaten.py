@@ -10,6 +10,7 @@ from django.utils import timezone
 from deelnemers.models import Deelnemer
 from reintegratie.access import Categorie, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.forms import DatumInput
 from reintegratie.rapport import FORMATEN, Onderdeel, Tabel, export, querystring_zonder
 from reintegratie.templatetags.opmaak import datum as datumtekst
@@ -28,6 +29,7 @@ def _standaard():
     return {"van": date(vandaag.year, 1, 1), "tot": vandaag}
 
 
+@verwerking("sturing")
 def rapport(request):
     vereist_recht(request.user, "rapportages_zien")
     form = ResultatenForm({**_standaard(), **request.GET.dict()})

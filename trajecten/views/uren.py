@@ -17,6 +17,7 @@ from reintegratie.access import (
     log_toegang,
 )
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import services
@@ -27,6 +28,7 @@ WEKEN = 8
 MUTATIES = 50
 
 
+@verwerking("urenregistratie")
 @require_http_methods(["GET", "POST"])
 def registreren(request, pk):
     deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.UREN_SCHRIJVEN)
@@ -51,6 +53,7 @@ def registreren(request, pk):
     return render(request, "trajecten/uren_form.html", {"form": form, "deelnemer": deelnemer})
 
 
+@verwerking("urenregistratie")
 def overzicht(request, pk):
     """A participant's recent hours per day, and every change made to them (who, when, why)."""
     deelnemer = deelnemer_voor_view(request, pk, nodig=Categorie.UREN)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import heeft_recht, log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum_kort
 from werkplekken.models import Werkplek
 
@@ -89,6 +90,7 @@ def _rooster(request, pk):
     return werkplek, maandag, rooster, geldig
 
 
+@verwerking("urenregistratie")
 @require_http_methods(["GET", "POST"])
 def week(request, pk):
     werkplek, maandag, rooster, geldig = _rooster(request, pk)
@@ -166,6 +168,7 @@ def _rijen_met_velden(rooster, form):
         yield rij, cellen
 
 
+@verwerking("urenregistratie")
 @require_http_methods(["GET", "POST"])
 def observaties(request, pk):
     """Per participant per week: a score on each werknemersvaardigheid and a remark."""
