@@ -37,6 +37,8 @@ begeleider                 instrumenten, traject
 werkplek × klantmanager,   naam, fase, leerdoelen; uren and observaties only at their own
 manager, trajectbeg.       workplaces
 verwijzer × any role       naam, traject (with its outcome), rapportage
+regie × privacy            naam, identiteit: to find the person who asks; the file itself
+                           only through an inzage, which is logged
 functioneel beheerder      nothing
 =========================  ================================================================
 
@@ -55,7 +57,9 @@ Where this differs from the proposal it started from, and why:
 Do (``DOEN``):
 
 =============================================  ============================================
-bsn_tonen                                      regie × klantmanager, manager
+bsn_tonen                                      regie × klantmanager, manager, privacy
+verwerkingen_zien (who saw the file)           regie × klantmanager, manager, privacy
+inzage_geven (AVG art. 15: everything held)    regie × klantmanager, privacy
 gegevens_wijzigen (incl. verwijzer), besluiten, regie × klantmanager
 ladder_vastleggen
 plaatsen                                       regie × klantmanager; regie × manager (also
@@ -134,10 +138,12 @@ class Handeling(models.TextChoices):
     JOURNAAL_SCHRIJVEN = "journaal_schrijven", "Journaal schrijven"
     UREN_SCHRIJVEN = "uren_schrijven", "Uren en observaties registreren"
     INSTRUMENT_INZETTEN = "instrument_inzetten", "Instrument vastleggen"
+    VERWERKINGEN_ZIEN = "verwerkingen_zien", "Zien wie het dossier inzag of wijzigde"
+    INZAGE_GEVEN = "inzage_geven", "Inzage geven (AVG art. 15)"
 
 
 C, H, B = Categorie, Handeling, Betrokkenheid
-KM, TB, MAN = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER
+KM, TB, MAN, PRIV = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER, Rol.PRIVACY
 
 # Who reads the case (traject) reads its phases (fase) too.
 _AANBIEDER_KM = frozenset(set(C) - {C.MEDISCH, C.JUSTITIEEL})
@@ -159,11 +165,15 @@ LEZEN: dict[tuple[Betrokkenheid, Rol], frozenset[Categorie]] = {
     (B.WERKPLEK, MAN): _WERKPLEK,
     (B.WERKPLEK, TB): _WERKPLEK,
     **{(B.VERWIJZER, rol): _VERWIJZER for rol in (KM, MAN, TB, Rol.KETENPARTNER)},
+    # The privacy officer finds the person who asks (name, BSN to be sure it is them) and
+    # reads the file only through an inzage, which is itself logged.
+    (B.REGIE, PRIV): frozenset({C.NAAM, C.IDENTITEIT}),
 }
 DOEN: dict[tuple[Betrokkenheid, Rol], frozenset[Handeling]] = {
     (B.REGIE, KM): frozenset(H),
     # A manager places only where a klantmanager may not: further back than a few days.
-    (B.REGIE, MAN): frozenset({H.BSN_TONEN, H.PLAN_SCHRIJVEN, H.PLAATSEN}),
+    (B.REGIE, MAN): frozenset({H.BSN_TONEN, H.PLAN_SCHRIJVEN, H.PLAATSEN, H.VERWERKINGEN_ZIEN}),
+    (B.REGIE, PRIV): frozenset({H.BSN_TONEN, H.VERWERKINGEN_ZIEN, H.INZAGE_GEVEN}),
     (B.AANBIEDER, KM): frozenset(
         {H.PLAN_SCHRIJVEN, H.JOURNAAL_SCHRIJVEN, H.UREN_SCHRIJVEN, H.INSTRUMENT_INZETTEN}
     ),
@@ -181,7 +191,7 @@ EIGEN_WERKPLEK = frozenset({C.UREN, C.OBSERVATIES})
 # What a role may do apart from any participant: pages and functions. A right not listed is
 # denied. What it may see or do *with a participant* is the matrix above.
 RECHTEN: dict[str, frozenset[Rol]] = {
-    "deelnemers_zien": frozenset({KM, TB, MAN, Rol.KETENPARTNER}),
+    "deelnemers_zien": frozenset({KM, TB, MAN, Rol.KETENPARTNER, PRIV}),
     "intake_doen": frozenset({KM}),
     "afdrukken": frozenset({KM, MAN}),
     "rapportages_zien": frozenset({MAN}),
@@ -193,7 +203,7 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # A placement that starts further back than PLAATSING_TERUG_DAGEN opens old hours to the
     # host: a manager's decision.
     "plaatsing_terugdateren": frozenset({MAN}),
-    "auditlog_zien": frozenset({MAN}),
+    "auditlog_zien": frozenset({MAN, PRIV}),
 }
 
 NIETS = Q(pk__in=[])
