@@ -299,6 +299,16 @@ def deelnemer_scope(user, via: str = "") -> Q:
     return categorie_scope(user, C.NAAM, via)
 
 
+def verwerkingen_scope(user) -> Q:
+    """A filter on the log records ``user`` may read: those about participants whose file
+    they may audit (verwerkingen_zien), and, for a role with ``auditlog_zien``, those of
+    their own organisation's users (log-ins, lockouts, refused attempts)."""
+    scope = handeling_scope(user, H.VERWERKINGEN_ZIEN, "deelnemer__")
+    if heeft_recht(user, "auditlog_zien"):
+        scope |= Q(gebruiker__organisatie_id=user.organisatie_id)
+    return scope
+
+
 def tel_scope(user, via: str = "", traject: str | None = None) -> Q:
     """A filter on rows a manager's report counts: participants whose case the organisation
     holds (regie), referred, or whose trajectory it provided, in any period.

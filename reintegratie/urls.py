@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from trajecten.views import afdrukken, dashboard, doelstellingen, resultaten
 
-from . import views
+from . import verwerkingen, views
 
 admin.site.site_header = "Re-integratie: beheer"
 admin.site.site_title = "Beheer"
@@ -34,5 +34,11 @@ urlpatterns = [
         name="dashboard_opnieuw_tellen",
     ),
     path("werkplekken/", include("werkplekken.urls")),
+    path("verwerkingen/", verwerkingen.zoeken, name="verwerkingen"),
+    path("verwerkingen/export.csv", verwerkingen.export, name="verwerkingen_export"),
+    path("verwerkingen/register/", verwerkingen.register, name="verwerkingen_register"),
+    path(
+        "verwerkingen/deelnemer/<int:pk>/", verwerkingen.deelnemer, name="verwerkingen_deelnemer"
+    ),
     path("beheer/", admin.site.urls),
 ]

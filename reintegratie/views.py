@@ -30,6 +30,8 @@ def start(request):
         return _overzicht(request)
     if rol == Rol.KETENPARTNER:
         return _verwijzingen(request)
+    if rol == Rol.PRIVACY:
+        return render(request, "start/privacy.html")
     return render(request, "start/beheer.html")
 
 

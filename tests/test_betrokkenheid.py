@@ -45,7 +45,8 @@ from .factories import (
 )
 
 KM, TB, MAN, KP = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER, Rol.KETENPARTNER
-ROLLEN = (KM, TB, MAN, KP)
+PRIV = Rol.PRIVACY
+ROLLEN = (KM, TB, MAN, KP, PRIV)
 ORGANISATIES = ("regie", "aanbieder", "verwijzer", "host", "oudhost", "vreemd")
 ALLES = frozenset(C) - {C.FASE, C.JUSTITIEEL}
 AANBIEDER = ALLES - {C.MEDISCH}
@@ -62,7 +63,9 @@ VERWACHT = {
     ("aanbieder", KM): AANBIEDER | EIGEN,
     ("aanbieder", MAN): AANBIEDER | EIGEN,
     ("aanbieder", TB): BEGELEIDING | EIGEN,
-    **{("verwijzer", rol): VERWIJZER | {"plaatsing_host"} for rol in ROLLEN},
+    **{("verwijzer", rol): VERWIJZER | {"plaatsing_host"} for rol in (KM, TB, MAN, KP)},
+    # The privacy officer finds the person (name, identity); the rest only by an inzage.
+    ("regie", PRIV): {C.NAAM, C.IDENTITEIT},
     **{("host", rol): HOST for rol in (KM, TB, MAN)},
 }
 # Allowed, but no page shows it to that role: the begeleiders' remarks show only on the
@@ -279,6 +282,10 @@ URLS = {
     "werkplekken:week": "werkplek",
     "werkplekken:observaties": "werkplek",
     "werkplekken:aanwezigheid": "werkplek",
+    "verwerkingen": None,
+    "verwerkingen_export": None,
+    "verwerkingen_register": None,
+    "verwerkingen_deelnemer": "deelnemer",
 }
 # Shown by a POST: the full BSN, the journal partial (htmx) after an empty entry, the
 # dossier again after an empty ladder step.
@@ -363,6 +370,7 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_
                 assert (naam, naam_org, rol) in {
                     ("deelnemers:bsn", "regie", KM),
                     ("deelnemers:bsn", "regie", MAN),
+                    ("deelnemers:bsn", "regie", PRIV),
                     ("deelnemers:bewerken", "regie", KM),
                 }, naam
                 gezien.discard("bsn_volledig")

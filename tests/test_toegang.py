@@ -14,14 +14,15 @@ from trajecten.models import PlanVanAanpak, Voortgangsrapportage
 
 from .conftest import url_namen
 
-KM, TB, MAN, KP, BEH = (
+KM, TB, MAN, KP, BEH, PRIV = (
     Rol.KLANTMANAGER,
     Rol.TRAJECTBEGELEIDER,
     Rol.MANAGER,
     Rol.KETENPARTNER,
     Rol.BEHEERDER,
+    Rol.PRIVACY,
 )
-ALLE = (KM, TB, MAN, KP, BEH)
+ALLE = (KM, TB, MAN, KP, BEH, PRIV)
 
 
 def _deelnemer(w):
@@ -100,14 +101,14 @@ URLS = {
     "doelstellingen": (None, None, (MAN,)),
     "dashboard": (None, None, (MAN,)),
     "dashboard_opnieuw_tellen": (None, None, (MAN,)),
-    "deelnemers:lijst": (None, None, (KM, TB, MAN, KP)),
+    "deelnemers:lijst": (None, None, (KM, TB, MAN, KP, PRIV)),
     "deelnemers:export": (None, None, (KM, MAN)),
     "deelnemers:intake_start": (None, None, (KM,)),
     "deelnemers:intake": (_intake, _vreemde_intake, (KM,)),
-    "deelnemers:dossier": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN, KP)),
+    "deelnemers:dossier": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN, KP, PRIV)),
     "deelnemers:bewerken": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:dossier_pdf": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
-    "deelnemers:bsn": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
+    "deelnemers:bsn": (_deelnemer, _vreemde_deelnemer, (KM, MAN, PRIV)),
     "deelnemers:contactmoment": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "deelnemers:ladder": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
@@ -133,6 +134,10 @@ URLS = {
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:observaties": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:aanwezigheid": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
+    "verwerkingen": (None, None, (MAN, PRIV)),
+    "verwerkingen_export": (None, None, (MAN, PRIV)),
+    "verwerkingen_register": (None, None, ALLE),
+    "verwerkingen_deelnemer": (_deelnemer, _vreemde_deelnemer, (KM, MAN, PRIV)),
 }
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).

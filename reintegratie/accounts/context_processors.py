@@ -11,6 +11,7 @@ STARTLABEL = {
     Rol.MANAGER: "Dashboard",
     Rol.KETENPARTNER: "Mijn verwijzingen",
     Rol.BEHEERDER: "Start",
+    Rol.PRIVACY: "Start",
 }
 
 
@@ -26,6 +27,8 @@ def navigatie(request):
     if heeft_recht(user, "rapportages_zien"):
         items.append(("Resultaten", reverse("resultaten")))
         items.append(("Doelstellingen", reverse("doelstellingen")))
+    if heeft_recht(user, "auditlog_zien"):
+        items.append(("Verwerkingen", reverse("verwerkingen")))
     if user.is_staff:
         items.append(("Beheer", reverse("admin:index")))
     huidig = request.path

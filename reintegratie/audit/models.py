@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from reintegratie.accounts.models import Rol
 from reintegratie.templatetags.opmaak import datum_tijd
 
 
@@ -17,6 +18,12 @@ class AuditRecordQuerySet(models.QuerySet):
 
     def delete(self):
         raise AppendOnlyError("Auditrecords kunnen niet verwijderd worden.")
+
+    def zichtbaar_voor(self, user):
+        """The records ``user`` may read (reintegratie.access.verwerkingen_scope)."""
+        from reintegratie.access import verwerkingen_scope
+
+        return self.filter(verwerkingen_scope(user))
 
 
 class Vertrouwelijkheid(models.TextChoices):
@@ -111,7 +118,7 @@ class AuditRecord(models.Model):
     organisatie_identificatie = models.CharField(
         "identificatie verwerkende organisatie", max_length=20, blank=True
     )
-    rol = models.CharField("rol", max_length=20, blank=True)
+    rol = models.CharField("rol", max_length=20, choices=Rol.choices, blank=True)
     # No database constraint: the log outlives the participant record it points to.
     deelnemer = models.ForeignKey(
         "deelnemers.Deelnemer",

@@ -105,6 +105,11 @@ class Migration(migrations.Migration):
             name='gebruiker',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='gebruiker'),
         ),
+        migrations.AlterField(
+            model_name='auditrecord',
+            name='rol',
+            field=models.CharField(blank=True, choices=[('klantmanager', 'Klantmanager'), ('trajectbegeleider', 'Trajectbegeleider'), ('manager', 'Manager'), ('ketenpartner', 'Ketenpartner-contact'), ('beheerder', 'Functioneel beheerder'), ('privacy', 'Privacyfunctionaris')], max_length=20, verbose_name='rol'),
+        ),
         migrations.AddField(
             model_name='auditrecord',
             name='activiteit',
