@@ -68,9 +68,11 @@ def test_rol_kan_auditlog_aanvullen_en_lezen_en_andere_tabellen_wijzigen(als_app
     (nieuw,) = als_app.execute(
         """
         INSERT INTO audit_auditrecord
-            (tijdstip, gebruiker_id, gebruikersnaam, organisatie, rol, deelnemer_id, actie,
-             omschrijving)
-        VALUES (now(), %s, %s, '', '', 1, 'bekeken', 'test') RETURNING id
+            (tijdstip, gebruiker_id, gebruikersnaam, organisatie, organisatie_identificatie, rol,
+             deelnemer_id, actie, omschrijving, doel, grondslag, vertrouwelijkheid, categorieen,
+             betrokkenheid)
+        VALUES (now(), %s, %s, '', '', '', 1, 'bekeken', 'test', '', '', '', '[]', '[]')
+        RETURNING id
         """,
         [gebruiker.pk, gebruiker.username],
     ).fetchone()

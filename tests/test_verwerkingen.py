@@ -9,6 +9,7 @@ import io
 import uuid
 
 import pytest
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -303,3 +304,44 @@ def test_een_herzien_register_geldt_voor_nieuwe_regels_niet_voor_oude(client, we
     assert nieuw.doel == "Een herzien doel"
     oud = AuditRecord.objects.get(pk=oud.pk)
     assert oud.doel != "Een herzien doel"
+
+
+# Retention.
+
+
+def _record(gebruiker, bewaren_tot):
+    return AuditRecord.objects.create(
+        gebruiker=gebruiker,
+        gebruikersnaam=gebruiker.username,
+        actie=AuditRecord.Actie.BEKEKEN,
+        bewaren_tot=bewaren_tot,
+    )
+
+
+def test_opschonen_verwijdert_alleen_wat_over_de_termijn_is(wereld):
+    from django.core.management import call_command
+
+    gebruiker = wereld.gebruikers[KM]
+    # Far in the past: the database checks against its own date, not the test's clock.
+    verlopen = _record(gebruiker, dt.date(2020, 1, 1))
+    lopend = _record(gebruiker, timezone.localdate() + dt.timedelta(days=400))
+    zonder = _record(gebruiker, None)
+    uit = io.StringIO()
+    call_command("verwerkingenlog_opschonen", stdout=uit)
+    assert "1 logregel" in uit.getvalue()
+    over = set(AuditRecord.objects.values_list("pk", flat=True))
+    assert over == {lopend.pk, zonder.pk} and verlopen.pk not in over
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="alleen op PostgreSQL")
+def test_de_database_weigert_een_record_binnen_zijn_termijn_te_verwijderen(wereld):
+    from django.db import DatabaseError, transaction
+
+    lopend = _record(wereld.gebruikers[KM], timezone.localdate() + dt.timedelta(days=400))
+    verlopen = _record(wereld.gebruikers[KM], dt.date(2020, 1, 1))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+        c.execute("DELETE FROM audit_auditrecord WHERE id = %s", [lopend.pk])
+    with connection.cursor() as c:
+        c.execute("DELETE FROM audit_auditrecord WHERE id = %s", [verlopen.pk])
+        assert c.rowcount == 1
