@@ -108,7 +108,8 @@ def records(
     user = gebruiker or (ingelogd if ingelogd is not None and ingelogd.is_authenticated else None)
     organisatie = user.organisatie if user is not None and user.organisatie_id else None
     nu = timezone.now()
-    bewaren_tot = nu.date() + timedelta(days=365 * activiteit.bewaartermijn_jaren + 2)
+    # A day or two over the years, for leap days: never shorter than the register says.
+    bewaren_tot = timezone.localdate(nu) + timedelta(days=365 * activiteit.bewaartermijn_jaren + 2)
     omschrijving = (omschrijving or f"{request.method} {request.path}")[:300]
     uitkomst = []
     for deelnemer in deelnemers:
