@@ -20,14 +20,27 @@ def _lopend_traject(**voorwaarden):
     return Exists(Traject.objects.lopend().filter(deelnemer=OuterRef("pk"), **voorwaarden))
 
 
+def zoekt_op_nummer(zoekterm: str) -> bool:
+    """A search term with a digit in it is a BSN, or part of one (names have no digits): it
+    never travels in a URL, where access logs and the browser's history would keep it. The
+    caseload keeps it in the session (deelnemers.views.caseload)."""
+    return any(teken.isdigit() for teken in zoekterm)
+
+
 class CaseloadFilter(django_filters.FilterSet):
-    """The caseload's filters. They live in the URL, so a view can be bookmarked and shared.
+    """The caseload's filters. They live in the URL, so a view can be bookmarked and shared;
+    all but a search by BSN, which the view keeps server-side (see :func:`zoekt_op_nummer`).
 
     For a klantmanager the list defaults to their own caseload: that is the list they work
     from, and it keeps the page fast at any size of the organisation.
     """
 
-    q = django_filters.CharFilter(label="Zoek op naam of BSN", method="zoek")
+    # Not kept in the browser's form history either.
+    q = django_filters.CharFilter(
+        label="Zoek op naam of BSN",
+        method="zoek",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     klantmanager = django_filters.ChoiceFilter(
         label="Klantmanager", method="filter_klantmanager", empty_label=None
     )

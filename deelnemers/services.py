@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.views.decorators.debug import sensitive_variables
 
 from reintegratie.templatetags.opmaak import datum as datumtekst
 from trajecten.models import PlanVanAanpak, Traject
@@ -100,6 +101,7 @@ def ladder_vastleggen(*, deelnemer, datum, trede, door) -> tuple[LadderTrede, bo
     return stap, nieuw
 
 
+@sensitive_variables()  # the BSN, here and in every frame below (the SQL's parameters)
 def intake_beginnen(*, bsn: str, door) -> tuple[Intake | None, Deelnemer | None]:
     """Find by BSN first, never a duplicate.
 
@@ -164,6 +166,7 @@ def intake_concept_opslaan(*, intake, gegevens: dict) -> Intake:
 
 
 @transaction.atomic
+@sensitive_variables()  # the person and the intake's answers, in no error report
 def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
     """Complete the intake: the participant, the trajectory with its first phase a week on
     (or as chosen), and the draft plan van aanpak, all or nothing."""

@@ -3,7 +3,7 @@ from django.urls import path
 from trajecten.views import uren as uren_views
 from werkplekken.views import plaatsing_nieuw
 
-from .views import caseload, dossier, intake
+from .views import caseload, dossier, intake, inzage
 
 app_name = "deelnemers"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("<int:pk>/plaatsingen/nieuw/", plaatsing_nieuw, name="plaatsing_nieuw"),
     path("<int:pk>/uren/", uren_views.overzicht, name="uren"),
     path("<int:pk>/uren/nieuw/", uren_views.registreren, name="uren_registreren"),
+    path("<int:pk>/inzage/", inzage.inzage, name="inzage"),
+    path("<int:pk>/inzage/pdf/", inzage.inzage_pdf, name="inzage_pdf"),
+    path("<int:pk>/inzage/json/", inzage.inzage_json, name="inzage_json"),
 ]

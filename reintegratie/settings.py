@@ -5,6 +5,7 @@ environment variables (see ``.env.example``). A malformed value stops the start-
 error rather than falling back to something unsafe.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -56,10 +57,17 @@ INSTALLED_APPS = [
     "deelnemers",
     "trajecten",
     "werkplekken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_structlog",
+    "health_check",
 ]
 
 MIDDLEWARE = [
     "reintegratie.audit.verwerking.VerzoekMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,11 +75,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the second step: its redirects and the enrolment page (a secret) get no-store,
+    # and a session waiting for its code times out like any other.
+    "reintegratie.accounts.sessies.SessieMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "reintegratie.accounts.tweestaps.TweestapsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a lockout into the log-in page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reintegratie.urls"
@@ -121,12 +136,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+# The lockout check first; it checks no password and logs no one in. Then the users' own.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+# AUTH_PASSWORD_VALIDATORS: see "Inloggen en sessies (BIO)" at the end.
 
 LANGUAGE_CODE = "nl"
 # Our own Dutch for what Django's catalogue lacks (the empty choice, a few admin strings).
@@ -163,9 +178,9 @@ PLAATSING_TERUG_DAGEN = env.int("PLAATSING_TERUG_DAGEN", default=7)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-# Shared workstations in offices: a session ends when the browser closes, and after 8 hours.
+# Shared workstations in offices: a session ends when the browser closes, and after 8 hours
+# (SESSION_COOKIE_AGE follows SESSIE_MAXIMUM_UREN: "Inloggen en sessies (BIO)" at the end).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -186,14 +201,124 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Logboek zonder persoonsgegevens (AVG)
+# One line per request (django-structlog: JSON, or readable lines with DEBUG) with the request
+# id the audit records carry (X-Request-ID), the user's pk, method, the path without its query
+# string, status ("code") and duration; never a name or a BSN. Every handler replaces a BSN,
+# and any run of nine digits, by [BSN]; error reports (the 500 log, the mail to ADMINS) show
+# no POST values, local variables or query string. See reintegratie/logboek.py.
+LOGGING_CONFIG = "reintegratie.logboek.configureer"
+DEFAULT_EXCEPTION_REPORTER = "reintegratie.logboek.Foutrapport"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "reintegratie.logboek.Foutfilter"
+DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
+# The start of a request at DEBUG (10): at LOG_LEVEL=INFO one line per request, at its end.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10
+# The load balancer asks /gezondheid/ over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$"]
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint and fontTools narrate every render at INFO.
+    "filters": {
+        "bsn": {"()": "reintegratie.logboek.BsnFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {"structlog": {"()": "reintegratie.logboek.opmaak", "leesbaar": DEBUG}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "structlog",
+            "filters": ["bsn"],
+        },
+        "mail_admins": {
+            "class": "reintegratie.logboek.Foutmail",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "bsn"],
+        },
+        "null": {"class": "logging.NullHandler"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own records (django.request: 4xx and 5xx) to the console through the root;
+        # errors also by mail to ADMINS, as Django does by default.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        # runserver's line per request holds the query string; django-structlog's replaces it.
+        "django.server": {"handlers": ["null"], "propagate": False},
+        # At DEBUG these write what the page showed (a template's whole context, on a missing
+        # variable) and the SQL with its parameters (names, BSNs): never, at any LOG_LEVEL.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and fontTools narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Tweestapsverificatie (BIO)
+# Every user of an organisation with ``tweestaps_verplicht`` (and every superuser without an
+# organisation) enters a code from an authenticator app after the password; see
+# reintegratie/accounts/tweestaps.py. The name the app shows next to the code:
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Re-integratie")
+# Throttling after a wrong code: 1, 2, 4, 8 ... seconds before the next try (factor x 2^(n-1)),
+# per device, for app codes and backup codes alike. Fixed, not from the environment: a factor
+# of 0 would switch it off.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Paths open before the second step, besides log-in, log-out, the 2FA pages and STATIC_URL:
+# the health endpoint for the load balancer.
+TWEESTAPS_VRIJE_PADEN = env.list("TWEESTAPS_VRIJE_PADEN", default=["/gezondheid/"])
+# django-otp's own admin pages (superusers only) show no secret keys or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Inloggen en sessies (BIO)
+# Lockout (django-axes): after INLOG_POGINGEN failed log-ins an account is locked, and so is
+# the address they came from, for INLOG_VERGRENDELING_MINUTEN after the last failure; a try
+# during the lockout does not extend it (the message names the minutes). The functioneel
+# beheerder of the organisation can unlock an account earlier (/beheer-accounts/vergrendeld/).
+INLOG_POGINGEN = env.int("INLOG_POGINGEN", default=5)
+INLOG_VERGRENDELING_MINUTEN = env.int("INLOG_VERGRENDELING_MINUTEN", default=15)
+if INLOG_POGINGEN < 1 or INLOG_VERGRENDELING_MINUTEN < 1:
+    raise ImproperlyConfigured("INLOG_POGINGEN en INLOG_VERGRENDELING_MINUTEN zijn minstens 1.")
+AXES_FAILURE_LIMIT = INLOG_POGINGEN
+AXES_COOLOFF_TIME = timedelta(minutes=INLOG_VERGRENDELING_MINUTEN)
+# Two separate counts: one per user name, one per IP address (not the pair, which an attacker
+# would dodge by changing either).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "reintegratie.accounts.views.vergrendeld"
+AXES_HTTP_RESPONSE_CODE = 429
+# Our audit log records log-ins and failures; axes keeps only its counters (no typed names
+# in a second log), and those only for the lockout period.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every start of a management command
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Behind the TLS proxy the client's address is the one the proxy added to X-Forwarded-For
+# (INLOG_PROXY_AANTAL proxies in a row, each adding one); otherwise REMOTE_ADDR. Never an
+# address the client wrote itself.
+AXES_CLIENT_IP_CALLABLE = "reintegratie.accounts.views.client_ip"
+INLOG_PROXY_AANTAL = (
+    env.int("INLOG_PROXY_AANTAL", default=1) if env_bool("BEHIND_TLS_PROXY", default=False) else 0
+)
+# Sessions: logged out after SESSIE_INACTIEF_MINUTEN without a request (a warning shows two
+# minutes before, static/js/sessie.js), and SESSIE_MAXIMUM_UREN after the log-in whatever
+# the activity. The cookie and the stored session last as long as that maximum.
+SESSIE_INACTIEF_MINUTEN = env.int("SESSIE_INACTIEF_MINUTEN", default=30)
+SESSIE_MAXIMUM_UREN = env.int("SESSIE_MAXIMUM_UREN", default=8)
+if SESSIE_INACTIEF_MINUTEN < 3 or SESSIE_MAXIMUM_UREN * 60 < SESSIE_INACTIEF_MINUTEN:
+    raise ImproperlyConfigured(
+        "SESSIE_INACTIEF_MINUTEN is minstens 3 en hoogstens SESSIE_MAXIMUM_UREN x 60."
+    )
+SESSION_COOKIE_AGE = SESSIE_MAXIMUM_UREN * 60 * 60
+# Passwords as the NCSC advises: length over complexity (12 characters or more), no common
+# passwords, nothing like the user's own name; no composition rules (so no
+# NumericPasswordValidator either).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # Django's MinimumLengthValidator with its message in Dutch.
+        "NAME": "reintegratie.accounts.views.MinimaleLengteValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]

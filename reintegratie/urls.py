@@ -2,21 +2,20 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reintegratie.accounts import views as accounts_views
 from trajecten.views import afdrukken, dashboard, doelstellingen, resultaten
 
-from . import verwerkingen, views
+from . import gezondheid, verwerkingen, views
 
 admin.site.site_header = "Re-integratie: beheer"
 admin.site.site_title = "Beheer"
 
 urlpatterns = [
     path("", views.start, name="start"),
-    path(
-        "inloggen/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("inloggen/", accounts_views.InloggenView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("reintegratie.accounts.urls")),
+    path("tweestaps/", include("reintegratie.accounts.urls_tweestaps")),
     path("deelnemers/", include("deelnemers.urls")),
     path("trajecten/", include("trajecten.urls")),
     path("afdrukken/deze-week/", afdrukken.deze_week, name="afdrukken_week"),
@@ -37,8 +36,7 @@ urlpatterns = [
     path("verwerkingen/", verwerkingen.zoeken, name="verwerkingen"),
     path("verwerkingen/export.csv", verwerkingen.export, name="verwerkingen_export"),
     path("verwerkingen/register/", verwerkingen.register, name="verwerkingen_register"),
-    path(
-        "verwerkingen/deelnemer/<int:pk>/", verwerkingen.deelnemer, name="verwerkingen_deelnemer"
-    ),
+    path("verwerkingen/deelnemer/<int:pk>/", verwerkingen.deelnemer, name="verwerkingen_deelnemer"),
+    path("gezondheid/", gezondheid.gezondheid, name="gezondheid"),
     path("beheer/", admin.site.urls),
 ]

@@ -75,6 +75,66 @@ def lege_cache():
 
 
 @pytest.fixture(autouse=True)
+def force_login_met_tweede_stap(monkeypatch):
+    """``client.force_login(user)`` stands for a user who passed both log-in steps.
+
+    It already stands for the password step (the test does not type one); with two-factor
+    authentication (reintegratie.accounts.tweestaps) the second step belongs to logging in
+    just as much, so after Django's force_login the session is marked as verified exactly as
+    django-otp's own ``login(request, device)`` does after a correct code: the session key
+    ``django_otp.DEVICE_ID_SESSION_KEY`` holds the persistent id of a real, confirmed TOTP
+    device of that user (made here if he has none). Pages see ``user.is_verified()`` as in
+    production, and OTPMiddleware checks the device as for a real log-in.
+
+    The tests of the second step itself (tests/test_tweestaps.py) do not use force_login:
+    they log in through the form and type the code.
+    """
+    from django.http import HttpRequest
+    from django.test.client import ClientMixin
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    force_login, aforce_login = ClientMixin.force_login, ClientMixin.aforce_login
+
+    def apparaat_van(user):
+        apparaat = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        return apparaat or TOTPDevice.objects.create(user=user, name="Test-app", confirmed=True)
+
+    def tweede_stap(client, user):
+        request = HttpRequest()
+        request.user = user
+        request.session = client.session  # a new store on each access: keep this one
+        otp_login(request, apparaat_van(user))
+        request.session.save()
+
+    def force_login_beide_stappen(self, user, backend=None):
+        force_login(self, user, backend)
+        tweede_stap(self, user)
+
+    async def aforce_login_beide_stappen(self, user, backend=None):
+        from asgiref.sync import sync_to_async
+
+        await aforce_login(self, user, backend)
+        await sync_to_async(tweede_stap)(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_beide_stappen)
+    monkeypatch.setattr(ClientMixin, "aforce_login", aforce_login_beide_stappen)
+
+
+def totp_code(apparaat) -> str:
+    """The code the user's app shows now, computed from the device's key as the app does: for
+    the first time step the device still accepts (a code is accepted once; within its
+    tolerance of one step ahead)."""
+    from django_otp.oath import TOTP
+
+    apparaat.refresh_from_db()
+    totp = TOTP(apparaat.bin_key, apparaat.step, apparaat.t0, apparaat.digits, apparaat.drift)
+    stap = max(totp.t(), apparaat.last_t + 1)
+    totp.drift += stap - totp.t()
+    return f"{totp.token():0{apparaat.digits}d}"
+
+
+@pytest.fixture(autouse=True)
 def snelle_wachtwoorden(settings):
     """Real hashing is slow on purpose; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

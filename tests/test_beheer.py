@@ -249,3 +249,16 @@ def test_beheerder_verwijdert_geen_organisatie(client, wereld, beheerder):
     url = reverse("admin:accounts_organisatie_delete", args=[nieuw.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Organisatie.objects.filter(pk=nieuw.pk).exists()
+
+
+def test_beheerder_zet_tweestapsverificatie_niet_uit(client, wereld, beheerder):
+    """The beheerder's own accounts are what the second factor protects: switching it off
+    is the superuser's decision."""
+    url = wijzig(Organisatie, wereld.eigen.pk)
+    data = formulier(client.get(url))
+    data.pop("tweestaps_verplicht", None)  # an unchecked box: what switching it off posts
+    data["plaats"] = "Hengelo"
+    assert client.post(url, data).status_code == 302
+    wereld.eigen.refresh_from_db()
+    assert wereld.eigen.plaats == "Hengelo"
+    assert wereld.eigen.tweestaps_verplicht is True

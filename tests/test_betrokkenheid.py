@@ -263,6 +263,9 @@ URLS = {
     "deelnemers:plaatsing_nieuw": "deelnemer",
     "deelnemers:uren_registreren": "deelnemer",
     "deelnemers:uren": "deelnemer",
+    "deelnemers:inzage": "deelnemer",  # counts only: the name, as the dossier
+    "deelnemers:inzage_pdf": "deelnemer",
+    "deelnemers:inzage_json": "deelnemer",
     "trajecten:plan": "traject",
     "trajecten:plan_nieuwe_versie": "geen",  # POST that acts; its page is trajecten:plan
     "trajecten:plan_ondertekenen": "geen",
@@ -282,14 +285,30 @@ URLS = {
     "werkplekken:week": "werkplek",
     "werkplekken:observaties": "werkplek",
     "werkplekken:aanwezigheid": "werkplek",
+    # The user's own password and session, the beheerder's locked accounts: no participant.
+    "accounts:wachtwoord": None,
+    "accounts:sessie": None,
+    "accounts:vergrendeld": None,
+    "accounts:ontgrendelen": "geen",  # POST that unlocks
+    # The second step's pages (a verified user is sent on from the last two).
+    "tweestaps:overzicht": None,
+    "tweestaps:backupcodes": "geen",  # POST that makes new codes
+    "tweestaps:controleren": None,
+    "tweestaps:instellen": None,
     "verwerkingen": None,
     "verwerkingen_export": None,
     "verwerkingen_register": None,
     "verwerkingen_deelnemer": "deelnemer",
+    "gezondheid": None,  # public, for the load balancer: read too, it must show no marker
 }
 # Shown by a POST: the full BSN, the journal partial (htmx) after an empty entry, the
 # dossier again after an empty ladder step.
 POST = {"deelnemers:bsn", "deelnemers:contactmoment", "deelnemers:ladder"}
+# The inzage (AVG art. 15) gives the person everything held, the full BSN too, whatever the
+# matrix lets the user read otherwise: only who may give it is checked here; what it holds,
+# of this participant and of no other, in tests/test_inzage.py.
+INZAGE = {"deelnemers:inzage_pdf", "deelnemers:inzage_json"}
+INZAGE_GEVEN = {("regie", KM), ("regie", PRIV)}
 VARIANTEN = {
     "trajecten:rapportage_pdf": ["", "?voor=ketenpartner"],
     "resultaten": [
@@ -365,6 +384,9 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_
             if response.status_code != 200:
                 continue
             gezien = _gezien(_tekst(response), b)
+            if naam in INZAGE:
+                assert (naam_org, rol) in INZAGE_GEVEN, naam
+                continue
             if "bsn_volledig" in gezien:
                 # On request, for regie; and in the form where the klantmanager corrects it.
                 assert (naam, naam_org, rol) in {

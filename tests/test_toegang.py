@@ -115,6 +115,10 @@ URLS = {
     # The manager as host of the workplace: locked hours are corrected there.
     "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN)),
     "deelnemers:uren": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN)),
+    # AVG art. 15: the regie's klantmanager and privacy officer give it (tests/test_inzage.py).
+    "deelnemers:inzage": (_deelnemer, _vreemde_deelnemer, (KM, PRIV)),
+    "deelnemers:inzage_pdf": (_deelnemer, _vreemde_deelnemer, (KM, PRIV)),
+    "deelnemers:inzage_json": (_deelnemer, _vreemde_deelnemer, (KM, PRIV)),
     "trajecten:plan": (_traject, _vreemd_traject, (KM, MAN, TB)),
     "trajecten:plan_nieuwe_versie": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:plan_ondertekenen": (_plan, _vreemd_plan, (KM, MAN)),
@@ -134,6 +138,19 @@ URLS = {
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:observaties": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:aanwezigheid": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
+    # The user's own password and session; the beheerder unlocks his own organisation's
+    # accounts (tests/test_inloggen.py).
+    "accounts:wachtwoord": (None, None, ALLE),
+    "accounts:sessie": (None, None, ALLE),
+    "accounts:vergrendeld": (None, None, (BEH,)),
+    "accounts:ontgrendelen": (
+        lambda w: {"pk": w.gebruikers[KM].pk},
+        lambda w: {"pk": w.buitenstaander.pk},
+        (BEH,),
+    ),
+    # The user's own second step: no participant data, every role.
+    "tweestaps:overzicht": (None, None, ALLE),
+    "tweestaps:backupcodes": (None, None, ALLE),
     "verwerkingen": (None, None, (MAN, PRIV)),
     "verwerkingen_export": (None, None, (MAN, PRIV)),
     "verwerkingen_register": (None, None, ALLE),
@@ -142,6 +159,8 @@ URLS = {
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).
 ALLEEN_POST = {
+    "accounts:ontgrendelen",
+    "tweestaps:backupcodes",
     "dashboard_opnieuw_tellen",
     "deelnemers:bsn",
     "deelnemers:contactmoment",
@@ -151,12 +170,17 @@ ALLEEN_POST = {
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
+    "accounts:ontgrendelen",  # back to the list of locked accounts
     "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}
+# The second step, between the password and the rest (tests/test_tweestaps.py).
+BUITEN_BESCHOUWING |= {"tweestaps:controleren", "tweestaps:instellen"}
+# The load balancer's health check: public, no participant data (tests/test_gezondheid.py).
+BUITEN_BESCHOUWING |= {"gezondheid"}
 
 
 def test_elke_url_heeft_toegangsregels():

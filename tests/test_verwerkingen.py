@@ -34,7 +34,16 @@ KM, TB, MAN, KP, BEH, PRIV = (
 ZONDER_DEELNEMERGEGEVENS = {
     "login",
     "logout",
+    "accounts:wachtwoord",
+    "accounts:sessie",
+    "accounts:vergrendeld",
+    "accounts:ontgrendelen",
+    "tweestaps:overzicht",
+    "tweestaps:controleren",
+    "tweestaps:instellen",
+    "tweestaps:backupcodes",
     "verwerkingen_register",
+    "gezondheid",
 }
 
 

@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from reintegratie.access import log_toegang, vereist_recht
@@ -16,8 +17,14 @@ from .. import services
 from ..forms import BsnForm, DeelnemerForm, IntakeForm
 from ..models import Intake
 
+INTUSSEN_BEKEND = (
+    "Dit BSN is intussen door iemand anders vastgelegd; er is niets opgeslagen. Zoek de "
+    "deelnemer op in de caseload, of vraag de functioneel beheerder om het na te gaan."
+)
+
 
 @verwerking("intake")
+@sensitive_post_parameters("bsn")
 @require_http_methods(["GET", "POST"])
 def start(request):
     vereist_recht(request.user, "intake_doen")
@@ -60,6 +67,7 @@ def _beginwaarden(form_class, concept, **kwargs):
 
 
 @verwerking("intake")
+@sensitive_post_parameters()  # names, BSN, health answers: none of it in an error report
 @require_http_methods(["GET", "POST"])
 def formulier(request, pk):
     vereist_recht(request.user, "intake_doen")
@@ -103,6 +111,11 @@ def formulier(request, pk):
                 log_toegang(request, traject.deelnemer, AuditRecord.Actie.AANGEMAAKT, "intake")
         except ValidationError as fout:
             gesprek.add_error(None, fout)
+        except IntegrityError:
+            # The BSN was registered by someone else between the check and the save. Before,
+            # a 500: the database's message, which quotes the BSN (PostgreSQL's "Key
+            # (bsn)=(...) already exists"), went into the error log and the mail to ADMINS.
+            gesprek.add_error(None, INTUSSEN_BEKEND)
         else:
             messages.success(
                 request,

@@ -1,6 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import log_gebeurtenis
+
+from . import tweestaps
 from .models import Gebruiker, Organisatie, Rol
 
 # A functioneel beheerder (staff, not superuser) configures his own organisation only; the
@@ -25,12 +31,28 @@ class OrganisatieAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
+    # Whether an organisation's users need a second factor is the security officer's call
+    # (the system's superuser), not that of the beheerder whose accounts it protects.
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ()
+        return ("tweestaps_verplicht",)
+
 
 @admin.register(Gebruiker)
 class GebruikerAdmin(UserAdmin):
-    list_display = ["username", "first_name", "last_name", "organisatie", "rol", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "organisatie",
+        "rol",
+        "is_active",
+        "tweestaps_ingesteld",
+    ]
     list_filter = ["rol", "organisatie", "is_active"]
     list_select_related = ["organisatie"]
+    actions = ["tweestaps_herstellen"]
     fieldsets = [
         *UserAdmin.fieldsets,
         ("Organisatie en rol", {"fields": ["organisatie", "rol"]}),
@@ -49,6 +71,58 @@ class GebruikerAdmin(UserAdmin):
         # Scoping the queryset scopes get_object, so the change, password, history and
         # delete views of other organisations' users answer 404.
         return qs.filter(organisatie_id=request.user.organisatie_id, is_superuser=False)
+
+    def get_changelist_instance(self, request):
+        # The list only: whether each user has a confirmed app, in the list's one query.
+        changelist = super().get_changelist_instance(request)
+        changelist.queryset = changelist.queryset.annotate(
+            heeft_app=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        )
+        return changelist
+
+    @admin.display(description="tweestaps ingesteld", boolean=True)
+    def tweestaps_ingesteld(self, obj):
+        return getattr(obj, "heeft_app", None)
+
+    @admin.action(
+        description="Tweestapsverificatie herstellen (app en back-upcodes wissen)",
+        permissions=["change"],
+    )
+    def tweestaps_herstellen(self, request, queryset):
+        """The second factor of the selected users is removed: each enrols a new app at his
+        next log-in. ``queryset`` is this admin's, so a beheerder reaches only the users of
+        his own organisation (another's are not listed, and their ids are filtered out). Not
+        his own account: that takes another beheerder, so a thief with his session cannot
+        enrol his own phone."""
+        hersteld = 0
+        for gebruiker in queryset.exclude(pk=request.user.pk):
+            if not tweestaps.herstel(gebruiker):
+                continue
+            hersteld += 1
+            # The account concerned, and (same request id) the beheerder who did it.
+            log_gebeurtenis(
+                request,
+                AuditRecord.Actie.TWEESTAPS_HERSTELD,
+                gebruiker=gebruiker,
+                omschrijving="Tweestapsverificatie hersteld door een functioneel beheerder",
+            )
+            log_gebeurtenis(
+                request,
+                AuditRecord.Actie.TWEESTAPS_HERSTELD,
+                omschrijving="Tweestapsverificatie van een ander account hersteld",
+            )
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request,
+                "Uw eigen tweestapsverificatie herstelt een andere beheerder.",
+                messages.WARNING,
+            )
+        self.message_user(
+            request,
+            f"Tweestapsverificatie hersteld voor {hersteld} gebruiker(s); zij stellen bij de "
+            "volgende keer inloggen een nieuwe app in.",
+            messages.SUCCESS,
+        )
 
     def get_list_filter(self, request):
         if request.user.is_superuser:

@@ -87,6 +87,15 @@ class Gebruiker(AbstractUser):
         blank=True,
     )
     rol = models.CharField("rol", max_length=20, choices=Rol.choices, blank=True)
+    # Set by the demodata command only. With DEBUG on such an account logs in without the
+    # second step (one-step demo); with DEBUG off the mark gives no exemption at all.
+    demo_account = models.BooleanField(
+        "demo-account",
+        default=False,
+        editable=False,
+        help_text="Aangemaakt door demodata (wachtwoord 'demo'); alleen in de demomodus "
+        "zonder tweestapsverificatie.",
+    )
 
     objects = GebruikerManager()
 

@@ -109,13 +109,28 @@ def demo(server):
 
 @pytest.fixture
 def inloggen(demo):
-    """Log a page in as a demo user through the real login form; returns the page."""
+    """Log a page in as a demo user through the real login form, both steps; returns the page.
+
+    The demo accounts skip the second step only with DEBUG on, and tests run with it off: the
+    user gets a confirmed authenticator app (once), and after the password the code it shows
+    now is typed on the verification page, as a user would.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from reintegratie.accounts.models import Gebruiker
+    from tests.conftest import totp_code
 
     def _inloggen(page, gebruikersnaam):
+        user = Gebruiker.objects.get(username=gebruikersnaam)
+        apparaat = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        apparaat = apparaat or TOTPDevice.objects.create(user=user, name="App", confirmed=True)
         page.goto(f"{demo.url}/inloggen/")
         page.get_by_label("Gebruikersnaam").fill(gebruikersnaam)
         page.get_by_label("Wachtwoord").fill(DEMO_WACHTWOORD)
         page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_load_state()
+        page.get_by_label("Code", exact=True).fill(totp_code(apparaat))
+        page.get_by_role("button", name="Controleren").click()
         page.wait_for_load_state()
         return page
 

@@ -124,7 +124,7 @@ def test_voortgangsrapportage_schrijven_en_wijzigen(page, inloggen):
     expect(page.get_by_role("main")).to_contain_text("Komt op tijd, werkt zelfstandig.")
     assert_toegankelijk(page)
 
-    page.get_by_role("link", name="Wijzigen").click()
+    page.get_by_role("link", name="Wijzigen", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Voortgangsrapportage wijzigen")
     expect(page.get_by_label("Bevindingen van de klantmanager")).to_have_value(
         "Komt op tijd, werkt zelfstandig."

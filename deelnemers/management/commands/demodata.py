@@ -421,7 +421,8 @@ class Command(BaseCommand):
     def gebruikers(self, rijen, wachtwoord):
         """get_or_create by username for ``[(username, voornaam, achternaam, rol, org)]``.
 
-        In a few queries whatever the number; every account gets the demo password.
+        In a few queries whatever the number; every account gets the demo password and is
+        marked ``demo_account`` (exempt from the second step, but only with DEBUG on).
         """
         namen = [username for username, *_ in rijen]
         bestaand = Gebruiker.objects.in_bulk(namen, field_name="username")
@@ -435,6 +436,8 @@ class Command(BaseCommand):
                 email=f"{username}@example.nl",
                 is_staff=rol == Rol.BEHEERDER,
                 password=wachtwoord,
+                # The public password: only the demo mode (DEBUG) lets it in with one step.
+                demo_account=True,
             )
             for username, voornaam, achternaam, rol, organisatie in rijen
             if username not in bestaand
@@ -442,10 +445,10 @@ class Command(BaseCommand):
         Gebruiker.objects.bulk_create(nieuw, batch_size=CHUNK)
         if bestaand:
             Gebruiker.objects.filter(pk__in=[g.pk for g in bestaand.values()]).update(
-                password=wachtwoord
+                password=wachtwoord, demo_account=True
             )
             for g in bestaand.values():
-                g.password = wachtwoord
+                g.password, g.demo_account = wachtwoord, True
         alle = bestaand | {g.username: g for g in nieuw}
         return [alle[username] for username in namen]
 
