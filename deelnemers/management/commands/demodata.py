@@ -98,6 +98,7 @@ DEMO_GEBRUIKERS = [
     ("manager", "Mirjam", "Visser", Rol.MANAGER, "Ferm Werk"),
     ("ketenpartner", "Kees", "Mulder", Rol.KETENPARTNER, "Reclassering Nederland"),
     ("beheerder", "Bart", "Smit", Rol.BEHEERDER, "Ferm Werk"),
+    ("privacy", "Priya", "Ramdin", Rol.PRIVACY, "Ferm Werk"),
 ]
 
 # Who refers, in De Fabriek's mix: about half gemeenten, a fifth justice, the rest UWV/SW.
