@@ -5,9 +5,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.forms import MultiWidget
 from django.urls import reverse
+from django.utils import timezone
 
 from deelnemers.management.commands.demodata import Command
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.audit.models import AuditRecord
 from werkplekken.models import Werkplek
 
 from .factories import GebruikerFactory
@@ -262,3 +264,36 @@ def test_beheerder_zet_tweestapsverificatie_niet_uit(client, wereld, beheerder):
     wereld.eigen.refresh_from_db()
     assert wereld.eigen.plaats == "Hengelo"
     assert wereld.eigen.tweestaps_verplicht is True
+
+
+def _wachtwoord_zetten(client, gebruiker):
+    url = reverse("admin:auth_user_password_change", args=[gebruiker.pk])
+    return client.post(
+        url,
+        {
+            "password1": "Overgenomen-wachtwoord-9",
+            "password2": "Overgenomen-wachtwoord-9",
+            "usable_password": "true",
+        },
+    )
+
+
+def test_beheerder_zet_geen_wachtwoord_van_een_gebruikt_account(client, wereld, beheerder):
+    """With the password and a reset of the second factor, the beheerder would be that
+    klantmanager, and read her files: an account in use changes its own password."""
+    km = wereld.gebruikers[Rol.KLANTMANAGER]
+    km.last_login = timezone.now()
+    km.save()
+    assert _wachtwoord_zetten(client, km).status_code == 403
+    km.refresh_from_db()
+    assert not km.check_password("Overgenomen-wachtwoord-9")
+
+
+def test_beheerder_zet_het_eerste_wachtwoord_en_dat_wordt_gelogd(client, wereld, beheerder):
+    nieuw = GebruikerFactory(organisatie=wereld.eigen, rol=Rol.KLANTMANAGER, last_login=None)
+    assert _wachtwoord_zetten(client, nieuw).status_code == 302
+    nieuw.refresh_from_db()
+    assert nieuw.check_password("Overgenomen-wachtwoord-9")
+    assert AuditRecord.objects.filter(
+        gebruiker=nieuw, actie=AuditRecord.Actie.WACHTWOORD_GEWIJZIGD
+    ).exists()

@@ -60,11 +60,13 @@ def test_na_30_minuten_niets_uitgelogd(client, km, klok):
     _na(klok, minutes=29, seconds=59)
     assert client.get(reverse("deelnemers:lijst")).status_code == 200
     _na(klok, minutes=59, seconds=59)
-    response = client.get(reverse("deelnemers:lijst") + "?q=a")
+    response = client.get(reverse("deelnemers:lijst") + "?q=Akkerman")
     assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
     url = urlsplit(response.url)
     assert url.path == reverse("login")
-    assert parse_qs(url.query) == {"reden": ["inactief"], "next": ["/deelnemers/?q=a"]}
+    # Back to the page, without the search: a name must not travel to the log-in URL.
+    assert parse_qs(url.query) == {"reden": ["inactief"], "next": ["/deelnemers/"]}
     assert not _ingelogd(client)
     record = AuditRecord.objects.get(actie=Actie.SESSIE_VERLOPEN)
     assert record.gebruiker == km

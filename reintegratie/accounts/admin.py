@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -151,6 +153,24 @@ class GebruikerAdmin(UserAdmin):
         if obj is not None and obj.pk == request.user.pk:
             return False
         return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        """A beheerder sets the first password of an account that was never used; after
+        that only its user (Wachtwoord wijzigen) or a superuser does. Otherwise the beheerder
+        who also resets the second factor could log in as any colleague and read the files
+        that colleague reads. Logged."""
+        gebruiker = self.get_object(request, unquote(id))
+        if gebruiker is not None and not request.user.is_superuser and gebruiker.last_login:
+            raise PermissionDenied("Alleen de gebruiker zelf wijzigt het wachtwoord.")
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and gebruiker is not None:
+            log_gebeurtenis(
+                request,
+                AuditRecord.Actie.WACHTWOORD_GEWIJZIGD,
+                gebruiker=gebruiker,
+                omschrijving="Wachtwoord ingesteld in het beheer",
+            )
+        return response
 
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser:

@@ -134,9 +134,12 @@ class SessieMiddleware:
         logout(request)
         if request.path == reverse(settings.LOGIN_URL):
             return None  # the log-in page itself: shown as to anyone logged out
+        # Back to the page, not its query string: a search there may hold a name, which
+        # would then stand in the log-in page's address and the browser's history.
         if request.headers.get("HX-Request") == "true":
-            huidig = urlsplit(request.headers.get("HX-Current-URL", ""))
-            volgende = huidig.path + (f"?{huidig.query}" if huidig.query else "")
-            return HttpResponseClientRedirect(login_url(reden, volgende))
-        volgende = request.get_full_path() if request.method == "GET" else request.path
-        return HttpResponseRedirect(login_url(reden, volgende))
+            volgende = urlsplit(request.headers.get("HX-Current-URL", "")).path
+            response = HttpResponseClientRedirect(login_url(reden, volgende))
+        else:
+            response = HttpResponseRedirect(login_url(reden, request.path))
+        add_never_cache_headers(response)
+        return response
