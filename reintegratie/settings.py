@@ -277,12 +277,19 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # beheerder of the organisation can unlock an account earlier (/beheer-accounts/vergrendeld/).
 INLOG_POGINGEN = env.int("INLOG_POGINGEN", default=5)
 INLOG_VERGRENDELING_MINUTEN = env.int("INLOG_VERGRENDELING_MINUTEN", default=15)
+# An address has a larger limit of its own: an office behind one address (NAT) is not
+# locked out by a few colleagues' typos, an address trying many names still is.
+INLOG_POGINGEN_PER_ADRES = env.int("INLOG_POGINGEN_PER_ADRES", default=30)
 if INLOG_POGINGEN < 1 or INLOG_VERGRENDELING_MINUTEN < 1:
     raise ImproperlyConfigured("INLOG_POGINGEN en INLOG_VERGRENDELING_MINUTEN zijn minstens 1.")
+if INLOG_POGINGEN_PER_ADRES < INLOG_POGINGEN:
+    raise ImproperlyConfigured("INLOG_POGINGEN_PER_ADRES is minstens INLOG_POGINGEN.")
+AXES_HANDLER = "reintegratie.accounts.vergrendeling.Vergrendeling"
 AXES_FAILURE_LIMIT = INLOG_POGINGEN
 AXES_COOLOFF_TIME = timedelta(minutes=INLOG_VERGRENDELING_MINUTEN)
 # Two separate counts: one per user name, one per IP address (not the pair, which an attacker
-# would dodge by changing either).
+# would dodge by changing either); each with its own limit (reintegratie/accounts/
+# vergrendeling.py).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

@@ -121,7 +121,7 @@ def test_vergrendeld_na_vijf_pogingen_ook_met_goed_wachtwoord(client, km):
     # One lockout; six failures, the last refused before any password was checked.
     vergrendeld = AuditRecord.objects.get(actie=Actie.VERGRENDELD)
     assert vergrendeld.gebruiker == km
-    assert vergrendeld.omschrijving.startswith("Vergrendeld (account en IP-adres) na 5")
+    assert vergrendeld.omschrijving.startswith("Vergrendeld (account) na 5")
     mislukt = AuditRecord.objects.filter(actie=Actie.INLOGGEN_MISLUKT).order_by("pk")
     assert [r.omschrijving for r in mislukt][-2:] == ["Inloggen mislukt", "Geweigerd: vergrendeld"]
     assert mislukt.count() == 6
@@ -169,9 +169,20 @@ def test_even_veel_hashwerk_voor_bekend_en_onbekend(client, km):
             assert teller == [], naam
 
 
-def test_adres_vergrendeld_na_pogingen_op_verschillende_namen(client, km):
+def test_een_kantoor_achter_een_adres_blijft_binnen(client, km):
+    """Five colleagues behind one address (NAT) each typing a wrong password once: the
+    address is not locked, as its limit is INLOG_POGINGEN_PER_ADRES."""
     for n in range(5):
-        _inloggen(client, f"naam{n}", ip="10.0.0.7")
+        _inloggen(client, f"collega{n}", ip="10.0.0.7")
+    assert _inloggen(client, km.username, WACHTWOORD, ip="10.0.0.7").status_code == 302
+    assert not AuditRecord.objects.filter(actie=Actie.VERGRENDELD).exists()
+
+
+def test_adres_vergrendeld_na_pogingen_op_verschillende_namen(client, km, settings):
+    settings.INLOG_POGINGEN_PER_ADRES = 8
+    for n in range(7):
+        assert _inloggen(client, f"naam{n}", ip="10.0.0.7").status_code == 200
+    assert _inloggen(client, "naam7", ip="10.0.0.7").status_code == 429
     assert _inloggen(client, km.username, WACHTWOORD, ip="10.0.0.7").status_code == 429
     # The account itself is not locked: from another address it logs in.
     assert _inloggen(Client(), km.username, WACHTWOORD, ip="10.0.0.8").status_code == 302

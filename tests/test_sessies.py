@@ -279,7 +279,7 @@ def test_zwak_wachtwoord_geweigerd_met_melding_bij_het_veld(client, wereld, nieu
     response = _wijzig(client, nieuw)
     assert response.status_code == 200
     html = response.content.decode()
-    assert re.search(r'id="id_new_password2_error">[^<]*' + re.escape(melding), html), html
+    assert re.search(r'id="id_new_password1_error">[^<]*' + re.escape(melding), html), html
     gebruiker.refresh_from_db()
     assert gebruiker.check_password(WACHTWOORD)
     assert not AuditRecord.objects.filter(actie=Actie.WACHTWOORD_GEWIJZIGD).exists()

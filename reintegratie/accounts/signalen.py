@@ -84,7 +84,7 @@ def vergrendeld(sender, request, username=None, ip_address=None, **kwargs):
     wat = []
     if username and _mislukt_sinds(username=username) >= grens:
         wat.append("account")
-    if ip_address and _mislukt_sinds(ip_address=ip_address) >= grens:
+    if ip_address and _mislukt_sinds(ip_address=ip_address) >= settings.INLOG_POGINGEN_PER_ADRES:
         wat.append("IP-adres")
     log_gebeurtenis(
         request,

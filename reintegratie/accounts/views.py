@@ -11,7 +11,7 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.db.models import Max, Sum
 from django.http import Http404, JsonResponse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import log_gebeurtenis
+from reintegratie.forms import NLDesignFormMixin
 
 from . import sessies
 from .models import Gebruiker, Rol
@@ -99,10 +100,18 @@ class MinimaleLengteValidator(MinimumLengthValidator):
         return f"Dit wachtwoord is te kort: gebruik minstens {self.min_length} tekens."
 
 
+class WachtwoordWijzigenForm(NLDesignFormMixin, PasswordChangeForm):
+    def validate_password_for_user(self, user, password_field_name="new_password2"):
+        # The policy's message at the field where the new password was typed, not at its
+        # repetition (Django's choice).
+        super().validate_password_for_user(user, "new_password1")
+
+
 class WachtwoordWijzigenView(auth_views.PasswordChangeView):
     """Django's password change; it keeps this session and ends every other one (the
     session hash of the other sessions no longer matches)."""
 
+    form_class = WachtwoordWijzigenForm
     template_name = "registration/wachtwoord_wijzigen.html"
     success_url = reverse_lazy("start")
 
