@@ -211,6 +211,8 @@ LOGGING_CONFIG = "reintegratie.logboek.configureer"
 DEFAULT_EXCEPTION_REPORTER = "reintegratie.logboek.Foutrapport"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "reintegratie.logboek.Foutfilter"
 DJANGO_STRUCTLOG_USER_ID_FIELD = "pk"
+# The client's address is bound by reintegratie.logboek, as the lockout reads it.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 # The start of a request at DEBUG (10): at LOG_LEVEL=INFO one line per request, at its end.
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = 10
 # The load balancer asks /gezondheid/ over plain HTTP inside the network.

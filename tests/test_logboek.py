@@ -230,6 +230,18 @@ def test_de_verzoekregel_heeft_het_verzoek_id_van_het_auditrecord(
     assert [r["event"] for r in logboek.regels() if r["level"] != "debug"] == ["request_finished"]
 
 
+def test_de_verzoekregel_heeft_het_adres_zoals_de_vergrendeling_het_leest(
+    client, wereld, km, logboek, settings
+):
+    """Not an address the client wrote itself: behind one proxy, the one it added."""
+    settings.INLOG_PROXY_AANTAL = 1
+    client.get(
+        reverse("start"), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.9"
+    )
+    (regel,) = logboek.verzoeken()
+    assert regel["ip"] == "198.51.100.9"
+
+
 class TestRedigeren:
     @pytest.mark.parametrize(
         ("tekst", "verwacht"),
