@@ -1,6 +1,6 @@
 """The beslisboom of Ferm Werk's universal intake: from the answers to a route.
 
-The rules are those of domain.md ("Rules of Route Werk", rule 6): young people always take
+The rules are Ferm Werk's for Route Werk (its rule 6): young people always take
 the route to work; medical complaints first get advice; a statushouder with an
 inburgeringsplicht takes the route inburgering; who is (not yet) able to work goes to
 participatie; everyone else takes route werk.

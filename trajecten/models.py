@@ -1125,7 +1125,8 @@ class UrenMutatie(models.Model):
 
 
 class Werknemersvaardigheid(models.TextChoices):
-    """The employee skills scored each week and in every evaluation (domain.md)."""
+    """The employee skills (werknemersvaardigheden) scored each week and in every
+    evaluation, as the providers' own observation forms list them."""
 
     REGELMATIGE_ARBEID = "regelmatige_arbeid", "Regelmatige arbeid"
     WERKTIJDEN = "werktijden", "Werktijden, pauzes, verlof en ziekmelding"

@@ -1,4 +1,5 @@
-"""The target groups of domain.md, shipped as data; the functioneel beheerder may add more."""
+"""The target groups (doelgroepen) the partners work with, shipped as data; the functioneel
+beheerder may add more."""
 
 from django.db import migrations
 

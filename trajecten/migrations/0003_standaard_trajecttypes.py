@@ -1,4 +1,5 @@
-"""The trajecttypes of the seed documents, shipped as configuration data (domain.md)."""
+"""The trajecttypes of the partners' own routes (Ferm Werk, Arnhem, Almere), shipped as
+configuration data."""
 
 from decimal import Decimal
 
