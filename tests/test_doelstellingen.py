@@ -9,6 +9,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -207,7 +208,7 @@ def _pagina(client, wereld, **params):
 def plaatsingen(wereld):
     """Two placements on beschut werk, one and two months ago."""
     for maanden in (1, 2):
-        _traject(wereld, "Beschut werk", start=date.today() - relativedelta(months=maanden))
+        _traject(wereld, "Beschut werk", start=timezone.localdate() - relativedelta(months=maanden))
 
 
 def test_pagina_toont_de_verscheepte_doelstellingen(client, wereld, plaatsingen):
@@ -224,7 +225,8 @@ def test_pagina_toont_de_verscheepte_doelstellingen(client, wereld, plaatsingen)
 
 
 def test_exports_hebben_dezelfde_getallen(client, wereld, plaatsingen):
-    params = {"van": f"{date.today().year - 1}-01-01", "tot": date.today().isoformat()}
+    vandaag = timezone.localdate()
+    params = {"van": f"{vandaag.year - 1}-01-01", "tot": vandaag.isoformat()}
     scherm = _pagina(client, wereld, **params).context["onderdelen"]
     beschut = next(o for o in scherm if "beschut" in o.titel)
     totaal = sum(rij[1] for rij in beschut.tabel.rijen)
