@@ -4,6 +4,7 @@
 trajectory, hosts the placement); ``vreemd`` is an outsider with a participant of its own.
 """
 
+import html
 import io
 import os
 from dataclasses import dataclass
@@ -178,6 +179,11 @@ def wereld(db):
         )
         for rol in Rol
     }
+    # A name with an apostrophe, as many Dutch names have, so every test that looks for the
+    # klantmanager's name on a page meets the escaped form every run, not one run in a few.
+    gebruikers[Rol.KLANTMANAGER].first_name = "Sterre"
+    gebruikers[Rol.KLANTMANAGER].last_name = "van 't Wel"
+    gebruikers[Rol.KLANTMANAGER].save(update_fields=["first_name", "last_name"])
     # Fixed surnames: tests look for them on pages, and fakes could collide.
     deelnemer = DeelnemerFactory(
         achternaam="Akkerman-Eigen", verwijzer=verwijzer, klantmanager=gebruikers[Rol.KLANTMANAGER]
@@ -219,6 +225,13 @@ def km(client, klantmanager):
     """The klantmanager, logged in on ``client``."""
     client.force_login(klantmanager)
     return klantmanager
+
+
+def pagina_tekst(response) -> str:
+    """A page's HTML with its character references read back, so a test can look for a name
+    as the reader sees it: Django writes the apostrophe of a Dutch name such as "van 't Wel"
+    as &#x27;, and a name with one would otherwise be missed, or a "not in" pass unseen."""
+    return html.unescape(response.content.decode())
 
 
 def pdf_tekst(pdf: bytes) -> str:

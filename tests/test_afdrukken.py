@@ -17,7 +17,7 @@ from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage
 
-from .conftest import pdf_tekst
+from .conftest import pagina_tekst, pdf_tekst
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def manager(client, wereld):
 def test_lijst_toont_wat_de_pdf_bevat(client, wereld, manager, deze_week):
     _, rapportage = deze_week
     response = client.get(reverse("afdrukken_week"))
-    inhoud = response.content.decode()
+    inhoud = pagina_tekst(response)
     assert response.status_code == 200
     assert reverse("trajecten:plan", args=[wereld.traject.pk]) + "?versie=2" in inhoud
     assert "?versie=1" not in inhoud  # signed weeks ago: not due

@@ -17,6 +17,7 @@ from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import Fase, PlanVanAanpak, Traject, Uitstroom
 
+from .conftest import pagina_tekst
 from .factories import UrenregistratieFactory
 
 
@@ -309,7 +310,7 @@ class TestBsn:
 
 class TestCaseload:
     def test_standaard_de_eigen_caseload(self, client, wereld, km):
-        inhoud = client.get(reverse("deelnemers:lijst")).content.decode()
+        inhoud = pagina_tekst(client.get(reverse("deelnemers:lijst")))
         assert wereld.deelnemer.achternaam in inhoud
 
     def test_filters_staan_in_de_url_en_combineren(self, client, wereld, km):

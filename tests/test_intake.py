@@ -12,6 +12,7 @@ from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Route, Traject, Trajecttype
 
+from .conftest import pagina_tekst
 from .factories import DeelnemerFactory, TrajectFactory
 
 NIEUW_BSN = "111222333"
@@ -118,7 +119,7 @@ def test_bekend_bsn_leidt_naar_het_bestaande_dossier(client, km, wereld):
     intake = Intake.objects.get(bsn=wereld.deelnemer.bsn)
     assert intake.deelnemer == wereld.deelnemer
     response = client.get(response.url)
-    assert wereld.deelnemer.voornaam in response.content.decode()  # form prefilled
+    assert wereld.deelnemer.voornaam in pagina_tekst(response)  # form prefilled
     # The participant still has a running trajectory: completing is refused, nothing saved.
     response = client.post(
         reverse("deelnemers:intake", kwargs={"pk": intake.pk}),
@@ -160,7 +161,7 @@ def test_bsn_bekend_bij_andere_organisatie(client, km, wereld):
     the participant's audit log."""
     response = _start(client, km, bsn=wereld.vreemde_deelnemer.bsn)
     assert response.status_code == 200
-    inhoud = response.content.decode()
+    inhoud = pagina_tekst(response)
     assert "geen intake beginnen" in inhoud
     assert "functioneel beheerder" in inhoud
     assert wereld.vreemde_deelnemer.voornaam not in inhoud

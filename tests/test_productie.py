@@ -20,7 +20,7 @@ from reintegratie import urls as app_urls
 from reintegratie.accounts.models import Rol
 from trajecten.models import PlanVanAanpak
 
-from .conftest import pdf_tekst
+from .conftest import pagina_tekst, pdf_tekst
 
 GEHEIM = "Geheim detail 4711 uit de foutmelding"
 
@@ -89,7 +89,7 @@ def test_404_noemt_de_reden_niet(productie, wereld):
     productie.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
     response = productie.get(reverse("deelnemers:dossier", args=[wereld.vreemde_deelnemer.pk]))
     assert response.status_code == 404
-    inhoud = response.content.decode()
+    inhoud = pagina_tekst(response)
     assert "Deze pagina bestaat niet of u heeft er geen toegang toe." in inhoud
     assert "Geen deelnemer gevonden" not in inhoud
     assert wereld.vreemde_deelnemer.achternaam not in inhoud

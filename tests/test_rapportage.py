@@ -15,7 +15,7 @@ from reintegratie.audit.models import AuditRecord
 from trajecten.models import Observatie, PlanVanAanpak, Voortgangsrapportage
 from trajecten.weekrooster import maandag_van
 
-from .conftest import pdf_tekst
+from .conftest import pagina_tekst, pdf_tekst
 from .factories import UrenregistratieFactory
 
 
@@ -157,7 +157,7 @@ def test_rapportage_wijzigen(client, wereld, km, met_gegevens):
     assert AuditRecord.objects.filter(
         deelnemer=wereld.deelnemer, actie=AuditRecord.Actie.GEWIJZIGD, omschrijving="rapportage"
     ).exists()
-    inhoud = client.get(response.url).content.decode()
+    inhoud = pagina_tekst(client.get(response.url))
     assert f"Laatst gewijzigd door {km}" in inhoud
 
 

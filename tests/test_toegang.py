@@ -12,7 +12,7 @@ from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage
 
-from .conftest import url_namen
+from .conftest import pagina_tekst, url_namen
 
 KM, TB, MAN, KP, BEH, PRIV = (
     Rol.KLANTMANAGER,
@@ -239,7 +239,7 @@ def test_buitenstaander_krijgt_404_op_ons_object(client, wereld, naam):
 @pytest.mark.parametrize("rol", (KM, TB, MAN, KP), ids=lambda r: r.value)
 def test_lijst_toont_alleen_zichtbare_deelnemers(client, wereld, rol):
     client.force_login(wereld.gebruikers[rol])
-    inhoud = client.get(reverse("deelnemers:lijst")).content.decode()
+    inhoud = pagina_tekst(client.get(reverse("deelnemers:lijst")))
     assert wereld.deelnemer.achternaam in inhoud
     assert wereld.vreemde_deelnemer.achternaam not in inhoud
 

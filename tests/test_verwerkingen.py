@@ -18,6 +18,7 @@ from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord, Verwerkingsactiviteit
 from reintegratie.audit.register import CODES, REGISTER
 
+from .conftest import pagina_tekst
 from .factories import DeelnemerFactory, GebruikerFactory
 
 KM, TB, MAN, KP, BEH, PRIV = (
@@ -240,7 +241,7 @@ def test_het_log_doorzoeken_per_gebruiker(client, bekeken):
     assert pagina.paginator.count >= 1
     assert {r.gebruiker_id for r in pagina.object_list} == {km.pk}
     # Named, since the privacy officer may see this participant's name.
-    assert bekeken.deelnemer.naam in response.content.decode()
+    assert bekeken.deelnemer.naam in pagina_tekst(response)
 
 
 def test_het_log_van_een_andere_organisatie_blijft_buiten_beeld(client, bekeken):
