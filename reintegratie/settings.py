@@ -78,7 +78,7 @@ MIDDLEWARE = [
     # Before the second step: its redirects and the enrolment page (a secret) get no-store,
     # and a session waiting for its code times out like any other.
     "reintegratie.accounts.sessies.SessieMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # In place of django-otp's OTPMiddleware, without its device query per request.
     "reintegratie.accounts.tweestaps.TweestapsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -82,18 +82,19 @@ def force_login_met_tweede_stap(monkeypatch):
     It already stands for the password step (the test does not type one); with two-factor
     authentication (reintegratie.accounts.tweestaps) the second step belongs to logging in
     just as much, so after Django's force_login the session is marked as verified exactly as
-    django-otp's own ``login(request, device)`` does after a correct code: the session key
-    ``django_otp.DEVICE_ID_SESSION_KEY`` holds the persistent id of a real, confirmed TOTP
-    device of that user (made here if he has none). Pages see ``user.is_verified()`` as in
-    production, and OTPMiddleware checks the device as for a real log-in.
+    the verification page does after a correct code (``markeer_geverifieerd``), with a real,
+    confirmed TOTP device of that user (made here if he has none). Pages see
+    ``user.is_verified()`` as in production, and the middleware checks the mark as for a real
+    log-in.
 
     The tests of the second step itself (tests/test_tweestaps.py) do not use force_login:
     they log in through the form and type the code.
     """
     from django.http import HttpRequest
     from django.test.client import ClientMixin
-    from django_otp import login as otp_login
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from reintegratie.accounts.tweestaps import markeer_geverifieerd
 
     force_login, aforce_login = ClientMixin.force_login, ClientMixin.aforce_login
 
@@ -105,7 +106,7 @@ def force_login_met_tweede_stap(monkeypatch):
         request = HttpRequest()
         request.user = user
         request.session = client.session  # a new store on each access: keep this one
-        otp_login(request, apparaat_van(user))
+        markeer_geverifieerd(request, apparaat_van(user))
         request.session.save()
 
     def force_login_beide_stappen(self, user, backend=None):

@@ -142,9 +142,9 @@ def test_vast_aantal_queries(client, wereld, django_assert_num_queries, extra):
     for _ in range(extra):
         TrajectFactory(aanbieder=wereld.eigen, startdatum=dt.date(VORIG_JAAR, 5, 1))
     client.force_login(wereld.gebruikers[Rol.MANAGER])
-    # session, user, OTP device (3); the counts (1); the filter form's choices:
+    # session, user (2); the counts (1); the filter form's choices:
     # trajecttypes, aanbieders, verwijzers, gemeenten, doelgroepen (5)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("resultaten"), PERIODE)
 
 

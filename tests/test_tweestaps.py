@@ -369,6 +369,47 @@ def test_nieuwe_back_upcodes(client, wereld):
     assert record.omschrijving == "Nieuwe back-upcodes gemaakt"
 
 
+def test_nieuwe_back_upcodes_beeindigen_de_tweede_stap_van_andere_sessies(client, wereld):
+    """A session opened with a backup code that leaked loses its second step when the user
+    renews his codes elsewhere; the session he renews them in keeps it."""
+    from django.test import Client
+
+    user = wereld.gebruikers[Rol.TRAJECTBEGELEIDER]
+    beide_stappen(client, user)
+    tweestaps.nieuwe_backupcodes(user)
+    elders = Client()
+    wachtwoord_stap(elders, user)
+    assert code_stap(elders, StaticToken.objects.first().token).status_code == 302
+    assert elders.get(reverse("start")).status_code == 200
+
+    client.post(reverse("tweestaps:backupcodes"), {"bevestigen": "ja"})
+    assert client.get(reverse("start")).status_code == 200
+    assert doorgestuurd_naar(elders.get(reverse("start")), "tweestaps:controleren")
+
+
+def test_verwijderd_apparaat_beeindigt_de_tweede_stap(client, wereld):
+    """However a device goes (here as the admin's delete does: a queryset delete), no session
+    stays verified by it, though the middleware loads no device."""
+    user = wereld.gebruikers[Rol.KLANTMANAGER]
+    apparaat = beide_stappen(client, user)
+    assert client.get(reverse("start")).status_code == 200
+    TOTPDevice.objects.filter(pk=apparaat.pk).delete()
+    assert doorgestuurd_naar(client.get(reverse("start")), "tweestaps:instellen")
+
+
+def test_verificatie_van_een_andere_versie_telt_niet(client, wereld):
+    """The session's mark is the user's version when it was verified; a mark of another
+    version (a session from before a reset) does not let it in."""
+    user = wereld.gebruikers[Rol.KLANTMANAGER]
+    beide_stappen(client, user)
+    Gebruiker.objects.filter(pk=user.pk).update(tweestaps_versie=user.tweestaps_versie + 1)
+    assert doorgestuurd_naar(client.get(reverse("start")), "tweestaps:controleren")
+    sessie = client.session
+    sessie[tweestaps.VERSIE_SESSION_KEY] = user.tweestaps_versie + 1
+    sessie.save()
+    assert client.get(reverse("start")).status_code == 200
+
+
 # Reset by the functioneel beheerder
 
 
@@ -483,6 +524,7 @@ def test_force_login_staat_voor_beide_stappen(client, wereld):
     apparaat = TOTPDevice.objects.get(user=user)
     assert apparaat.confirmed
     assert client.session[DEVICE_ID_SESSION_KEY] == apparaat.persistent_id
+    assert client.session[tweestaps.VERSIE_SESSION_KEY] == user.tweestaps_versie
     assert client.get(reverse("start")).status_code == 200
 
 

@@ -250,17 +250,17 @@ def test_vast_aantal_queries(client, wereld, tb, django_assert_num_queries, groe
         deelnemer = DeelnemerFactory()
         traject = TrajectFactory(deelnemer=deelnemer, aanbieder=wereld.eigen)
         PlaatsingFactory(deelnemer=deelnemer, werkplek=wereld.werkplek, traject=traject)
-    # session, user, OTP device (3); werkplek (1); plaatsingen (1); trajecten, fasen (2);
+    # session, user (2); werkplek (1); plaatsingen (1); trajecten, fasen (2);
     # registrations here (1), elsewhere (1); audit insert (1)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(_url(wereld)).status_code == 200
     deelnemers = [p.deelnemer for p in wereld.werkplek.plaatsingen.select_related("deelnemer")]
     cellen = {(d, i): ("6", GEWERKT) for d in deelnemers for i in range(5)}
-    # session, user, OTP device (3); werkplek (1); grid for the form: plaatsingen, trajecten, fasen,
+    # session, user (2); werkplek (1); grid for the form: plaatsingen, trajecten, fasen,
     # registrations here and elsewhere (5); the save, in a savepoint (2): locked trajecten
     # and fasen (2), grid again under the lock (3), insert registrations (1), update fasen
     # (1), week totals (1), insert mutations (1); audit (1)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         assert _post(client, wereld, cellen).status_code == 302
     assert Urenregistratie.objects.count() == 5 * len(deelnemers)
 

@@ -97,6 +97,14 @@ class Gebruiker(AbstractUser):
         "zonder tweestapsverificatie.",
     )
 
+    # Raised whenever one of his second factors is removed (a reset, a lost phone deleted,
+    # backup codes renewed). A session is verified for the value it was verified at, so each
+    # request checks its second step on the user row it loads anyway, with no device query,
+    # and a removal ends the second step of every open session at once.
+    tweestaps_versie = models.PositiveIntegerField(
+        "versie tweestapsverificatie", default=0, editable=False
+    )
+
     objects = GebruikerManager()
 
     class Meta:

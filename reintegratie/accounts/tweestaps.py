@@ -10,36 +10,46 @@ account takes over theirs, so he needs it no less. A superuser without an organi
 The one exception is the demo: an account the demodata command made (``demo_account``),
 and only while DEBUG is on. With DEBUG off that mark gives nothing.
 
-How: django-otp. ``OTPMiddleware`` reads the device that verified this session;
-:class:`TweestapsMiddleware`, right after it, sends a user who needs the second step and has
-not passed it to the verification page, or to the enrolment page when he has no confirmed
-app yet. Before that only log-in, log-out, these pages, static files and the health endpoint
-answer.
+How: django-otp's devices, tokens and throttling. A correct code marks the session
+(:func:`markeer_geverifieerd`): django-otp's key names the device, and ours holds the user's
+``tweestaps_versie`` at that moment. :class:`TweestapsMiddleware` takes the place of
+django-otp's ``OTPMiddleware``, which loads that device on every request: a session is
+verified while its mark equals the version on the user row, which every request loads
+anyway. Removing a device raises the version (:func:`factor_verwijderd`), so a reset or a
+deleted app ends the second step of every open session at once, as loading the device
+would. A user who needs the second step and has not passed it is sent to the verification
+page, or to the enrolment page when he has no confirmed app yet. Before that only log-in,
+log-out, these pages, static files and the health endpoint answer.
 """
 
 from __future__ import annotations
 
 from base64 import b32encode
+from functools import partial
 
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property, empty
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
-from django_otp import user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Rol
+from .models import Gebruiker, Rol
 
 # Every role: see the module docstring for why the beheerder is among them.
 VERPLICHT_VOOR = frozenset(Rol)
 AANTAL_BACKUPCODES = 10
 APP_NAAM = "Authenticator-app"
 BACKUP_NAAM = "Back-upcodes"
+# The user's tweestaps_versie when this session passed the second step.
+VERSIE_SESSION_KEY = "tweestaps_versie"
 
 
 def tweestaps_vereist(user) -> bool:
@@ -96,8 +106,8 @@ def toon_backupcode(code: str) -> str:
 @transaction.atomic
 def herstel(user) -> int:
     """Remove every second factor of ``user``: he enrols again at his next log-in. Returns
-    the number of devices removed. His open sessions lose their verification at once, since
-    OTPMiddleware no longer finds the device they name."""
+    the number of devices removed. His open sessions lose their verification at once
+    (:func:`factor_verwijderd`)."""
     apps = TOTPDevice.objects.filter(user=user)
     backups = StaticDevice.objects.filter(user=user)
     aantal = apps.count() + backups.count()
@@ -122,6 +132,30 @@ def qr_svg(apparaat: TOTPDevice) -> str:
     )
 
 
+def factor_verwijderd(sender, instance, **kwargs) -> None:
+    """``post_delete`` of a device: no session verified before stays verified. A queryset
+    delete sends it for each device, so every way of removing one counts, the admin's too."""
+    Gebruiker.objects.filter(pk=instance.user_id).update(tweestaps_versie=F("tweestaps_versie") + 1)
+
+
+def markeer_geverifieerd(request, apparaat=None) -> None:
+    """This session passed the second step: with ``apparaat`` (django-otp records which), or,
+    without one, again after the user renewed his own backup codes in it. The version is
+    read from the database, since removing a device just now raised it there."""
+    if apparaat is not None:
+        otp_login(request, apparaat)
+    versie = Gebruiker.objects.values_list("tweestaps_versie", flat=True).get(pk=request.user.pk)
+    request.session[VERSIE_SESSION_KEY] = request.user.tweestaps_versie = versie
+
+
+def _geverifieerd(session, user) -> bool:
+    return (
+        user.is_authenticated
+        and DEVICE_ID_SESSION_KEY in session
+        and session.get(VERSIE_SESSION_KEY) == user.tweestaps_versie
+    )
+
+
 def _uitgepakt(user):
     while isinstance(user, SimpleLazyObject):
         if user._wrapped is empty:
@@ -131,13 +165,14 @@ def _uitgepakt(user):
 
 
 class TweestapsMiddleware:
-    """After OTPMiddleware: no page before the second step for who needs it.
+    """In place of django-otp's OTPMiddleware: ``user.is_verified()``, and no page before the
+    second step for who needs it.
 
     A logged-in user who must pass the second step (:func:`tweestaps_vereist`) and whose
     session is not verified is sent to the verification page, or to the enrolment page when
     he has no confirmed app. An htmx request gets ``HX-Redirect``, so the whole page goes
-    there rather than a fragment. The cost for a verified user is the device that
-    OTPMiddleware loads (one query by primary key) and a few attribute reads.
+    there rather than a fragment. The cost for a verified user is a few reads of the session
+    and the user, without a query.
     """
 
     def __init__(self, get_response):
@@ -156,10 +191,12 @@ class TweestapsMiddleware:
         return paden, tuple(p for p in prefixen if p and p != "/")
 
     def __call__(self, request):
-        # The user once evaluated, without the two lazy wrappers (Django's, django-otp's)
-        # that every later read would pass through: a list's access checks read it often
+        # The user once evaluated, without the lazy wrapper that every later read would
+        # pass through: a list's access checks read it often
         # (bench/middleware.py: some 2 ms on a caseload of 25).
         user = request.user = _uitgepakt(request.user)
+        # Asked afresh each time: a page that verifies the session sees it at once.
+        user.is_verified = partial(_geverifieerd, request.session, user)
         if user.is_authenticated and not user.is_verified() and tweestaps_vereist(user):
             paden, prefixen = self.vrij
             pad = request.path_info

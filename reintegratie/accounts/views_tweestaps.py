@@ -15,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from django_otp import user_has_device, verify_token
 
 from reintegratie.audit.models import AuditRecord
@@ -27,6 +26,7 @@ from .tweestaps import (
     backup_apparaat,
     backupcode_normaal,
     geheim_in_groepen,
+    markeer_geverifieerd,
     nieuw_app_apparaat,
     nieuwe_backupcodes,
     qr_svg,
@@ -71,9 +71,9 @@ def _volgende(request) -> str:
 
 
 def _geverifieerd(request, apparaat) -> None:
-    """The session passed the second step with ``apparaat``, as django-otp records it; a new
-    session key, as at the password step, so a key known before cannot ride along."""
-    otp_login(request, apparaat)
+    """The session passed the second step with ``apparaat``; a new session key, as at the
+    password step, so a key known before cannot ride along."""
+    markeer_geverifieerd(request, apparaat)
     request.session.cycle_key()
 
 
@@ -251,6 +251,9 @@ def backupcodes(request):
         context["fout"] = "Bevestig dat u nieuwe back-upcodes wilt maken."
     else:
         codes = nieuwe_backupcodes(user)
+        # Renewing removed the old codes, which ends the second step of his other sessions
+        # (one may have been opened with a code that leaked); this one he is working in.
+        markeer_geverifieerd(request)
         log_gebeurtenis(
             request,
             Actie.TWEESTAPS_INGESTELD,
