@@ -313,6 +313,29 @@ def test_onjuiste_code_wordt_gelogd_en_vertraagd(client, wereld, klok):
     assert all(fout not in r.omschrijving and goed not in r.omschrijving for r in records)
 
 
+def test_app_en_back_upcodes_delen_de_vertraging(client, wereld, klok):
+    """Guessing backup codes while the app's codes wait (or the other way round) gains
+    nothing: a wrong code of either kind makes both wait, and a right one clears both."""
+    user = wereld.gebruikers[Rol.KLANTMANAGER]
+    apparaat = app_van(user)
+    codes = tweestaps.nieuwe_backupcodes(user)
+    wachtwoord_stap(client, user)
+    assert "Deze code klopt niet" in code_stap(client, "aaaabbbb").content.decode()
+    response = code_stap(client, totp_code(apparaat))  # right, but within the second
+    assert "Wacht 1 seconde" in response.content.decode()
+    klok.shift(1.5)
+    fout = f"{(int(totp_code(apparaat)) + 1) % 10**6:06d}"
+    assert "Deze code klopt niet" in code_stap(client, fout).content.decode()
+    klok.shift(1)
+    response = code_stap(client, codes[0])  # right, but the wait is two seconds now
+    assert "Wacht 1 seconde" in response.content.decode()
+    klok.shift(1.5)
+    assert code_stap(client, codes[0]).status_code == 302
+    apparaat.refresh_from_db()
+    backup = StaticDevice.objects.get(user=user)
+    assert apparaat.throttling_failure_count == backup.throttling_failure_count == 0
+
+
 def test_instellingen_zetten_de_vertraging_aan(settings):
     assert settings.OTP_TOTP_THROTTLE_FACTOR >= 1
     assert settings.OTP_STATIC_THROTTLE_FACTOR >= 1

@@ -94,11 +94,28 @@ def _wacht_melding(seconden: int) -> str:
     )
 
 
-def _kies_apparaat(user, code: str):
+def _kies_apparaat(apparaten, code: str):
     """An app code is six digits; anything else is tried as a backup code."""
-    if code.isdigit() and len(code) == 6:
-        return totp_apparaat(user)
-    return backup_apparaat(user)
+    app, backup = apparaten
+    return app if code.isdigit() and len(code) == 6 else backup
+
+
+def _gedeelde_wachttijd(apparaten) -> int | None:
+    """The longest wait of the user's app and backup codes. They share one throttle, so
+    that guessing codes of one kind while the other waits gains nothing."""
+    return max((_wachttijd(a) or 0 for a in apparaten if a), default=0) or None
+
+
+def _telt_voor_beide(apparaten, gebruikt, geldig: bool) -> None:
+    """django-otp counted the failure (or reset the count) of the device the code was tried
+    on; the other device follows it."""
+    for apparaat in apparaten:
+        if apparaat is None or apparaat == gebruikt:
+            continue
+        if geldig:
+            apparaat.throttle_reset()
+        else:
+            apparaat.throttle_increment()
 
 
 @never_cache
@@ -112,8 +129,9 @@ def controleren(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = backupcode_normaal(form.cleaned_data["code"])  # "123 456" is "123456" too
-        apparaat = _kies_apparaat(user, code)
-        wachten = _wachttijd(apparaat) if apparaat else None
+        apparaten = (totp_apparaat(user), backup_apparaat(user))
+        apparaat = _kies_apparaat(apparaten, code)
+        wachten = _gedeelde_wachttijd(apparaten)
         if wachten:
             log_gebeurtenis(
                 request,
@@ -124,6 +142,7 @@ def controleren(request):
             form.add_error(None, _wacht_melding(wachten))
         else:
             geldig = apparaat and verify_token(user, apparaat.persistent_id, code)
+            _telt_voor_beide(apparaten, apparaat, bool(geldig))
             if geldig:
                 _geverifieerd(request, geldig)
                 return redirect(_volgende(request))
