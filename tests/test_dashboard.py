@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from deelnemers.models import Doelgroep, LadderTrede
-from deelnemers.services import deelnemer_wijzigen
+from deelnemers.models import Doelgroep
+from deelnemers.services import deelnemer_wijzigen, ladder_vastleggen
 from reintegratie.accounts.models import Organisatie, Rol
 from trajecten import dashboard
 from trajecten.models import Instrumentinzet, Uitstroom, UrenPerWeek, Urenregistratie
@@ -60,8 +60,11 @@ def scenario(db):
         traject = TrajectFactory(deelnemer=deelnemer, aanbieder=org, startdatum=start)
         PlaatsingFactory(deelnemer=deelnemer, werkplek=werkplek, traject=traject, startdatum=start)
         for dagen, trede in treden:
-            LadderTrede.objects.create(
-                deelnemer=deelnemer, datum=start + dt.timedelta(days=dagen), trede=trede
+            ladder_vastleggen(
+                deelnemer=deelnemer,
+                datum=start + dt.timedelta(days=dagen),
+                trede=trede,
+                door=manager,
             )
         return traject
 

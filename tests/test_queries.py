@@ -105,9 +105,8 @@ PAGINAS = [
     # audit insert (1), page (1), count (1), trajecten (1), fasen (1)
     (Rol.KETENPARTNER, "start", None, SESSIE + 5),
     # count (1), page with klantmanager and journal subqueries (1), trajecten (1), fasen (1),
-    # audit (1); the filter form's choices: trajecttypes, fasetypes, verwijzers, gemeenten,
-    # doelgroepen (5)
-    (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 10),
+    # audit (1); the filters with choices from the database are behind "Meer filters"
+    (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 5),
     # deelnemer with joins and its involvement (1), doelgroepen (1), ladder (1), trajecten
     # with hours and signals (1), fasen (1), uitstroom (1), plannen (1), leerdoelen (1),
     # instrumenten (1), rapportages (1), plaatsingen (1), contactmomenten (1), audit insert (1)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from deelnemers.models import LadderTrede
@@ -224,17 +224,13 @@ def doelgroepmix(*, user, vandaag) -> Onderdeel:
 
 def ladder(*, user, vandaag) -> Onderdeel:
     """Movement on the participatieladder of participants whose trajectory has begun and
-    runs (the "lopend" of the phases above): the first measurement against the latest."""
-    metingen = LadderTrede.objects.filter(deelnemer=OuterRef("deelnemer"))
+    runs (the "lopend" of the phases above): the first measurement against the latest, as
+    the participant's row keeps them (Deelnemer.eerste_trede, laatste_trede)."""
     rijen = list(
         Traject.objects.geteld_voor(user)
         .lopend()
         .filter(startdatum__lte=vandaag)
-        .annotate(
-            eerste=Subquery(metingen.order_by("datum").values("trede")[:1], IntegerField()),
-            laatste=Subquery(metingen.order_by("-datum").values("trede")[:1], IntegerField()),
-        )
-        .values("eerste", "laatste")
+        .values(eerste=F("deelnemer__eerste_trede"), laatste=F("deelnemer__laatste_trede"))
         .annotate(n=Count("pk"))
         .order_by()
     )
