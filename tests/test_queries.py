@@ -94,10 +94,11 @@ PAGINAS = [
     # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1)
     (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 5),
     # the dashboard: phases (1), hours per week from the week totals (1), capacity per
-    # werksoort (1) and placements on it (1), doelgroep mix (1), ladder (1), costs (1); then
-    # cached for five minutes
-    (Rol.MANAGER, "start", None, SESSIE + 7),
-    (Rol.MANAGER, "dashboard", None, SESSIE + 7),
+    # werksoort (1) and placements on it (1), doelgroep mix (1) with the names of its
+    # organisations (1) and doelgroepen (1), ladder (1), costs (1); then cached for five
+    # minutes
+    (Rol.MANAGER, "start", None, SESSIE + 9),
+    (Rol.MANAGER, "dashboard", None, SESSIE + 9),
     # active targets (1) and one query per target (4 shipped: configuration, not data);
     # the filter form's choices: trajecttypes, aanbieders, verwijzers, gemeenten,
     # doelgroepen (5)
