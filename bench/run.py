@@ -41,23 +41,53 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib import admin  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from deelnemers.models import Deelnemer  # noqa: E402
-from reintegratie.accounts.models import Gebruiker  # noqa: E402
+from reintegratie.accounts.models import Gebruiker, Rol  # noqa: E402
+from reintegratie.accounts.tweestaps import markeer_geverifieerd  # noqa: E402
 from trajecten.weekrooster import maandag_van  # noqa: E402
 from werkplekken.models import Werkplek  # noqa: E402
 
 RESULTATEN = Path(__file__).resolve().parent / "results"
 OPWARMEN = 3
 KOUD = "(opnieuw geteld)"
+ADMIN = "admin changelist"
+KAAL = "kale view"
+BEHEER_BENCH = "bench-admin"
+
+
+class DeelnemerChangelist(admin.ModelAdmin):
+    """Django's own admin changelist on the same data: the yardstick of the issue (100 rows,
+    two list filters, a name search). Registered in this process only: the application keeps
+    participants out of its admin, which bypasses the access rules and the audit log."""
+
+    list_display = ["achternaam", "voornaam", "geboortedatum", "woongemeente", "klantmanager"]
+    list_filter = ["woongemeente", "taalniveau"]
+    search_fields = ["achternaam", "voornaam"]
+    list_select_related = ["woongemeente", "klantmanager"]
+    list_per_page = 100
+
+
+def kaal(request):
+    """All middleware and nothing else: what every page costs before its own work."""
+    return HttpResponse("kaal")
+
+
+# The bench's URLconf: the application's, the bare view, and the changelist above (the
+# admin's URLs are read when this module is first resolved, after the registration).
+admin.site.register(Deelnemer, DeelnemerChangelist)
+urlpatterns = [path("bench/kaal/", kaal, name="bench_kaal"), path("", include("reintegratie.urls"))]
 
 
 def paginas():
@@ -85,7 +115,11 @@ def paginas():
     lijst = reverse("deelnemers:lijst")
     zoek = urlencode({"q": achternaam or ""})
     week = maandag_van(timezone.localdate()).isoformat()
+    changelist = reverse("admin:deelnemers_deelnemer_changelist")
     pagina_s = [
+        (KAAL, "klantmanager", reverse("bench_kaal")),
+        (ADMIN, BEHEER_BENCH, changelist),
+        (f"{ADMIN} ?q={achternaam}", BEHEER_BENCH, f"{changelist}?{zoek}"),
         ("start klantmanager", "klantmanager", reverse("start")),
         ("start trajectbegeleider", "trajectbegeleider", reverse("start")),
         ("start manager", "manager", reverse("start")),
@@ -147,6 +181,47 @@ class SqlTijd:
             return execute(sql, params, many, context)
         finally:
             self.totaal += time.perf_counter() - begin
+
+
+def beheerder_bench():
+    """A superuser of the klantmanager's organisation, for the admin changelist."""
+    km = Gebruiker.objects.get(username="klantmanager")
+    gebruiker = Gebruiker.objects.filter(username=BEHEER_BENCH).first() or Gebruiker(
+        username=BEHEER_BENCH
+    )
+    gebruiker.organisatie_id, gebruiker.rol = km.organisatie_id, Rol.BEHEERDER
+    gebruiker.is_staff = gebruiker.is_superuser = True
+    gebruiker.save()
+    return gebruiker
+
+
+def ingelogd(gebruiker) -> Client:
+    """A client logged in past both steps, as after the password and the code; a page that
+    fails shows its status in the table instead of stopping the run."""
+    client = Client(raise_request_exception=False)
+    client.force_login(gebruiker)
+    apparaat, _ = TOTPDevice.objects.get_or_create(
+        user=gebruiker, name="bench", defaults={"confirmed": True}
+    )
+    verzoek = HttpRequest()
+    verzoek.user, verzoek.session = gebruiker, client.session
+    markeer_geverifieerd(verzoek, apparaat)
+    verzoek.session.save()
+    return client
+
+
+def verhoudingen(gemeten):
+    """Each page's median against the admin changelist's (the search against its search)."""
+    admin_lijst = next((m for n, m in gemeten.items() if n == ADMIN), None)
+    admin_zoek = next((m for n, m in gemeten.items() if n.startswith(f"{ADMIN} ?q=")), None)
+    regels = []
+    for naam, m in gemeten.items():
+        if naam.startswith(ADMIN) or naam == KAAL:
+            continue
+        maat = admin_zoek if "?q=" in naam and admin_zoek else admin_lijst
+        if maat:
+            regels.append((naam, m["mediaan"] / maat["mediaan"]))
+    return regels
 
 
 def meet(client, url, herhalingen, koud=False):
@@ -304,17 +379,18 @@ def main():
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        ROOT_URLCONF=sys.modules[__name__],
     )
+    beheerder_bench()
+    gemeten = {}
     with aanpassingen:
         clients = {}
         for naam, gebruiker, url in paginas():
             if args.pagina and not any(p in naam for p in args.pagina):
                 continue
             if gebruiker not in clients:
-                # A page that fails shows its status in the table instead of stopping the run.
-                clients[gebruiker] = Client(raise_request_exception=False)
-                clients[gebruiker].force_login(Gebruiker.objects.get(username=gebruiker))
-            m = meet(clients[gebruiker], url, args.herhalingen, koud=KOUD in naam)
+                clients[gebruiker] = ingelogd(Gebruiker.objects.get(username=gebruiker))
+            m = gemeten[naam] = meet(clients[gebruiker], url, args.herhalingen, koud=KOUD in naam)
             status = "" if m["status"] == 200 else f" (HTTP {m['status']})"
             regels.append(
                 f"| {naam}{status} | {m['mediaan']:.1f} | {m['p95']:.1f} | {m['queries']} | "
@@ -324,6 +400,18 @@ def main():
             if args.sql:
                 for q in m["traagste"]:
                     print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}", flush=True)
+
+    if verhouding := verhoudingen(gemeten):
+        regels += [
+            "",
+            f"Mediaan t.o.v. de {ADMIN} (100 rijen, twee list filters; een zoekopdracht t.o.v. "
+            "dezelfde zoekopdracht daar):",
+            "",
+            "| pagina | × admin |",
+            "|---|---:|",
+            *[f"| {naam} | {factor:.2f} |" for naam, factor in verhouding],
+        ]
+        print("\n".join(regels[-len(verhouding) - 5 :]), flush=True)
 
     RESULTATEN.mkdir(exist_ok=True)
     bestand = RESULTATEN / f"{datetime.now():%Y%m%d-%H%M%S}-{vendor}-{aantal}.md"

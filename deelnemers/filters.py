@@ -110,6 +110,20 @@ class CaseloadFilter(django_filters.FilterSet):
         },
     )
 
+    # Filters used less often, behind "Meer filters": closed, the page renders none of their
+    # widgets nor reads their choices (trajecttypes, fasetypes, organisations, doelgroepen);
+    # opened, htmx fetches them (deelnemers.views.caseload). One in use opens them at once.
+    MEER = (
+        "klantmanager_naam",
+        "route",
+        "trajecttype",
+        "fase",
+        "verwijzer",
+        "woongemeente",
+        "werkplek",
+        "doelgroep",
+    )
+
     class Meta:
         model = Deelnemer
         fields = []
@@ -126,6 +140,19 @@ class CaseloadFilter(django_filters.FilterSet):
             *([("mijn", "Mijn caseload")] if eigen_caseload else []),
             ("alle", "Alle klantmanagers"),
         ]
+
+    @property
+    def hoofdvelden(self):
+        """The bound fields of the main filters, for the template."""
+        return [self.form[naam] for naam in self.form.fields if naam not in self.MEER]
+
+    @property
+    def meer_velden(self):
+        return [self.form[naam] for naam in self.MEER]
+
+    @property
+    def meer_in_gebruik(self) -> bool:
+        return any(self.data.get(naam) for naam in self.MEER)
 
     def zoek(self, queryset, name, value):
         value = value.strip()

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +30,17 @@ class Doelgroep(models.Model):
 
     def __str__(self):
         return self.naam
+
+
+class Trede(models.IntegerChoices):
+    """The steps of the participatieladder."""
+
+    GEISOLEERD = 1, "1 Geïsoleerd"
+    SOCIALE_CONTACTEN = 2, "2 Sociale contacten buiten de deur"
+    GEORGANISEERDE_ACTIVITEITEN = 3, "3 Deelname aan georganiseerde activiteiten"
+    ONBETAALD_WERK = 4, "4 Onbetaald werk"
+    BETAALD_MET_ONDERSTEUNING = 5, "5 Betaald werk met ondersteuning"
+    BETAALD_WERK = 6, "6 Betaald werk"
 
 
 class DeelnemerQuerySet(models.QuerySet):
@@ -129,6 +140,15 @@ class Deelnemer(models.Model):
         blank=True,
         help_text="De datum waarop de deelnemer aan de inburgeringsplicht voldeed.",
     )
+    # The first and the latest step on the participatieladder (by date), kept with every
+    # measurement (deelnemers.services.ladder_vastleggen, by ladder_uitersten) so that the
+    # dashboard counts the movement of an organisation's participants from their own rows.
+    eerste_trede = models.PositiveSmallIntegerField(
+        "eerste trede", choices=Trede.choices, null=True, editable=False
+    )
+    laatste_trede = models.PositiveSmallIntegerField(
+        "laatste trede", choices=Trede.choices, null=True, editable=False
+    )
     # Optimistic locking: a save with a stale version is refused, never silently overwritten.
     versie = models.PositiveIntegerField("versie", default=1, editable=False)
     aangemaakt_op = models.DateTimeField("aangemaakt op", auto_now_add=True)
@@ -156,6 +176,8 @@ class Deelnemer(models.Model):
             "taalachtergrond",
             "inburgeringsplichtig",
             "inburgering_voldaan_op",
+            "eerste_trede",
+            "laatste_trede",
         ),
         **velden(None, "id", "versie", "aangemaakt_op", "gewijzigd_op"),
     }
@@ -205,6 +227,17 @@ class Deelnemer(models.Model):
             raise ValidationError(fouten)
 
 
+def ladder_uitersten(ladder=None) -> dict[str, Subquery]:
+    """The first and the latest step of each participant on the participatieladder, as the
+    values of an UPDATE of Deelnemer: the one rule for the measurements, the demo data and
+    the migration that filled the columns (which passes its historical ``ladder`` model)."""
+    metingen = (ladder or LadderTrede).objects.filter(deelnemer=OuterRef("pk"))
+    return {
+        "eerste_trede": Subquery(metingen.order_by("datum").values("trede")[:1]),
+        "laatste_trede": Subquery(metingen.order_by("-datum").values("trede")[:1]),
+    }
+
+
 class LadderQuerySet(ToegangQuerySet):
     categorie = Categorie.TRAJECT
 
@@ -212,13 +245,7 @@ class LadderQuerySet(ToegangQuerySet):
 class LadderTrede(models.Model):
     """A measurement on the participatieladder; the history shows movement over time."""
 
-    class Trede(models.IntegerChoices):
-        GEISOLEERD = 1, "1 Geïsoleerd"
-        SOCIALE_CONTACTEN = 2, "2 Sociale contacten buiten de deur"
-        GEORGANISEERDE_ACTIVITEITEN = 3, "3 Deelname aan georganiseerde activiteiten"
-        ONBETAALD_WERK = 4, "4 Onbetaald werk"
-        BETAALD_MET_ONDERSTEUNING = 5, "5 Betaald werk met ondersteuning"
-        BETAALD_WERK = 6, "6 Betaald werk"
+    Trede = Trede
 
     deelnemer = models.ForeignKey(
         Deelnemer, verbose_name="deelnemer", on_delete=models.CASCADE, related_name="ladder"

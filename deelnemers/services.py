@@ -10,7 +10,7 @@ from trajecten.models import PlanVanAanpak, Traject
 from trajecten.services import verwijzer_gewijzigd
 
 from .beslisboom import VRAGEN, route_voor, trajecttype_voor_route
-from .models import Contactmoment, Deelnemer, Intake, LadderTrede
+from .models import Contactmoment, Deelnemer, Intake, LadderTrede, ladder_uitersten
 
 
 class GelijktijdigGewijzigd(Exception):
@@ -84,6 +84,8 @@ def ladder_vastleggen(*, deelnemer, datum, trede, door) -> tuple[LadderTrede, bo
     stap.vastgesteld_door = door
     stap.full_clean()
     stap.save()
+    # A step back in time can be the new first one, a correction today the new latest one.
+    Deelnemer.objects.filter(pk=deelnemer.pk).update(**ladder_uitersten())
 
     if vorige is None:
         beweging = f"trede {trede}"

@@ -6,7 +6,7 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from deelnemers.models import Deelnemer
+from deelnemers.models import Deelnemer, LadderTrede
 from reintegratie.accounts.models import Gebruiker
 from reintegratie.validators import BSNValidator
 from trajecten.models import Fase, Traject, Urenregistratie
@@ -53,6 +53,21 @@ def test_uren_binnen_budget_en_plafond(demo):
         geboekt=Sum("uren__uren", filter=Q(uren__soort__in=Urenregistratie.Soort.productief()))
     ):
         assert fase.uren_gebruikt == (fase.geboekt or 0), fase
+
+
+def test_eerste_en_laatste_trede_op_de_deelnemer(demo):
+    """The demo data keeps the participant's first and latest step as a measurement does."""
+    gemeten = 0
+    for deelnemer in Deelnemer.objects.all():
+        treden = list(
+            LadderTrede.objects.filter(deelnemer=deelnemer)
+            .order_by("datum")
+            .values_list("trede", flat=True)
+        )
+        gemeten += bool(treden)
+        verwacht = (treden[0], treden[-1]) if treden else (None, None)
+        assert (deelnemer.eerste_trede, deelnemer.laatste_trede) == verwacht, deelnemer
+    assert gemeten
 
 
 def test_uren_vallen_binnen_fase_en_plaatsing(demo):

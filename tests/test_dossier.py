@@ -216,6 +216,25 @@ class TestParticipatieladder:
         )
         assert "trede 4 Onbetaald werk <strong>(nu)</strong>" in inhoud
 
+    def test_eerste_en_laatste_trede_op_de_deelnemer(self, client, wereld, km):
+        """The participant's row keeps its first and latest step (by date) with every
+        measurement: a correction today, and a measurement dated before the first."""
+        vandaag = timezone.localdate()
+
+        def uitersten():
+            wereld.deelnemer.refresh_from_db()
+            return wereld.deelnemer.eerste_trede, wereld.deelnemer.laatste_trede
+
+        assert uitersten() == (None, None)
+        _trede(client, wereld, datum=vandaag.isoformat(), trede="3")
+        assert uitersten() == (3, 3)
+        _trede(client, wereld, datum=vandaag.isoformat(), trede="5")
+        assert uitersten() == (5, 5)
+        _trede(client, wereld, datum=(vandaag - dt.timedelta(days=60)).isoformat(), trede="2")
+        assert uitersten() == (2, 5)
+        _trede(client, wereld, datum=(vandaag - dt.timedelta(days=30)).isoformat(), trede="4")
+        assert uitersten() == (2, 5)
+
     def test_dezelfde_dag_vervangt_de_trede(self, client, wereld, km):
         vandaag = timezone.localdate().isoformat()
         _trede(client, wereld, datum=vandaag, trede="3")
@@ -350,6 +369,32 @@ class TestCaseload:
         ]:
             gevonden = client.get(url, {"signaal": signaal}).context["pagina"]
             assert (wereld.deelnemer in gevonden.object_list) is verwacht, signaal
+
+    def test_meer_filters_pas_als_ze_nodig_zijn(self, client, wereld, km):
+        """The less used filters are not rendered with the page; opened (htmx) they come on
+        their own, bound to the filters in the URL, without reading participants; one in use
+        shows them with the page."""
+        url = reverse("deelnemers:lijst")
+        inhoud = client.get(url).content.decode()
+        assert 'name="status"' in inhoud
+        assert 'name="verwijzer"' not in inhoud
+        assert 'id="meer-filters" hx-get=' in inhoud
+
+        gelogd = AuditRecord.objects.count()
+        deel = client.get(url, {"route": "werk", "meer": "1"}, headers={"HX-Request": "true"})
+        tekst = deel.content.decode()
+        assert 'name="verwijzer"' in tekst
+        assert 'name="status"' not in tekst
+        assert '<option value="werk" selected>' in tekst
+        assert wereld.deelnemer.achternaam not in tekst
+        assert AuditRecord.objects.count() == gelogd
+
+        inhoud = client.get(url, {"route": "werk"}).content.decode()
+        assert '<details class="app-filters__meer" id="meer-filters" open>' in inhoud
+        assert '<option value="werk" selected>' in inhoud
+        # Without JavaScript the link asks for them with the page.
+        inhoud = client.get(url, {"meer": "1"}).content.decode()
+        assert 'name="verwijzer"' in inhoud
 
     def test_onbekende_filterwaarde_geeft_een_melding(self, client, wereld, km):
         response = client.get(reverse("deelnemers:lijst"), {"signaal": "bestaat-niet"})

@@ -6,16 +6,18 @@ organisation's hours are those in trajectories it provides, at workplaces it hos
 participants it referred.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from deelnemers.models import LadderTrede
+from deelnemers.models import Doelgroep, LadderTrede
 from reintegratie import grafiek
 from reintegratie.access import tel_scope
+from reintegratie.accounts.models import Organisatie
 from reintegratie.rapport import Onderdeel, Tabel
 from reintegratie.templatetags.opmaak import datum as datumtekst
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
@@ -188,22 +190,28 @@ def bezetting(*, user, vandaag) -> Onderdeel:
 
 def doelgroepmix(*, user, vandaag) -> Onderdeel:
     """Who works where: participants placed today per location and doelgroep."""
+    # Counted by ids, names looked up after: the rows to group (one per placement and
+    # doelgroep, 68,000 at 100,000 participants) are narrower, so the sort for the distinct
+    # count stays in memory instead of on disk (101 -> 78 ms).
     rijen = list(
         Plaatsing.objects.lopend_op(vandaag)
         .filter(tel_scope(user, "deelnemer__"))
-        .values("werkplek__organisatie__naam", "deelnemer__doelgroepen__naam")
+        .values("werkplek__organisatie", "deelnemer__doelgroepen")
         .annotate(n=Count("deelnemer", distinct=True))
-        .order_by("werkplek__organisatie__naam")
+        .order_by()
     )
-    locaties = sorted({r["werkplek__organisatie__naam"] for r in rijen})
-    doelgroepen = sorted({r["deelnemer__doelgroepen__naam"] or "Geen doelgroep" for r in rijen})
-    tellingen = {
-        (
-            r["werkplek__organisatie__naam"],
-            r["deelnemer__doelgroepen__naam"] or "Geen doelgroep",
-        ): r["n"]
-        for r in rijen
-    }
+    organisaties = dict(
+        Organisatie.objects.filter(pk__in={r["werkplek__organisatie"] for r in rijen}).values_list(
+            "pk", "naam"
+        )
+    )
+    namen = dict(Doelgroep.objects.values_list("pk", "naam"))
+    tellingen = defaultdict(int)
+    for r in rijen:
+        doelgroep = namen.get(r["deelnemer__doelgroepen"], "Geen doelgroep")
+        tellingen[organisaties[r["werkplek__organisatie"]], doelgroep] += r["n"]
+    locaties = sorted({loc for loc, _ in tellingen})
+    doelgroepen = sorted({d for _, d in tellingen})
     # Doelgroepen down, locations across: there are few locations and many doelgroepen,
     # so the table fits a page.
     tabel_rijen = [[d, *[tellingen.get((loc, d), 0) for loc in locaties]] for d in doelgroepen]
@@ -224,17 +232,13 @@ def doelgroepmix(*, user, vandaag) -> Onderdeel:
 
 def ladder(*, user, vandaag) -> Onderdeel:
     """Movement on the participatieladder of participants whose trajectory has begun and
-    runs (the "lopend" of the phases above): the first measurement against the latest."""
-    metingen = LadderTrede.objects.filter(deelnemer=OuterRef("deelnemer"))
+    runs (the "lopend" of the phases above): the first measurement against the latest, as
+    the participant's row keeps them (Deelnemer.eerste_trede, laatste_trede)."""
     rijen = list(
         Traject.objects.geteld_voor(user)
         .lopend()
         .filter(startdatum__lte=vandaag)
-        .annotate(
-            eerste=Subquery(metingen.order_by("datum").values("trede")[:1], IntegerField()),
-            laatste=Subquery(metingen.order_by("-datum").values("trede")[:1], IntegerField()),
-        )
-        .values("eerste", "laatste")
+        .values(eerste=F("deelnemer__eerste_trede"), laatste=F("deelnemer__laatste_trede"))
         .annotate(n=Count("pk"))
         .order_by()
     )

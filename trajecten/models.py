@@ -488,7 +488,18 @@ class Traject(Periode):
                 violation_error_message="Deze deelnemer heeft al een lopend traject.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "startdatum"], name="traject_status_start")]
+        indexes = [
+            models.Index(fields=["status", "startdatum"], name="traject_status_start"),
+            # The visibility test of an organisation that provides (nearly) every trajectory
+            # (reintegratie.access: aanbieder, tel_scope): PostgreSQL answers "is this
+            # participant's trajectory ours" for all participants at once from this index
+            # alone (a hashed subplan), instead of scanning every trajectory.
+            # The dates as key columns, not INCLUDE, which SQLite lacks (a system check warns).
+            models.Index(
+                fields=["aanbieder", "deelnemer", "aanmelddatum", "einddatum"],
+                name="traject_aanbieder_deelnemer",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.trajecttype} voor {self.deelnemer} ({datumtekst(self.startdatum)})"

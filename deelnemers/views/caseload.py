@@ -28,6 +28,7 @@ from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import selectors
 from ..filters import CaseloadFilter, zoekt_op_nummer
+from ..models import Deelnemer
 
 PAGINA_GROOTTE = 25
 EXPORT_BATCH = 1000
@@ -98,6 +99,10 @@ def lijst(request):
     params, doorsturen = _parameters(request)
     if doorsturen is not None:
         return doorsturen
+    if request.htmx and params.get("meer"):
+        # "Meer filters" opened: only those widgets, bound to the filters in the URL.
+        filterset = CaseloadFilter(params, queryset=Deelnemer.objects.none(), user=request.user)
+        return render(request, "deelnemers/lijst.html#meer_filters", {"filter": filterset})
     filterset = selectors.caseload(user=request.user, params=params)
     pagina = Paginator(filterset.qs, PAGINA_GROOTTE).get_page(request.GET.get("pagina"))
     pagina.object_list = selectors.met_toegang(pagina.object_list, request.user)
@@ -111,6 +116,8 @@ def lijst(request):
             "filter": filterset,
             "pagina": pagina,
             "querystring": querystring.urlencode(),
+            # Without JavaScript ?meer=1 opens them too, rendered with the page.
+            "meer_open": filterset.meer_in_gebruik or bool(params.get("meer")),
             "mag_exporteren": heeft_recht(request.user, "caseload_exporteren"),
             "mag_intake": heeft_recht(request.user, "intake_doen"),
         },

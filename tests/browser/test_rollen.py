@@ -93,6 +93,22 @@ def test_deelnemerlijst_en_dossier(page, inloggen, demo):
     assert_toegankelijk(page)
 
 
+def test_meer_filters_van_de_caseload(page, inloggen, demo):
+    """The less used filters come when "Meer filters" is opened (htmx), and one in use
+    keeps them open after filtering."""
+    inloggen(page, "klantmanager")
+    page.goto(f"{demo.url}/deelnemers/")
+    route = page.get_by_label("Route", exact=True)
+    expect(route).to_have_count(0)
+    page.get_by_text("Meer filters").click()
+    expect(route).to_be_visible()
+    assert_toegankelijk(page)
+    route.select_option("werk")
+    page.get_by_role("button", name="Filteren").click()
+    expect(page).to_have_url(re.compile(r"route=werk"))
+    expect(page.get_by_label("Route", exact=True)).to_have_value("werk")
+
+
 def test_inlogpagina(page, server):
     page.goto(f"{server.url}/inloggen/")
     expect(page.get_by_label("Gebruikersnaam")).to_be_focused()  # autofocus

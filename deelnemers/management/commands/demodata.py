@@ -31,7 +31,13 @@ from django.utils import timezone
 from faker import Faker
 from tqdm import tqdm
 
-from deelnemers.models import Contactmoment, Deelnemer, Doelgroep, LadderTrede
+from deelnemers.models import (
+    Contactmoment,
+    Deelnemer,
+    Doelgroep,
+    LadderTrede,
+    ladder_uitersten,
+)
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from trajecten.models import (
     AfstandTotArbeidsmarkt,
@@ -578,6 +584,10 @@ class Command(BaseCommand):
                 if datum > begin:
                     treden.append(LadderTrede(deelnemer=p.traject.deelnemer, datum=datum, trede=nu))
         LadderTrede.objects.bulk_create(treden)
+        # The first and latest step on the participant, as every measurement keeps them.
+        Deelnemer.objects.filter(pk__in={t.deelnemer_id for t in treden}).update(
+            **ladder_uitersten()
+        )
 
     def rapportages(self, ctx: Context, plannen):
         """An evaluation at the end of each diagnose that led to a plan, and for about one
