@@ -40,7 +40,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -337,7 +337,7 @@ def main(argv=None) -> int:
     parser.add_argument("--gelijktijdig", type=int, default=4, help="clients in deel 1")
     parser.add_argument("--gebruikers", type=int, default=50)
     parser.add_argument("--duur", type=float, default=180, help="seconden (deel 2)")
-    parser.add_argument("--denktijd", type=float, default=1.0, help="seconden, gemiddeld")
+    parser.add_argument("--denktijd", type=float, default=5.0, help="seconden, gemiddeld")
     parser.add_argument("--cache", default="redis://127.0.0.1:6379/13", help="CACHE_URL")
     parser.add_argument("--taakwerker", action="store_true", help="ook manage.py db_worker")
     args = parser.parse_args(argv)
@@ -384,7 +384,7 @@ def main(argv=None) -> int:
                 lambda g=g: app_code(g.apparaat_pk),
             )
         load_voor = os.getloadavg()
-        rijen = []
+        rijen, fouten = [], []
         km = [g for g in gebruikers if g.rol == "klantmanager"][: args.gelijktijdig]
         for naam, kies in (
             ("caseload", lambda g, t: "/deelnemers/"),
@@ -394,6 +394,7 @@ def main(argv=None) -> int:
             meting = belasten(km, poorten, args.vast, kies, denktijd=0)
             cpu = sum(cpu_seconden(p) for p in processen) - cpu
             rijen.append(regel(f"{naam}, {len(km)} clients", meting, args.vast, cpu, poorten))
+            fouten += meting.fouten
         cpu = sum(cpu_seconden(p) for p in processen)
         meting = belasten(
             gebruikers, poorten, args.duur, lambda g, t: t.choice(g.paginas), args.denktijd
@@ -402,13 +403,14 @@ def main(argv=None) -> int:
         rijen.append(
             regel(f"{len(gebruikers)} gebruikers, gemengd", meting, args.duur, cpu, poorten)
         )
+        fouten += meting.fouten
         load_na = os.getloadavg()
     finally:
         for p in processen:
             gunicorn_stoppen(p)
 
     kop = (
-        f"Belasting {datetime.now():%Y-%m-%d %H:%M}: {args.instanties} instantie(s) x "
+        f"Belasting {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {args.instanties} instantie(s) x "
         f"{args.workers} workers, {os.cpu_count()} cores, cache {args.cache or 'lokaal'}; "
         f"deel 1 {args.vast:.0f} s per pagina, deel 2 {args.duur:.0f} s met denktijd "
         f"{args.denktijd} s; load average voor {load_voor[0]:.2f}, na {load_na[0]:.2f} "
@@ -425,11 +427,11 @@ def main(argv=None) -> int:
         ]
     )
     print(tabel)
-    if meting.fouten:
-        print("Fouten (eerste 10):", *meting.fouten[:10], sep="\n  ")
+    if fouten:
+        print("Fouten (eerste 10):", *fouten[:10], sep="\n  ")
     bestand = RESULTATEN / f"last-{datetime.now():%Y%m%d-%H%M%S}.md"
     bestand.write_text(tabel + "\n")
-    return 1 if meting.fouten else 0
+    return 1 if fouten else 0
 
 
 if __name__ == "__main__":

@@ -137,8 +137,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # None configured: everything on default. In tests a replica is a mirror of default.
 DATABASE_REPLICAS = []
 for _nummer, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("Een replica is een kopie van DATABASE_URL: dezelfde database.")
     DATABASES[f"replica{_nummer}"] = {
-        **env.db_url_config(_url),
+        **_replica,
         "ATOMIC_REQUESTS": False,
         "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
