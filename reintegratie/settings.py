@@ -114,12 +114,7 @@ TEMPLATES = [
 # SQLite in the project folder by default, so a fresh machine needs no database server;
 # production and CI point DATABASE_URL at PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# In-process by default. With several web workers use a shared cache, so a count that one
-# worker refreshes is refreshed for all: CACHE_URL=dbcache://reintegratie_cache (after
-# ``manage.py createcachetable``) or a Redis URL.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short OLTP queries: PostgreSQL's JIT cost more than it saved in the benchmarks
     # (bench/README.md: 175 of 240 ms of a search count was JIT compilation).
@@ -129,6 +124,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
     )
+
+# Schaal: verbindingen, replica's, cache
+# Persistent connections: a new connection per request made a trivial view 3.4x slower and
+# the caseload 25-30% (issue 13). A connection that broke while idle (a database restart, a
+# failover) is noticed at the start of the next request instead of failing it. Not with
+# DEBUG by default: runserver starts a thread per request, which would keep a connection each.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (reintegratie/databases.py): web requests read from one, write to the
+# primary; a user who wrote reads from the primary for DATABASE_PRIMAIR_NA_SCHRIJVEN_SECONDEN.
+# None configured: everything on default. In tests a replica is a mirror of default.
+DATABASE_REPLICAS = []
+for _nummer, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _replica = env.db_url_config(_url)
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("Een replica is een kopie van DATABASE_URL: dezelfde database.")
+    DATABASES[f"replica{_nummer}"] = {
+        **_replica,
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica{_nummer}")
+DATABASE_ROUTERS = ["reintegratie.databases.ReplicaRouter"]
+DATABASE_PRIMAIR_NA_SCHRIJVEN_SECONDEN = env.int(
+    "DATABASE_PRIMAIR_NA_SCHRIJVEN_SECONDEN", default=10
+)
+# First, so that every query of the request, the session's too, knows its database.
+MIDDLEWARE.insert(0, "reintegratie.databases.PrimairNaSchrijvenMiddleware")
+# The cache: in-process by default, which is per gunicorn worker and per host: a count one
+# worker refreshes (the dashboard's "opnieuw tellen"), or the register of processing
+# activities cleared on a save, stays stale in the others until it expires (5 and 10 minutes).
+# With more than one worker set CACHE_URL (or REDIS_URL) to Redis, which goes through
+# django-redis, or to dbcache://reintegratie_cache (after ``manage.py createcachetable``).
+_CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if _CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": _CACHE_URL,
+            # A Redis that is down makes pages count afresh, not fail; the health check
+            # (/gezondheid/) still reports it.
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+else:
+    CACHES = {"default": env.cache_url_config(_CACHE_URL or "locmemcache://")}
+# Sessions stay in the database (Django's default), also with Redis: they are security state
+# (the moment of log-in and of the last request, the second step), the database is already
+# shared by every instance and survives a Redis restart, and the middleware saves the
+# session on every request (its last activity), so cached_db would add a Redis write to each
+# request to spare one primary-key read. The router keeps them on the primary.
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.Gebruiker"
