@@ -182,18 +182,25 @@ def wereld(db):
     }
     # A name with an apostrophe, as many Dutch names have, so every test that looks for the
     # klantmanager's name on a page meets the escaped form every run, not one run in a few.
-    gebruikers[Rol.KLANTMANAGER].first_name = "Sterre"
+    # A first name the fakes never draw, so no participant's name is found in the header.
+    gebruikers[Rol.KLANTMANAGER].first_name = "Wobbina"
     gebruikers[Rol.KLANTMANAGER].last_name = "van 't Wel"
     gebruikers[Rol.KLANTMANAGER].save(update_fields=["first_name", "last_name"])
-    # Fixed surnames: tests look for them on pages, and fakes could collide.
+    # Fixed names: tests look for them on pages, and fakes could collide (with each other,
+    # and with the klantmanager's name in the page header).
     deelnemer = DeelnemerFactory(
-        achternaam="Akkerman-Eigen", verwijzer=verwijzer, klantmanager=gebruikers[Rol.KLANTMANAGER]
+        voornaam="Eline",
+        achternaam="Akkerman-Eigen",
+        verwijzer=verwijzer,
+        klantmanager=gebruikers[Rol.KLANTMANAGER],
     )
     traject = TrajectFactory(deelnemer=deelnemer, aanbieder=eigen)
     werkplek = WerkplekFactory(organisatie=eigen, begeleider=gebruikers[Rol.TRAJECTBEGELEIDER])
     plaatsing = PlaatsingFactory(deelnemer=deelnemer, werkplek=werkplek, traject=traject)
 
-    vreemde_deelnemer = DeelnemerFactory(achternaam="Bosman-Vreemd", verwijzer=vreemd)
+    vreemde_deelnemer = DeelnemerFactory(
+        voornaam="Vreni", achternaam="Bosman-Vreemd", verwijzer=vreemd
+    )
     vreemd_traject = TrajectFactory(deelnemer=vreemde_deelnemer, aanbieder=vreemd)
     vreemde_werkplek = WerkplekFactory(organisatie=vreemd)
     PlaatsingFactory(deelnemer=vreemde_deelnemer, werkplek=vreemde_werkplek)
