@@ -9,9 +9,10 @@ before. With replicas:
   user's reads for ``DATABASE_PRIMAIR_NA_SCHRIJVEN_SECONDEN`` after it (a signed cookie), so
   whoever saves a form sees what he saved, whatever the replica's lag;
 - reads inside a transaction, and ``select_for_update`` (a write for Django), use the primary;
-- sessions, lockout counters, second-factor devices and the database cache always use the
-  primary: a replica's lag there would log a user out just after he logged in, or let a code
-  be used twice;
+- sessions, the users (with their password hash and second-factor version), lockout
+  counters, second-factor devices and the database cache always use the primary: a replica's
+  lag there would log a user out just after he logged in, let a code be used twice, or keep a
+  session verified for a moment after its second factor was reset;
 - outside a web request (management commands, task workers) everything uses the primary:
   they read in order to write;
 - migrations run on the primary only.
@@ -28,7 +29,9 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 # Apps whose rows are security state or bookkeeping: read and written on the primary only.
-ALTIJD_PRIMAIR = frozenset({"sessions", "axes", "otp_totp", "otp_static", "django_cache"})
+ALTIJD_PRIMAIR = frozenset(
+    {"sessions", "accounts", "axes", "otp_totp", "otp_static", "django_cache"}
+)
 # Writes that do not pin the user's reads: the audit record every viewed page writes, and
 # the bookkeeping above. Otherwise every page with participant data would pin.
 VASTZETTEN_NIET_NA = frozenset({"audit.auditrecord"})
