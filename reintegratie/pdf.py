@@ -5,9 +5,11 @@ paths, so nothing a user typed into a text can make the renderer fetch anything.
 
 WeasyPrint keeps about 0.2 MB per document that it never gives back, even for the same HTML
 again (bench/README.md). One document at a time does not matter; a batch of hundreds would
-grow the web process for good. So a batch is turned into PDF by worker processes that live
-as long as the batch and are replaced every ``DOCUMENTEN_PER_WERKER`` documents: this process
-renders the templates (with their queries) and merges, the workers only run WeasyPrint. They
+grow the process for good. A batch runs in a task worker (``afdrukken.taken``), never in a web
+request, and that worker lives for many batches: so it turns the batch into PDF by worker
+processes of its own that live as long as the batch and are replaced every
+``DOCUMENTEN_PER_WERKER`` documents. The task worker renders the templates (with their
+queries) and merges, the PDF workers only run WeasyPrint. They
 are forked from a fork server that has Django and WeasyPrint loaded already
 (``reintegratie.pdf_werker``), so a worker is ready in a tenth of a second instead of the
 three seconds those imports take. As with any multiprocessing, a script that prints a batch
@@ -20,7 +22,7 @@ import mimetypes
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -121,11 +123,14 @@ def _werkers() -> ProcessPoolExecutor:
     )
 
 
-def render_batch(documenten: Iterable[tuple[str, dict]]) -> bytes:
+def render_batch(
+    documenten: Iterable[tuple[str, dict]], voortgang: Callable[[int], None] | None = None
+) -> bytes:
     """One PDF of ``documenten``, (template, context) pairs, page after page in their order.
 
-    The templates are rendered here while the workers turn the ones before into PDF. Raises
-    PdfFout when a document fails or a worker dies.
+    The templates are rendered here while the workers turn the ones before into PDF;
+    ``voortgang(n)`` is called when the first ``n`` documents are in. Raises PdfFout when a
+    document fails or a worker dies.
     """
     with _werkers() as werkers:
 
@@ -147,7 +152,7 @@ def render_batch(documenten: Iterable[tuple[str, dict]]) -> bytes:
                 for _, toekomst in wachtrij:  # after an error: the rest is not needed
                     toekomst.cancel()
 
-        return _samenvoegen(pdfs())
+        return _samenvoegen(pdfs(), voortgang)
 
 
 _GESTOPT = "Het PDF-proces is gestopt bij document {nummer}; probeer het opnieuw."
@@ -162,14 +167,16 @@ def _pdf(nummer, toekomst) -> bytes:
         raise PdfFout(f"Document {nummer} kon niet als PDF worden gemaakt.") from fout
 
 
-def _samenvoegen(pdfs) -> bytes:
+def _samenvoegen(pdfs, voortgang) -> bytes:
     """One PDF from several, page after page; each is read and dropped before the next, so a
     batch needs no more memory than the PDFs themselves."""
     from pypdf import PdfWriter
 
     schrijver = PdfWriter()
-    for pdf in pdfs:
+    for nummer, pdf in enumerate(pdfs, start=1):
         schrijver.append(io.BytesIO(pdf))
+        if voortgang is not None:
+            voortgang(nummer)
     uit = io.BytesIO()
     schrijver.write(uit)
     return uit.getvalue()
