@@ -9,7 +9,7 @@ grow the process for good. A batch runs in a task worker (``afdrukken.taken``), 
 request, and that worker lives for many batches: so it turns the batch into PDF by worker
 processes of its own that live as long as the batch and are replaced every
 ``DOCUMENTEN_PER_WERKER`` documents. The task worker renders the templates (with their
-queries) and merges, the PDF workers only run WeasyPrint. They
+queries); the PDF workers run WeasyPrint and merge the documents into one. They
 are forked from a fork server that has Django and WeasyPrint loaded already
 (``reintegratie.pdf_werker``), so a worker is ready in a tenth of a second instead of the
 three seconds those imports take. As with any multiprocessing, a script that prints a batch
@@ -17,10 +17,10 @@ needs the ``if __name__ == "__main__":`` guard.
 """
 
 import functools
-import io
 import mimetypes
 import multiprocessing
 import os
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -123,42 +123,62 @@ def _werkers() -> ProcessPoolExecutor:
     )
 
 
+def _html_naar_bestand(html: str, bestand: str) -> str:
+    Path(bestand).write_bytes(_html_naar_pdf(html))
+    return bestand
+
+
 def render_batch(
     documenten: Iterable[tuple[str, dict]], voortgang: Callable[[int], None] | None = None
 ) -> bytes:
     """One PDF of ``documenten``, (template, context) pairs, page after page in their order.
 
-    The templates are rendered here while the workers turn the ones before into PDF;
-    ``voortgang(n)`` is called when the first ``n`` documents are in. Raises PdfFout when a
+    The templates are rendered here while the workers turn the ones before into PDF files in
+    a private temporary folder, removed at the end; a worker then merges them. Merging holds
+    every page in memory (pypdf: ~140 MB for 500 plans), so it happens in a worker too, which
+    ends with the batch: this process only ever holds one HTML and the merged PDF.
+    ``voortgang(n)`` is called when the first ``n`` documents are made. Raises PdfFout when a
     document fails or a worker dies.
     """
-    with _werkers() as werkers:
+    with tempfile.TemporaryDirectory(prefix="batch-") as map_, _werkers() as werkers:
 
-        def pdfs():
+        def bestanden():
             wachtrij = deque()
             try:
                 for nummer, (template, context) in enumerate(documenten, start=1):
                     html = render_to_string(template, context)
+                    bestand = os.path.join(map_, f"{nummer:06d}.pdf")
                     try:
-                        wachtrij.append((nummer, werkers.submit(_html_naar_pdf, html)))
+                        toekomst = werkers.submit(_html_naar_bestand, html, bestand)
                     # A worker died, or the fork server could not start (EOF on its socket).
                     except (BrokenProcessPool, EOFError, OSError) as fout:
                         raise PdfFout(_GESTOPT.format(nummer=nummer)) from fout
+                    wachtrij.append((nummer, toekomst))
                     if len(wachtrij) > VOORUIT:
-                        yield _pdf(*wachtrij.popleft())
+                        yield _uitkomst(*wachtrij.popleft())
                 while wachtrij:
-                    yield _pdf(*wachtrij.popleft())
+                    yield _uitkomst(*wachtrij.popleft())
             finally:
                 for _, toekomst in wachtrij:  # after an error: the rest is not needed
                     toekomst.cancel()
 
-        return _samenvoegen(pdfs(), voortgang)
+        klaar = []
+        for nummer, bestand in enumerate(bestanden(), start=1):
+            klaar.append(bestand)
+            if voortgang is not None:
+                voortgang(nummer)
+        uit = os.path.join(map_, "batch.pdf")
+        try:
+            werkers.submit(_samenvoegen, klaar, uit).result()
+        except Exception as fout:
+            raise PdfFout("Het samenvoegen tot één PDF-bestand is mislukt.") from fout
+        return Path(uit).read_bytes()
 
 
 _GESTOPT = "Het PDF-proces is gestopt bij document {nummer}; probeer het opnieuw."
 
 
-def _pdf(nummer, toekomst) -> bytes:
+def _uitkomst(nummer, toekomst):
     try:
         return toekomst.result()
     except BrokenProcessPool as fout:
@@ -167,16 +187,12 @@ def _pdf(nummer, toekomst) -> bytes:
         raise PdfFout(f"Document {nummer} kon niet als PDF worden gemaakt.") from fout
 
 
-def _samenvoegen(pdfs, voortgang) -> bytes:
-    """One PDF from several, page after page; each is read and dropped before the next, so a
-    batch needs no more memory than the PDFs themselves."""
+def _samenvoegen(bestanden: list[str], uit: str) -> None:
+    """One PDF file from several, page after page (in a worker)."""
     from pypdf import PdfWriter
 
     schrijver = PdfWriter()
-    for nummer, pdf in enumerate(pdfs, start=1):
-        schrijver.append(io.BytesIO(pdf))
-        if voortgang is not None:
-            voortgang(nummer)
-    uit = io.BytesIO()
-    schrijver.write(uit)
-    return uit.getvalue()
+    for bestand in bestanden:
+        schrijver.append(bestand)
+    with open(uit, "wb") as doel:
+        schrijver.write(doel)
