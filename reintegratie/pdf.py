@@ -17,6 +17,7 @@ needs the ``if __name__ == "__main__":`` guard.
 """
 
 import functools
+import itertools
 import mimetypes
 import multiprocessing
 import os
@@ -44,6 +45,9 @@ WERKERS = 2
 DOCUMENTEN_PER_WERKER = 50
 # Templates rendered ahead of the workers, enough to keep them busy, not the whole batch.
 VOORUIT = 2 * WERKERS
+# A document takes well under a second, ten on a machine under load: far past that, a
+# worker hangs, and the batch fails instead of waiting for ever.
+SECONDEN_PER_DOCUMENT = 300
 
 
 class PdfFout(Exception):
@@ -104,8 +108,14 @@ def render_to_pdf(template: str, context: dict) -> tuple[str, bytes]:
     return html, _html_naar_pdf(html)
 
 
-def _werkers() -> ProcessPoolExecutor:
-    """Worker processes for one batch; they end with it, so nothing waits idle in memory."""
+def _werkers(aantal: int = WERKERS) -> ProcessPoolExecutor:
+    """Worker processes for part of a batch (``WERKERS`` x ``DOCUMENTEN_PER_WERKER``
+    documents, about that many each); they end with it, so nothing waits idle in memory.
+
+    Not ``max_tasks_per_child``: in the Python versions we run on (3.13.0 here) the pool can
+    stop replacing a worker that reached it, and the batch then waits for ever (CPython
+    gh-115634, fixed in later releases). A pool per part does the same without it.
+    """
     # Not a fork of this process: that would share its database connections and the locks its
     # other threads hold. The fork server is a fresh interpreter, started on the first batch
     # and kept; the workers need Django for the settings and the static files finder only.
@@ -114,8 +124,7 @@ def _werkers() -> ProcessPoolExecutor:
     # pytest) is imported once in the fork server instead of again in every worker.
     context.set_forkserver_preload(["__main__", "reintegratie.pdf_werker"])
     return ProcessPoolExecutor(
-        max_workers=WERKERS,
-        max_tasks_per_child=DOCUMENTEN_PER_WERKER,
+        max_workers=aantal,
         mp_context=context,
         # Done by the preload already; here in case the fork server was started without it
         # (a preload that fails to import is skipped).
@@ -134,45 +143,56 @@ def render_batch(
     """One PDF of ``documenten``, (template, context) pairs, page after page in their order.
 
     The templates are rendered here while the workers turn the ones before into PDF files in
-    a private temporary folder, removed at the end; a worker then merges them. Merging holds
-    every page in memory (pypdf: ~140 MB for 500 plans), so it happens in a worker too, which
-    ends with the batch: this process only ever holds one HTML and the merged PDF.
-    ``voortgang(n)`` is called when the first ``n`` documents are made. Raises PdfFout when a
-    document fails or a worker dies.
+    a private temporary folder, removed at the end; a worker of its own then merges them.
+    Merging holds every page in memory (pypdf: ~140 MB for 500 plans), so this process only
+    ever holds a few HTML documents and the merged PDF. ``voortgang(n)`` is called when the
+    first ``n`` documents are made. Raises PdfFout when a document fails, a worker dies or a
+    document takes longer than ``SECONDEN_PER_DOCUMENT``.
     """
-    with tempfile.TemporaryDirectory(prefix="batch-") as map_, _werkers() as werkers:
-
-        def bestanden():
-            wachtrij = deque()
-            try:
-                for nummer, (template, context) in enumerate(documenten, start=1):
-                    html = render_to_string(template, context)
-                    bestand = os.path.join(map_, f"{nummer:06d}.pdf")
-                    try:
-                        toekomst = werkers.submit(_html_naar_bestand, html, bestand)
-                    # A worker died, or the fork server could not start (EOF on its socket).
-                    except (BrokenProcessPool, EOFError, OSError) as fout:
-                        raise PdfFout(_GESTOPT.format(nummer=nummer)) from fout
-                    wachtrij.append((nummer, toekomst))
-                    if len(wachtrij) > VOORUIT:
-                        yield _uitkomst(*wachtrij.popleft())
-                while wachtrij:
-                    yield _uitkomst(*wachtrij.popleft())
-            finally:
-                for _, toekomst in wachtrij:  # after an error: the rest is not needed
-                    toekomst.cancel()
-
+    documenten = iter(documenten)
+    with tempfile.TemporaryDirectory(prefix="batch-") as map_:
         klaar = []
-        for nummer, bestand in enumerate(bestanden(), start=1):
-            klaar.append(bestand)
-            if voortgang is not None:
-                voortgang(nummer)
+        while True:
+            with _werkers() as werkers:
+                deel = itertools.islice(documenten, WERKERS * DOCUMENTEN_PER_WERKER)
+                eerder = len(klaar)
+                for bestand in _bestanden(werkers, deel, len(klaar) + 1, map_):
+                    klaar.append(bestand)
+                    if voortgang is not None:
+                        voortgang(len(klaar))
+            if len(klaar) == eerder:
+                break
         uit = os.path.join(map_, "batch.pdf")
-        try:
-            werkers.submit(_samenvoegen, klaar, uit).result()
-        except Exception as fout:
-            raise PdfFout("Het samenvoegen tot één PDF-bestand is mislukt.") from fout
+        with _werkers(1) as samenvoeger:
+            try:
+                samenvoeger.submit(_samenvoegen, klaar, uit).result(
+                    timeout=SECONDEN_PER_DOCUMENT * max(len(klaar), 1)
+                )
+            except Exception as fout:
+                raise PdfFout("Het samenvoegen tot één PDF-bestand is mislukt.") from fout
         return Path(uit).read_bytes()
+
+
+def _bestanden(werkers, documenten, eerste: int, map_: str):
+    """The PDF file of each document, in order, numbered from ``eerste``."""
+    wachtrij = deque()
+    try:
+        for nummer, (template, context) in enumerate(documenten, start=eerste):
+            html = render_to_string(template, context)
+            bestand = os.path.join(map_, f"{nummer:06d}.pdf")
+            try:
+                toekomst = werkers.submit(_html_naar_bestand, html, bestand)
+            # A worker died, or the fork server could not start (EOF on its socket).
+            except (BrokenProcessPool, EOFError, OSError) as fout:
+                raise PdfFout(_GESTOPT.format(nummer=nummer)) from fout
+            wachtrij.append((nummer, toekomst))
+            if len(wachtrij) > VOORUIT:
+                yield _uitkomst(*wachtrij.popleft())
+        while wachtrij:
+            yield _uitkomst(*wachtrij.popleft())
+    finally:
+        for _, toekomst in wachtrij:  # after an error: the rest is not needed
+            toekomst.cancel()
 
 
 _GESTOPT = "Het PDF-proces is gestopt bij document {nummer}; probeer het opnieuw."
@@ -180,7 +200,9 @@ _GESTOPT = "Het PDF-proces is gestopt bij document {nummer}; probeer het opnieuw
 
 def _uitkomst(nummer, toekomst):
     try:
-        return toekomst.result()
+        return toekomst.result(timeout=SECONDEN_PER_DOCUMENT)
+    except TimeoutError as fout:
+        raise PdfFout(f"Document {nummer} duurde te lang; probeer het opnieuw.") from fout
     except BrokenProcessPool as fout:
         raise PdfFout(_GESTOPT.format(nummer=nummer)) from fout
     except Exception as fout:

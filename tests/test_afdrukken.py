@@ -325,3 +325,18 @@ def test_gestopte_werker_geeft_een_duidelijke_fout(wereld, deze_week):
     # The next batch has workers of its own.
     volgende = pdf.render_batch([("pdf/plan_van_aanpak.html", _plan_context(wereld, plan))])
     assert wereld.deelnemer.naam in pdf_tekst(volgende)
+
+
+def test_een_batch_over_meer_werkers_na_elkaar(wereld, deze_week, monkeypatch):
+    """Past what one set of workers makes, new workers take over, in order. (With the pool's
+    own max_tasks_per_child this waited for ever on Python 3.13.0: CPython gh-115634.)"""
+    plan, _ = deze_week
+    monkeypatch.setattr(pdf, "WERKERS", 1)
+    monkeypatch.setattr(pdf, "DOCUMENTEN_PER_WERKER", 2)
+    gemeld = []
+    documenten = [("pdf/plan_van_aanpak.html", _plan_context(wereld, plan))] * 5
+    uit = pdf.render_batch(documenten, gemeld.append)
+    assert gemeld == [1, 2, 3, 4, 5]
+    lezer = PdfReader(io.BytesIO(uit))
+    enkel = PdfReader(io.BytesIO(pdf.render_batch(documenten[:1])))
+    assert len(lezer.pages) == 5 * len(enkel.pages)
