@@ -67,8 +67,9 @@ def rss_mb(pid) -> float:
 def kinderen(pid) -> list[int]:
     uit = []
     for taak in Path(f"/proc/{pid}/task").iterdir():
-        for kind in (taak / "children").read_text().split():
-            uit += [int(kind), *kinderen(int(kind))]
+        with contextlib.suppress(FileNotFoundError):  # a thread or process that just ended
+            for kind in (taak / "children").read_text().split():
+                uit += [int(kind), *kinderen(int(kind))]
     return uit
 
 
