@@ -204,6 +204,9 @@ def test_alleen_wie_het_vroeg(client, wereld, manager, deze_week, taakwerker):
         for url in urls:
             assert client.get(url).status_code == 404, (ander, url)
     assert not AuditRecord.objects.filter(actie=AuditRecord.Actie.AFGEDRUKT).exists()
+    geweigerd = AuditRecord.objects.filter(actie=AuditRecord.Actie.GEWEIGERD)
+    assert geweigerd.count() == 6
+    assert {r.activiteit.code for r in geweigerd} == {"afdrukken"}
     # The owner, moved to another organisation, no longer sees it either.
     manager.organisatie = wereld.vreemd
     manager.save()
