@@ -172,9 +172,16 @@ def register_in_de_cache(db):
 
 
 @pytest.fixture
-def taakwerker(db):
+def taakwerker(db, monkeypatch):
     """Runs django-tasks-db's own worker (``manage.py db_worker``) here until the queue is
-    empty, as production's worker would; then gives back the signal handlers it installs."""
+    empty, as production's worker would; then gives back the signal handlers it installs.
+
+    Between tasks the worker closes connections past CONN_MAX_AGE, as a request's end does;
+    on PostgreSQL that would close the test's own transaction (the test client's requests are
+    kept from it the same way by Django)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     signalen = [s for s in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, s)]
     eerder = {s: signal.getsignal(getattr(signal, s)) for s in signalen}
 
