@@ -1,6 +1,7 @@
 """PDF timings and memory: one three-page plan van aanpak cold and warm (rendered in this
 process, as a single PDF is), then batches of fifty plans through the PDF workers, with the
-memory of this process (the web process), of the fork server and of each worker.
+memory of this process (standing in for the task worker, which calls ``render_batch``), of
+the fork server and of each worker. ``bench.afdrukken`` measures the real task worker.
 
     DATABASE_URL=postgres://... .venv/bin/python -m bench.pdf [--batches 5] [--werkers 2]
     DATABASE_URL=postgres://... .venv/bin/python -m bench.pdf --in-dit-proces

@@ -380,3 +380,15 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Achtergrondtaken (django.tasks)
+# Batch printing runs as a task in the database (django-tasks-db), picked up by
+# `manage.py db_worker` on any host; its state and PDF are in the database too
+# (afdrukken.Afdrukopdracht), so every web instance shows and serves them.
+INSTALLED_APPS += ["django_tasks_db", "afdrukken"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A finished or failed batch (and its PDF, personal data) is removed this long after it
+# finished, by `manage.py afdrukopdrachten_opschonen`.
+AFDRUKKEN_BEWAAR_UREN = env.int("AFDRUKKEN_BEWAAR_UREN", default=24)
+# A batch without progress for this long lost its worker: shown as failed, may be retried.
+AFDRUKKEN_STIL_MINUTEN = env.int("AFDRUKKEN_STIL_MINUTEN", default=10)

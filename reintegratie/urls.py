@@ -20,6 +20,8 @@ urlpatterns = [
     path("trajecten/", include("trajecten.urls")),
     path("afdrukken/deze-week/", afdrukken.deze_week, name="afdrukken_week"),
     path("afdrukken/deze-week/pdf/", afdrukken.deze_week_pdf, name="afdrukken_week_pdf"),
+    path("afdrukken/<uuid:pk>/", afdrukken.opdracht, name="afdrukopdracht"),
+    path("afdrukken/<uuid:pk>/pdf/", afdrukken.opdracht_pdf, name="afdrukopdracht_pdf"),
     path("rapportages/resultaten/", resultaten.rapport, name="resultaten"),
     path(
         "rapportages/doelstellingen/",

@@ -7,11 +7,13 @@ trajectory, hosts the placement); ``vreemd`` is an outsider with a participant o
 import html
 import io
 import os
+import signal
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from reintegratie.accounts.models import Organisatie, Rol
@@ -167,6 +169,30 @@ def register_in_de_cache(db):
     from reintegratie.audit.verwerking import register
 
     register()
+
+
+@pytest.fixture
+def taakwerker(db, monkeypatch):
+    """Runs django-tasks-db's own worker (``manage.py db_worker``) here until the queue is
+    empty, as production's worker would; then gives back the signal handlers it installs.
+
+    Between tasks the worker closes connections past CONN_MAX_AGE, as a request's end does;
+    on PostgreSQL that would close the test's own transaction (the test client's requests are
+    kept from it the same way by Django)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    signalen = [s for s in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, s)]
+    eerder = {s: signal.getsignal(getattr(signal, s)) for s in signalen}
+
+    def uitvoeren():
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+
+    yield uitvoeren
+    for naam, handler in eerder.items():
+        signal.signal(getattr(signal, naam), handler)
 
 
 @pytest.fixture

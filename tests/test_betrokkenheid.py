@@ -245,7 +245,10 @@ def _args(b, naam_org):
 URLS = {
     "start": None,
     "afdrukken_week": None,
-    "afdrukken_week_pdf": None,
+    "afdrukken_week_pdf": "geen",  # POST that queues the batch; the list shows its contents
+    # The user's own batch, made with the same access as the list (tests/test_afdrukken.py).
+    "afdrukopdracht": "geen",
+    "afdrukopdracht_pdf": "geen",
     "resultaten": None,
     "doelstellingen": None,
     "dashboard": None,

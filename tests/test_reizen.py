@@ -89,11 +89,13 @@ def test_los_uren_boeken_op_een_vergrendelde_dag_geweigerd(client, wereld):
     assert wereld.deelnemer.uren.count() == 1
 
 
-def test_de_pdf_van_deze_week_heeft_het_weeknummer_van_de_pagina(client, wereld, km):
+def test_de_pdf_van_deze_week_heeft_het_weeknummer_van_de_pagina(client, wereld, km, taakwerker):
     PlanVanAanpak.objects.create(
         traject=wereld.traject, versie=1, afstand_tot_arbeidsmarkt="lang", opgesteld_door=km
     )
-    response = client.get(reverse("afdrukken_week_pdf"))
+    opdracht = client.post(reverse("afdrukken_week_pdf")).url
+    taakwerker()
+    response = client.get(opdracht + "pdf/")
     # The week as the screens write it (Django's "W": the ISO week), not strftime's %W.
     week = int(dateformat.format(timezone.localdate(), "W"))
     jaar = timezone.localdate().isocalendar().year

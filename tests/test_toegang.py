@@ -83,6 +83,29 @@ def _vreemde_rapportage(w):
     return _rapportage(w, w.vreemd_traject)
 
 
+def _opdracht(w, gebruiker=None, **velden):
+    """A batch print of the manager (or ``gebruiker``): only its owner sees it."""
+    from afdrukken.models import Afdrukopdracht
+
+    gebruiker = gebruiker or w.gebruikers[MAN]
+    opdracht = Afdrukopdracht.objects.create(
+        gebruiker=gebruiker,
+        organisatie=gebruiker.organisatie,
+        soort="deze_week",
+        periode=timezone.localdate(),
+        **velden,
+    )
+    return {"pk": opdracht.pk}
+
+
+def _vreemde_opdracht(w):
+    return _opdracht(w, w.buitenstaander)
+
+
+def _klare_opdracht(w, gebruiker=None):
+    return _opdracht(w, gebruiker, status="klaar", pdf=b"%PDF-1.4\n%%EOF\n")
+
+
 def _intake(w):
     return {"pk": w.intake.pk}
 
@@ -97,6 +120,9 @@ URLS = {
     "start": (None, None, ALLE),
     "afdrukken_week": (None, None, (KM, MAN)),
     "afdrukken_week_pdf": (None, None, (KM, MAN)),
+    # A batch print is its owner's alone: the klantmanager of the same organisation gets a 404.
+    "afdrukopdracht": (_opdracht, _vreemde_opdracht, (MAN,)),
+    "afdrukopdracht_pdf": (_klare_opdracht, lambda w: _klare_opdracht(w, w.buitenstaander), (MAN,)),
     "resultaten": (None, None, (MAN,)),
     "doelstellingen": (None, None, (MAN,)),
     "dashboard": (None, None, (MAN,)),
@@ -159,6 +185,7 @@ URLS = {
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).
 ALLEEN_POST = {
+    "afdrukken_week_pdf",
     "accounts:ontgrendelen",
     "tweestaps:backupcodes",
     "dashboard_opnieuw_tellen",

@@ -60,7 +60,7 @@ def test_plan_opstellen_ondertekenen_en_afdrukken(page, inloggen):
     assert "ondertekend door de deelnemer" in tekst
 
 
-def test_deze_week_afdrukken(page, inloggen):
+def test_deze_week_afdrukken(page, inloggen, taakwerker):
     page.set_default_timeout(10_000)
     inloggen(page, "manager")
     page.get_by_role("link", name="Plannen en rapportages van deze week").click()
@@ -68,8 +68,18 @@ def test_deze_week_afdrukken(page, inloggen):
     tabel = page.get_by_role("table", name="Voortgangsrapportages van deze week")
     naam = tabel.locator("tbody th a").first.inner_text()
     assert_toegankelijk(page)
+    lijst = page.url
 
-    pdf_link = page.get_by_role("link", name="Alles als één PDF")
+    page.get_by_role("button", name="Alles als één PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Plannen en rapportages van deze week"
+    )
+    expect(page.get_by_role("status")).to_contain_text("Wacht op de verwerking")
+    assert_toegankelijk(page)
+    taakwerker()
+    # The page asks again by itself (htmx) and then offers the PDF, without a reload.
+    pdf_link = page.get_by_role("link", name="PDF-bestand openen")
+    expect(pdf_link).to_be_visible()
     antwoord = page.request.get(urljoin(page.url, pdf_link.get_attribute("href")))
     assert antwoord.headers["content-type"] == "application/pdf"
     tekst = " ".join(
@@ -78,6 +88,7 @@ def test_deze_week_afdrukken(page, inloggen):
     assert naam in tekst
     assert "Besproken in het partneroverleg." in tekst
 
+    page.goto(lijst)
     tabel.locator("tbody td a").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Voortgangsrapportage")
 

@@ -1,63 +1,36 @@
-"""Printing in batches: the plans and reports due this week, as a list and as one PDF."""
+"""Printing in batches: the plans and reports due this week as a list, and as one PDF that a
+task worker makes while the page shows its progress."""
 
-import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from afdrukken import services
+from afdrukken.models import Afdrukopdracht
 from reintegratie.access import log_toegang, vereist_recht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
-from reintegratie.pdf import PdfFout, render_batch
 
-from .. import rapportage as gegevens_van
-from ..models import Leerdoel, PlanVanAanpak, Voortgangsrapportage
+from .. import afdrukken
 from ..weekrooster import maandag_van
-
-logger = logging.getLogger(__name__)
-
-MAX_DOCUMENTEN = 200
-
-
-def _deze_week(user):
-    """This week's Monday; the plans drawn up or signed this week and the progress reports of
-    this week that ``user`` may see, by participant. The list and the PDF both start here, so
-    the list shows what the PDF will hold."""
-    maandag = maandag_van(timezone.localdate())
-    week = (maandag, maandag + timedelta(days=6))
-    volgorde = ("traject__deelnemer__achternaam", "traject__deelnemer__voornaam", "traject_id")
-    plannen = (
-        PlanVanAanpak.objects.zichtbaar_voor(user)
-        .filter(Q(opgesteld_op__range=week) | Q(ondertekend_op__range=week))
-        .select_related("traject__deelnemer")
-        .order_by(*volgorde, "versie")
-    )
-    rapportages = (
-        Voortgangsrapportage.objects.zichtbaar_voor(user)
-        .filter(opgesteld_op__range=week)
-        .select_related("traject__deelnemer")
-        .order_by(*volgorde, "periode_tot", "pk")
-    )
-    return maandag, plannen, rapportages
-
-
-def _deelnemers(*documenten):
-    """Each participant once, for the audit log."""
-    return list({d.traject.deelnemer_id: d.traject.deelnemer for d in documenten}.values())
 
 
 @verwerking("afdrukken")
 def deze_week(request):
     """What the batch of this week holds, with a link to each document."""
     vereist_recht(request.user, "afdrukken")
-    maandag, plannen, rapportages = _deze_week(request.user)
-    plannen, rapportages = list(plannen[:MAX_DOCUMENTEN]), list(rapportages[:MAX_DOCUMENTEN])
+    maandag = maandag_van(timezone.localdate())
+    plannen, rapportages = (list(d) for d in afdrukken.deze_week(request.user, maandag))
     log_toegang(
-        request, _deelnemers(*plannen, *rapportages), AuditRecord.Actie.IN_LIJST, "deze week"
+        request,
+        afdrukken.deelnemers(*plannen, *rapportages),
+        AuditRecord.Actie.IN_LIJST,
+        "deze week",
     )
     return render(
         request,
@@ -67,72 +40,63 @@ def deze_week(request):
             "zondag": maandag + timedelta(days=6),
             "plannen": plannen,
             "rapportages": rapportages,
-            "max_documenten": MAX_DOCUMENTEN,
+            "max_documenten": afdrukken.MAX_DOCUMENTEN,
         },
     )
 
 
+@require_POST
 @verwerking("afdrukken")
 def deze_week_pdf(request):
-    """The plans and reports of :func:`deze_week` as one PDF, plans first."""
+    """Ask for the plans and reports of :func:`deze_week` as one PDF, plans first; the page of
+    the batch shows how far it is. A batch of this week that still runs is shown again."""
     vereist_recht(request.user, "afdrukken")
-    maandag, plannen, rapportages = _deze_week(request.user)
-    plannen = list(
-        plannen.select_related("traject__trajecttype", "traject__aanbieder")
-        .select_related("traject__klantmanager", "opgesteld_door", "ondertekening_vastgelegd_door")
-        .prefetch_related(
-            Prefetch("leerdoelen", queryset=Leerdoel.objects.zichtbaar_voor(request.user)),
-            "traject__fasen__fasetype",
-        )[:MAX_DOCUMENTEN]
-    )
-    rapportages = list(
-        rapportages.select_related("traject__trajecttype", "traject__aanbieder")
-        .select_related("opgesteld_door", "gewijzigd_door")
-        .prefetch_related("leerdoelen__leerdoel", "traject__fasen__fasetype")[:MAX_DOCUMENTEN]
-    )
+    maandag = maandag_van(timezone.localdate())
+    plannen, rapportages = afdrukken.deze_week(request.user, maandag)
+    plannen = list(plannen.values_list("pk", flat=True))
+    rapportages = list(rapportages.values_list("pk", flat=True))
     if not plannen and not rapportages:
         messages.info(request, "Er zijn deze week geen plannen of rapportages om af te drukken.")
         return redirect("afdrukken_week")
-    afgedrukt_op = timezone.localtime()
+    opdracht, _ = services.starten(
+        gebruiker=request.user,
+        soort=Afdrukopdracht.Soort.DEZE_WEEK,
+        periode=maandag,
+        plannen=plannen,
+        rapportages=rapportages,
+    )
+    return redirect("afdrukopdracht", pk=opdracht.pk)
 
-    def documenten():
-        for plan in plannen:
-            yield (
-                "pdf/plan_van_aanpak.html",
-                {
-                    "traject": plan.traject,
-                    "plan": plan,
-                    "deelnemer": plan.traject.deelnemer,
-                    "afgedrukt_op": afgedrukt_op,
-                },
-            )
-        for rapportage in rapportages:
-            traject = rapportage.traject
-            yield (
-                "pdf/voortgangsrapportage.html",
-                {
-                    "traject": traject,
-                    "rapportage": rapportage,
-                    "intern": False,
-                    "afgedrukt_op": afgedrukt_op,
-                    **gegevens_van.gegevens(
-                        traject=traject,
-                        van=rapportage.periode_van,
-                        tot=rapportage.periode_tot,
-                        lezer=request.user,
-                    ),
-                },
-            )
 
-    try:
-        inhoud = render_batch(documenten())
-    except PdfFout as fout:
-        logger.exception("Afdrukken van deze week mislukt")
-        messages.error(request, f"Het PDF-bestand is niet gemaakt. {fout}")
-        return redirect("afdrukken_week")
-    log_toegang(request, _deelnemers(*plannen, *rapportages), AuditRecord.Actie.AFGEDRUKT, "batch")
-    response = HttpResponse(inhoud, content_type="application/pdf")
-    # The ISO week, as the page shows it (%W counts weeks differently and was one behind).
-    jaar, week, _ = maandag.isocalendar()
-    response["Content-Disposition"] = f'inline; filename="afdrukken-week-{jaar}-{week:02d}.pdf"'
+def _opdracht(request, pk):
+    vereist_recht(request.user, "afdrukken")
+    return get_object_or_404(
+        Afdrukopdracht.objects.zichtbaar_voor(request.user).defer("pdf"), pk=pk
+    )
+
+
+@verwerking("afdrukken")
+def opdracht(request, pk):
+    """How far the batch is; htmx asks for the progress again until it is done or failed."""
+    opdracht = _opdracht(request, pk)
+    template = "afdrukken/opdracht.html"
+    if request.htmx:
+        template += "#voortgang"
+    return render(
+        request,
+        template,
+        {"opdracht": opdracht, "bewaar_uren": settings.AFDRUKKEN_BEWAAR_UREN},
+    )
+
+
+@verwerking("afdrukken")
+def opdracht_pdf(request, pk):
+    """The finished PDF, to the user who asked for it; every download is logged."""
+    opdracht = _opdracht(request, pk)
+    if opdracht.status != Afdrukopdracht.Status.KLAAR:
+        return redirect("afdrukopdracht", pk=opdracht.pk)
+    inhoud = Afdrukopdracht.objects.values_list("pdf", flat=True).get(pk=opdracht.pk)
+    log_toegang(request, list(opdracht.deelnemers.all()), AuditRecord.Actie.AFGEDRUKT, "batch")
+    response = HttpResponse(bytes(inhoud), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{opdracht.bestandsnaam}"'
     return response

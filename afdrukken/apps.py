@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AfdrukkenConfig(AppConfig):
+    name = "afdrukken"
+    verbose_name = "Afdrukken"
