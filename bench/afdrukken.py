@@ -33,10 +33,10 @@ from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from afdrukken import services  # noqa: E402
-from afdrukken.models import Afdrukopdracht  # noqa: E402
 from reintegratie.accounts.models import Gebruiker  # noqa: E402
 from reintegratie.accounts.tweestaps import markeer_geverifieerd  # noqa: E402
+from reintegratie.afdrukken import services  # noqa: E402
+from reintegratie.afdrukken.models import Afdrukopdracht  # noqa: E402
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage  # noqa: E402
 
 # The worker runs with the same production-like settings, and the plain static storage

@@ -5,12 +5,12 @@ paths, so nothing a user typed into a text can make the renderer fetch anything.
 
 WeasyPrint keeps about 0.2 MB per document that it never gives back, even for the same HTML
 again (bench/README.md). One document at a time does not matter; a batch of hundreds would
-grow the process for good. A batch runs in a task worker (``afdrukken.taken``), never in a web
-request, and that worker lives for many batches: so it turns the batch into PDF by worker
-processes of its own that live as long as the batch and are replaced every
-``DOCUMENTEN_PER_WERKER`` documents. The task worker renders the templates (with their
-queries); the PDF workers run WeasyPrint and merge the documents into one. They
-are forked from a fork server that has Django and WeasyPrint loaded already
+grow the process for good. A batch runs in a task worker
+(``reintegratie.afdrukken.taken``), never in a web request, and that worker lives for many
+batches: so it turns the batch into PDF by worker processes of its own that live as long as
+the batch and are replaced every ``DOCUMENTEN_PER_WERKER`` documents. The task worker
+renders the templates (with their queries); the PDF workers run WeasyPrint and merge the
+documents into one. They are forked from a fork server that has Django and WeasyPrint loaded already
 (``reintegratie.pdf_werker``), so a worker is ready in a tenth of a second instead of the
 three seconds those imports take. As with any multiprocessing, a script that prints a batch
 needs the ``if __name__ == "__main__":`` guard.

@@ -385,7 +385,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Batch printing runs as a task in the database (django-tasks-db), picked up by
 # `manage.py db_worker` on any host; its state and PDF are in the database too
 # (afdrukken.Afdrukopdracht), so every web instance shows and serves them.
-INSTALLED_APPS += ["django_tasks_db", "afdrukken"]
+INSTALLED_APPS += ["django_tasks_db", "reintegratie.afdrukken"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A finished or failed batch (and its PDF, personal data) is removed this long after it
 # finished, by `manage.py afdrukopdrachten_opschonen`.

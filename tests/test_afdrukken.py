@@ -15,10 +15,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from afdrukken.models import Afdrukopdracht
-from afdrukken.taken import afdrukopdracht_maken
 from reintegratie import pdf
 from reintegratie.accounts.models import Rol
+from reintegratie.afdrukken.models import Afdrukopdracht
+from reintegratie.afdrukken.taken import afdrukopdracht_maken
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage
 

@@ -85,7 +85,7 @@ def _vreemde_rapportage(w):
 
 def _opdracht(w, gebruiker=None, **velden):
     """A batch print of the manager (or ``gebruiker``): only its owner sees it."""
-    from afdrukken.models import Afdrukopdracht
+    from reintegratie.afdrukken.models import Afdrukopdracht
 
     gebruiker = gebruiker or w.gebruikers[MAN]
     opdracht = Afdrukopdracht.objects.create(

@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from afdrukken import services
-from afdrukken.models import Afdrukopdracht
 from reintegratie.access import log_toegang, vereist_recht
+from reintegratie.afdrukken import services
+from reintegratie.afdrukken.models import Afdrukopdracht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from afdrukken.services import opschonen
+from reintegratie.afdrukken.services import opschonen
 
 
 class Command(BaseCommand):

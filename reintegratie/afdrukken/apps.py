@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class AfdrukkenConfig(AppConfig):
-    name = "afdrukken"
+    name = "reintegratie.afdrukken"
+    label = "afdrukken"
     verbose_name = "Afdrukken"
