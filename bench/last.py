@@ -22,8 +22,7 @@ average and the CPU time gunicorn used (its requests per CPU second are its thro
 core). Loopback only, a fixed duration and a fixed number of users: nothing else is reached.
 
 ``--taakwerker`` also starts ``manage.py db_worker`` (django-tasks-db) beside the instances,
-for the batch printing that runs as a background task; that command is not on this branch yet,
-and the flag says so and stops rather than measure without it.
+as production runs the batch printing: a worker of its own on the same database.
 """
 
 from __future__ import annotations
@@ -74,6 +73,7 @@ class Antwoord:
     tekst: str
     locatie: str
     duur: float
+    inhoud: bytes = b""
 
 
 class Sessie:
@@ -97,7 +97,8 @@ class Sessie:
         try:
             verbinding.request(methode, pad, body=body, headers=kop)
             response = verbinding.getresponse()
-            tekst = response.read().decode("utf-8", "replace")
+            inhoud = response.read()
+            tekst = inhoud.decode("utf-8", "replace")
         finally:
             verbinding.close()
         duur = time.perf_counter() - begin
@@ -109,7 +110,7 @@ class Sessie:
                     self.cookies.pop(naam, None)
                 else:
                     self.cookies[naam] = morsel.value
-        return Antwoord(response.status, tekst, response.getheader("Location", ""), duur)
+        return Antwoord(response.status, tekst, response.getheader("Location", ""), duur, inhoud)
 
     def get(self, poort: int, pad: str) -> Antwoord:
         return self.verzoek(poort, "GET", pad)
@@ -354,15 +355,6 @@ def main(argv=None) -> int:
     python = str(BASIS / ".venv" / "bin" / "python")
     if not (RESULTATEN / "static" / "staticfiles.json").exists():
         subprocess.run([python, "manage.py", "collectstatic", "--no-input", "-v0"], check=True)
-    if args.taakwerker:
-        # The hook for batch printing (django.tasks with django-tasks-db): start the worker
-        # beside the instances once the command exists.
-        commando = subprocess.run(
-            [python, "manage.py", "help", "db_worker"], capture_output=True, cwd=BASIS
-        )
-        if commando.returncode != 0:
-            raise SystemExit("--taakwerker: manage.py db_worker bestaat nog niet op deze tak.")
-
     gebruikers = voorbereiden(args.gebruikers)
     log = RESULTATEN / f"last-gunicorn-{datetime.now():%Y%m%d-%H%M%S}.log"
     poorten = [vrije_poort() for _ in range(args.instanties)]

@@ -4,11 +4,16 @@ A small version of ``bench/last.py --instanties 2``, run with the suite (and so 
 two gunicorns with the project's configuration on two loopback ports, against the test
 database. A user logs in through the forms on the one; his session cookie works on the other,
 requests spread over both all succeed, and logging out on the other ends the session on the
-first. The web processes keep no state of their own: sessions and lockout counters live in
-the database.
+first. A batch print asked for on the one is made by a task worker (a third process) and
+downloaded from the other. The web processes keep no state of their own: sessions, lockout
+counters and batches live in the database.
 """
 
+import datetime as dt
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -43,11 +48,10 @@ def app_code(apparaat) -> str:
 
 
 @pytest.fixture
-def instanties(transactional_db, tmp_path):
-    """Two ports, a gunicorn with one worker on each; stopped before the database is emptied
-    (their persistent connections would hold it)."""
+def omgeving(transactional_db):
+    """The environment of the processes: production settings, on the test database."""
     instelling = connection.settings_dict
-    omgeving = {
+    return {
         **PRODUCTIE_OVER_HTTP,
         "DJANGO_SETTINGS_MODULE": "tests.gunicorn_instellingen",
         "DATABASE_URL": (
@@ -56,6 +60,12 @@ def instanties(transactional_db, tmp_path):
         ),
         "LOG_LEVEL": "WARNING",
     }
+
+
+@pytest.fixture
+def instanties(omgeving, tmp_path):
+    """Two ports, a gunicorn with one worker on each; stopped before the database is emptied
+    (their persistent connections would hold it)."""
     poorten = [vrije_poort(), vrije_poort()]
     processen = []
     try:
@@ -92,3 +102,73 @@ def test_ingelogd_op_de_een_is_ingelogd_op_de_ander(instanties, wereld):
     weg = browser.get(een, "/deelnemers/")
     assert weg.status == 302
     assert "/inloggen/" in weg.locatie
+
+
+@pytest.fixture
+def taakwerker(omgeving, tmp_path):
+    """django-tasks-db's worker as production runs it, a process of its own; stopped before
+    the database is emptied."""
+    log = (tmp_path / "db_worker.log").open("w")
+    proces = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=omgeving,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield proces
+    proces.terminate()
+    try:
+        proces.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proces.kill()
+        proces.wait()
+    log.close()
+
+
+def echte_datum() -> dt.date:
+    """Today by the real clock, which the gunicorns keep (see app_code)."""
+    klok = time_machine.escape_hatch
+    return klok.datetime.date.today() if klok.is_travelling() else dt.date.today()
+
+
+def test_afdrukken_op_de_een_ophalen_bij_de_ander(instanties, taakwerker, wereld):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from trajecten.models import PlanVanAanpak
+
+    from .conftest import pdf_tekst
+
+    een, ander = instanties
+    manager = wereld.gebruikers[Rol.MANAGER]
+    manager.set_password(WACHTWOORD)
+    manager.save()
+    app = TOTPDevice.objects.create(user=manager, name="App", confirmed=True)
+    plan = PlanVanAanpak.objects.create(
+        traject=wereld.traject,
+        versie=1,
+        afstand_tot_arbeidsmarkt="lang",
+        opgesteld_door=wereld.gebruikers[Rol.KLANTMANAGER],
+        opgesteld_op=echte_datum(),
+    )
+    plan.leerdoelen.create(soort="structuur", omschrijving="Twee instanties, een leerdoel")
+
+    browser = Sessie()
+    browser.inloggen(een, manager.username, WACHTWOORD, lambda: app_code(app))
+    assert browser.get(een, "/afdrukken/deze-week/").status == 200  # its CSRF cookie
+    gevraagd = browser.post(een, "/afdrukken/deze-week/pdf/", {})
+    assert gevraagd.status == 302, gevraagd.tekst[:500]
+    opdracht = gevraagd.locatie
+    # The other instance shows the batch's progress until the worker is done, then the PDF.
+    tot = time.monotonic() + 120
+    while True:
+        pdf = browser.get(ander, opdracht + "pdf/")
+        if pdf.status == 200 or time.monotonic() > tot:
+            break
+        assert pdf.status == 302 and pdf.locatie == opdracht, (pdf.status, pdf.locatie)
+        assert browser.get(ander, opdracht).status == 200
+        time.sleep(0.5)
+    assert pdf.status == 200, taakwerker.poll()
+    tekst = pdf_tekst(pdf.inhoud)
+    assert wereld.deelnemer.naam in tekst
+    assert "Twee instanties, een leerdoel" in tekst
