@@ -343,3 +343,11 @@ def test_een_batch_over_meer_werkers_na_elkaar(wereld, deze_week, monkeypatch):
     lezer = PdfReader(io.BytesIO(uit))
     enkel = PdfReader(io.BytesIO(pdf.render_batch(documenten[:1])))
     assert len(lezer.pages) == 5 * len(enkel.pages)
+
+
+def test_het_beheer_toont_geen_taakresultaten(admin_client):
+    """The admin is Dutch throughout; django-tasks-db's English task results are not in it."""
+    response = admin_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "dbtaskresult" not in response.content.decode().lower()
+    assert admin_client.get("/beheer/django_tasks_db/dbtaskresult/").status_code == 404
