@@ -27,14 +27,11 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.http import HttpRequest  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.inloggen import ingelogd  # noqa: E402
 from reintegratie.accounts.models import Gebruiker  # noqa: E402
-from reintegratie.accounts.tweestaps import markeer_geverifieerd  # noqa: E402
 from reintegratie.afdrukken import services  # noqa: E402
 from reintegratie.afdrukken.models import Afdrukopdracht  # noqa: E402
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage  # noqa: E402
@@ -106,20 +103,6 @@ def batch(werker, gebruiker, plannen, stap):
     return time.monotonic() - begin, metingen, grootte
 
 
-def client_voor(gebruiker) -> Client:
-    client = Client()
-    client.force_login(gebruiker)
-    request = HttpRequest()
-    request.user = gebruiker
-    request.session = client.session
-    apparaat = TOTPDevice.objects.filter(user=gebruiker, confirmed=True).first()
-    markeer_geverifieerd(
-        request, apparaat or TOTPDevice.objects.create(user=gebruiker, name="Bench", confirmed=True)
-    )
-    request.session.save()
-    return client
-
-
 def los(client, naam, url, herhalingen):
     for _ in range(3):
         antwoord = client.get(url, secure=True)
@@ -148,7 +131,7 @@ def main(documenten, batches, herhalingen):
     plannen = (plannen * (documenten // len(plannen) + 1))[:documenten]
     print(f"load voor: {load()}")
     print("\n| los PDF-bestand (in het verzoek) | mediaan ms | p95 ms | KB |\n|---|---:|---:|---:|")
-    client = client_voor(gebruiker)
+    client = ingelogd(gebruiker)
     plan = PlanVanAanpak.objects.zichtbaar_voor(gebruiker).select_related("traject").first()
     rapportage = Voortgangsrapportage.objects.zichtbaar_voor(gebruiker).first()
     with override_settings(

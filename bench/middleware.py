@@ -31,15 +31,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.http import HttpRequest  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.inloggen import ingelogd  # noqa: E402
 from deelnemers.models import Deelnemer  # noqa: E402
 from reintegratie.accounts.models import Gebruiker  # noqa: E402
-from reintegratie.accounts.tweestaps import markeer_geverifieerd  # noqa: E402
 from reintegratie.audit.models import AuditRecord  # noqa: E402
 from reintegratie.audit.verwerking import records  # noqa: E402
 
@@ -54,20 +52,6 @@ LAAG = (
 
 def zonder_laag(middleware):
     return [m for m in middleware if not m.startswith(LAAG)]
-
-
-def ingelogd(gebruiker) -> Client:
-    """A client logged in past both steps, as after the password and the code."""
-    client = Client(raise_request_exception=False)
-    client.force_login(gebruiker)
-    apparaat, _ = TOTPDevice.objects.get_or_create(
-        user=gebruiker, name="bench", defaults={"confirmed": True}
-    )
-    verzoek = HttpRequest()
-    verzoek.user, verzoek.session = gebruiker, client.session
-    markeer_geverifieerd(verzoek, apparaat)
-    verzoek.session.save()
-    return client
 
 
 def clients(gebruiker, stapels, url) -> dict[str, Client]:

@@ -46,16 +46,14 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Sum  # noqa: E402
-from django.http import HttpRequest, HttpResponse  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.inloggen import ingelogd  # noqa: E402
 from deelnemers.models import Deelnemer  # noqa: E402
 from reintegratie.accounts.models import Gebruiker, Rol  # noqa: E402
-from reintegratie.accounts.tweestaps import markeer_geverifieerd  # noqa: E402
 from trajecten.weekrooster import maandag_van  # noqa: E402
 from werkplekken.models import Werkplek  # noqa: E402
 
@@ -193,21 +191,6 @@ def beheerder_bench():
     gebruiker.is_staff = gebruiker.is_superuser = True
     gebruiker.save()
     return gebruiker
-
-
-def ingelogd(gebruiker) -> Client:
-    """A client logged in past both steps, as after the password and the code; a page that
-    fails shows its status in the table instead of stopping the run."""
-    client = Client(raise_request_exception=False)
-    client.force_login(gebruiker)
-    apparaat, _ = TOTPDevice.objects.get_or_create(
-        user=gebruiker, name="bench", defaults={"confirmed": True}
-    )
-    verzoek = HttpRequest()
-    verzoek.user, verzoek.session = gebruiker, client.session
-    markeer_geverifieerd(verzoek, apparaat)
-    verzoek.session.save()
-    return client
 
 
 def verhoudingen(gemeten):
