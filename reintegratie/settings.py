@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "deelnemers",
     "trajecten",
     "werkplekken",
+    "reintegratie.agenda",
+    "reintegratie.taken",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -23,8 +23,10 @@ from deelnemers.models import Contactmoment, Doelgroep, Intake, LadderTrede
 from reintegratie import inzage
 from reintegratie.access import Categorie
 from reintegratie.accounts.models import Organisatie, Rol
+from reintegratie.agenda.models import Afspraak
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.register import REGISTER
+from reintegratie.taken.models import Taak
 from trajecten.models import (
     Instrumentinzet,
     Leerdoel,
@@ -164,6 +166,19 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
             volgende_actie_op=vandaag + dt.timedelta(days=3),
             door=km,
         )
+        Taak.objects.create(
+            deelnemer=d, eigenaar=km, omschrijving="-", vervaldatum=vandaag, medisch=medisch
+        )
+    afspraak = Afspraak.objects.create(
+        deelnemer=d,
+        traject=traject,
+        soort="evaluatie",
+        begin=timezone.now() + dt.timedelta(days=2),
+        einde=timezone.now() + dt.timedelta(days=2, hours=1),
+        plaats="-",
+        videolink="https://example.org/-",
+    )
+    afspraak.medewerkers.set([km])
     Intake.objects.create(
         status="afgerond",
         deelnemer=d,
@@ -308,11 +323,15 @@ def test_json_bevat_elk_gegeven_van_elk_model_en_niets_van_een_ander(client, wer
     for (sleutel, pk, naam), marker in w["markers"].items():
         assert velden[sleutel, pk, naam]["waarde"] == marker, (sleutel, naam)
     # Each field's category, medisch for a medical journal entry.
-    medisch = set(Contactmoment.objects.filter(medisch=True).values_list("pk", flat=True))
+    medisch = {
+        (sleutel, pk)
+        for sleutel, model in (("deelnemers.contactmoment", Contactmoment), ("taken.taak", Taak))
+        for pk in model.objects.filter(medisch=True).values_list("pk", flat=True)
+    }
     for (sleutel, pk, naam), v in velden.items():
         model = next(s.model for s in specs if s.sleutel == sleutel)
         verwacht = model.CATEGORIEEN[naam]
-        if sleutel == "deelnemers.contactmoment" and pk in medisch:
+        if (sleutel, pk) in medisch:
             verwacht = Categorie.MEDISCH
         assert v["categorie"] == verwacht.value, (sleutel, naam)
         assert v["omschrijving"] == str(model._meta.get_field(naam).verbose_name)
@@ -518,8 +537,10 @@ def test_vast_aantal_queries(wereld_inzage):
     specs = inzage.modellen()
     verwacht = sorted(
         [s.model._meta.db_table for s in specs]
-        # the doelgroepen (many-to-many), the log, the kinds of the organisations in it
-        + ["deelnemers_doelgroep", "audit_auditrecord", "accounts_organisatie"]
+        # the doelgroepen and an appointment's staff (many-to-many), the log, the kinds of
+        # the organisations in it
+        + ["deelnemers_doelgroep", "accounts_gebruiker"]
+        + ["audit_auditrecord", "accounts_organisatie"]
     )
     AuditRecord.objects.create(gebruikersnaam="x", organisatie="Org regie", deelnemer=d)
     with CaptureQueriesContext(connection) as weinig:

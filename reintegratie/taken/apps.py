@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TakenConfig(AppConfig):
+    name = "reintegratie.taken"
+    label = "taken"
+    verbose_name = "Taken"
