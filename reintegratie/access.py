@@ -204,6 +204,10 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # host: a manager's decision.
     "plaatsing_terugdateren": frozenset({MAN}),
     "auditlog_zien": frozenset({MAN, PRIV}),
+    # Partner meetings: the partners' staff take part; case staff plan them and keep the
+    # agenda. What of a participant each sees there is the matrix above.
+    "overleg_zien": frozenset({KM, TB, MAN, Rol.KETENPARTNER}),
+    "overleg_plannen": frozenset({KM, MAN}),
 }
 
 NIETS = Q(pk__in=[])
@@ -231,25 +235,43 @@ def betrokken(user, soort: Betrokkenheid, via: str = "", vandaag=None) -> Q:
     ``__``, or empty on Deelnemer) has ``user``'s organisation, or ``user``, involved as
     ``soort`` today. Each is one indexed lookup or EXISTS."""
     from trajecten.models import Traject
+
+    if soort == B.BEGELEIDER:
+        vandaag = vandaag or timezone.localdate()
+        trajecten = Traject.objects.filter(
+            _traject_loopt(vandaag), deelnemer_id=OuterRef(f"{via}id" if via else "id")
+        )
+        return Q(Exists(trajecten.filter(trajectbegeleider_id=user.pk)))
+    return organisatie_betrokken(user.organisatie_id, soort, via, vandaag)
+
+
+def _traject_loopt(vandaag) -> Q:
+    return Q(einddatum__isnull=True) | Q(
+        einddatum__gte=vandaag - _nawerking("TOEGANG_NAWERKING_TRAJECT_DAGEN")
+    )
+
+
+# The involvements of an organisation as such (not of one person): what partners share.
+ORGANISATIE_BETROKKENHEDEN = (B.REGIE, B.AANBIEDER, B.VERWIJZER, B.WERKPLEK)
+
+
+def organisatie_betrokken(org, soort: Betrokkenheid, via: str = "", vandaag=None) -> Q:
+    """A filter on rows whose participant has the organisation ``org`` (a pk) involved as
+    ``soort`` today: the same involvement :func:`betrokken` grants a user by, so a partner
+    meeting shares exactly the participants its partners are involved in."""
+    from trajecten.models import Traject
     from werkplekken.models import Plaatsing
 
     vandaag = vandaag or timezone.localdate()
-    org = user.organisatie_id
     deelnemer = OuterRef(f"{via}id" if via else "id")
-    traject_loopt = Q(einddatum__isnull=True) | Q(
-        einddatum__gte=vandaag - _nawerking("TOEGANG_NAWERKING_TRAJECT_DAGEN")
-    )
     match soort:
         case B.REGIE:
             return Q(**{f"{via}regie_id": org})
         case B.VERWIJZER:
             return Q(**{f"{via}verwijzer_id": org})
         case B.AANBIEDER:
-            trajecten = Traject.objects.filter(traject_loopt, deelnemer_id=deelnemer)
+            trajecten = Traject.objects.filter(_traject_loopt(vandaag), deelnemer_id=deelnemer)
             return Q(Exists(trajecten.filter(aanbieder_id=org, aanmelddatum__lte=vandaag)))
-        case B.BEGELEIDER:
-            trajecten = Traject.objects.filter(traject_loopt, deelnemer_id=deelnemer)
-            return Q(Exists(trajecten.filter(trajectbegeleider_id=user.pk)))
         case B.WERKPLEK:
             plaatsingen = Plaatsing.objects.filter(
                 Q(einddatum__isnull=True)

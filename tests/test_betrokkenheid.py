@@ -411,7 +411,7 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_
     assert not ontbreekt, f"nergens getoond voor {naam_org}/{rol.value}: {sorted(ontbreekt)}"
 
 
-PERSOONSMODELLEN = ("deelnemers", "trajecten", "werkplekken", "agenda", "taken")
+PERSOONSMODELLEN = ("deelnemers", "trajecten", "werkplekken", "agenda", "taken", "overleg")
 ZONDER_PERSOONSGEGEVENS = {
     "Doelgroep",
     "Trajecttype",
@@ -420,6 +420,10 @@ ZONDER_PERSOONSGEGEVENS = {
     "RouteTrajecttype",
     "Werkplek",
     "UrenPerWeek",
+    # A partner meeting and its occurrences: organisations, staff, dates; who is discussed
+    # is in Bespreking.
+    "Overleg",
+    "Bijeenkomst",
 }
 
 

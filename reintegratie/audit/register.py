@@ -118,6 +118,15 @@ REGISTER = (
         ("naam", "instrumenten", "financieel", "traject"),
     ),
     Activiteit(
+        "partneroverleg",
+        "Deelnemers bespreken in een partneroverleg",
+        "Met de ketenpartners die bij een deelnemer betrokken zijn de voortgang bespreken "
+        "en afspraken maken",
+        PARTICIPATIEWET,
+        ("naam", "journaal", "uren", "observaties", "plan", "leerdoelen", "rapportage")
+        + ("traject", "fase"),
+    ),
+    Activiteit(
         "afdrukken",
         "Documenten afdrukken",
         "Plannen en rapportages op papier laten ondertekenen en versturen",

@@ -1,0 +1,324 @@
+"""Partner meeting pages: thin views that parse, authorise, call a service and render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from deelnemers.models import Deelnemer
+from reintegratie.access import (
+    Handeling,
+    deelnemer_voor_view,
+    heeft_recht,
+    log_toegang,
+    vereist_recht,
+)
+from reintegratie.audit.models import AuditRecord
+from reintegratie.audit.verwerking import verwerking
+from reintegratie.pdf import render_to_pdf
+
+from . import agenda, planning
+from .forms import AfspraakFormSet, OverlegForm, ToevoegenForm, VerplaatsForm, VerslagForm
+from .models import Bespreking, Bijeenkomst, Overleg
+from .samenvatting import agenda_voor, samenvattingen, sinds_vorige
+from .verslag import AfspraakFout, leg_verslag_vast
+
+# Shared participants offered to add by hand: enough for a meeting, never a whole caseload.
+KEUZES_MAXIMUM = 200
+NIET_DE_ORGANISATOR = "Alleen de organisator plant en wijzigt de agenda."
+
+
+def _organiseert(user, overleg) -> bool:
+    return heeft_recht(user, "overleg_plannen") and user.organisatie_id == overleg.organisator_id
+
+
+def _bijeenkomst(request, pk, planner=False):
+    vereist_recht(request.user, "overleg_zien")
+    bijeenkomst = get_object_or_404(
+        Bijeenkomst.objects.zichtbaar_voor(request.user).select_related("overleg"), pk=pk
+    )
+    if planner and not _organiseert(request.user, bijeenkomst.overleg):
+        raise Http404(NIET_DE_ORGANISATOR)
+    return bijeenkomst
+
+
+@verwerking("partneroverleg")
+def lijst(request):
+    vereist_recht(request.user, "overleg_zien")
+    overleggen = Overleg.objects.zichtbaar_voor(request.user).select_related("organisator")
+    return render(
+        request,
+        "overleg/lijst.html",
+        {"overleggen": overleggen, "plannen": heeft_recht(request.user, "overleg_plannen")},
+    )
+
+
+@verwerking("partneroverleg")
+@require_http_methods(["GET", "POST"])
+def nieuw(request):
+    vereist_recht(request.user, "overleg_plannen")
+    organisator = request.user.organisatie
+    form = OverlegForm(request.POST or None, organisator=organisator)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            overleg = planning.maak_overleg(
+                naam=d["naam"],
+                organisator=organisator,
+                organisaties=d["organisaties"],
+                aanwezigen=d["aanwezigen"],
+                interval_weken=d["interval_weken"],
+                eerste_begin=d["begin"],
+                duur_minuten=d["duur_minuten"],
+                plaats=d["plaats"],
+                door=request.user,
+            )
+        except ValidationError as fout:
+            form.add_error(None, fout)
+        else:
+            messages.success(request, "Het overleg is gepland.")
+            return redirect("overleg:detail", overleg.pk)
+    return render(request, "overleg/nieuw.html", {"form": form})
+
+
+@verwerking("partneroverleg")
+def detail(request, pk):
+    vereist_recht(request.user, "overleg_zien")
+    overleg = get_object_or_404(
+        Overleg.objects.zichtbaar_voor(request.user).select_related("organisator"), pk=pk
+    )
+    return render(
+        request,
+        "overleg/detail.html",
+        {
+            "overleg": overleg,
+            "organisaties": overleg.organisaties.order_by("naam"),
+            "aanwezigen": overleg.aanwezigen.select_related("organisatie"),
+            "bijeenkomsten": overleg.bijeenkomsten.all(),
+            "nu": timezone.now(),
+            "organiseert": _organiseert(request.user, overleg),
+        },
+    )
+
+
+@verwerking("partneroverleg")
+@require_POST
+def vooruit(request, pk):
+    vereist_recht(request.user, "overleg_plannen")
+    overleg = get_object_or_404(
+        Overleg.objects.zichtbaar_voor(request.user).filter(
+            organisator_id=request.user.organisatie_id
+        ),
+        pk=pk,
+    )
+    nieuw = planning.plan_vooruit(overleg=overleg)
+    messages.success(request, f"{len(nieuw)} bijeenkomsten erbij gepland.")
+    return redirect("overleg:detail", overleg.pk)
+
+
+@verwerking("partneroverleg")
+@require_http_methods(["GET", "POST"])
+def verplaatsen(request, pk):
+    bijeenkomst = _bijeenkomst(request, pk, planner=True)
+    begin = timezone.localtime(bijeenkomst.begin)
+    form = VerplaatsForm(
+        request.POST or None,
+        initial={"datum": begin.date(), "tijd": begin.time(), "plaats": bijeenkomst.plaats},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning.verplaats(
+                bijeenkomst=bijeenkomst,
+                begin=form.cleaned_data["begin"],
+                plaats=form.cleaned_data["plaats"],
+            )
+        except ValidationError as fout:
+            form.add_error("datum", fout.message_dict["begin"])
+        else:
+            messages.success(request, "De bijeenkomst is verplaatst.")
+            return redirect("overleg:bijeenkomst", bijeenkomst.pk)
+    return render(request, "overleg/verplaatsen.html", {"bijeenkomst": bijeenkomst, "form": form})
+
+
+def _keuzes(request, bijeenkomst, besprekingen):
+    """The shared participants the user sees and that are not on the agenda yet."""
+    op_agenda = [b.deelnemer_id for b in besprekingen]
+    return [
+        (d.pk, d.naam)
+        for d in Deelnemer.objects.zichtbaar_voor(request.user)
+        .filter(agenda.gedeeld(bijeenkomst.overleg))
+        .exclude(pk__in=op_agenda)
+        .only("voornaam", "tussenvoegsel", "achternaam")
+        .order_by("achternaam", "voornaam", "pk")[:KEUZES_MAXIMUM]
+    ]
+
+
+@verwerking("partneroverleg")
+@require_http_methods(["GET", "POST"])
+def bijeenkomst(request, pk):
+    """The occurrence's agenda: what the user may see of it, and for the organiser the
+    proposal and the hand edits (POST ``actie``)."""
+    bijeenkomst = _bijeenkomst(request, pk)
+    organiseert = _organiseert(request.user, bijeenkomst.overleg)
+    besprekingen = agenda_voor(bijeenkomst, request.user)
+    form = None
+    if organiseert:
+        form = ToevoegenForm(
+            request.POST if request.POST.get("actie") == "toevoegen" else None,
+            keuzes=_keuzes(request, bijeenkomst, besprekingen),
+        )
+    if request.method == "POST":
+        if not organiseert:
+            raise Http404(NIET_DE_ORGANISATOR)
+        fout = _wijzig_agenda(request, bijeenkomst, besprekingen, form)
+        if fout is None:
+            return redirect("overleg:bijeenkomst", bijeenkomst.pk)
+    log_toegang(request, [b.deelnemer for b in besprekingen], AuditRecord.Actie.IN_LIJST)
+    return render(
+        request,
+        "overleg/bijeenkomst.html",
+        {
+            "bijeenkomst": bijeenkomst,
+            "besprekingen": besprekingen,
+            "organiseert": organiseert,
+            "form": form,
+        },
+    )
+
+
+def _wijzig_agenda(request, bijeenkomst, besprekingen, form):
+    """Carries out the POSTed ``actie``; returns None when done, else an error shown."""
+    actie = request.POST.get("actie", "")
+    if actie == "voorstellen":
+        nieuw = agenda.stel_agenda_voor(bijeenkomst=bijeenkomst)
+        messages.success(request, f"{len(nieuw)} deelnemers op de agenda gezet.")
+        return None
+    if actie == "toevoegen":
+        if not form.is_valid():
+            return form.errors
+        deelnemer = deelnemer_voor_view(request, form.cleaned_data["deelnemer"], actie=None)
+        try:
+            agenda.voeg_toe(bijeenkomst=bijeenkomst, deelnemer=deelnemer)
+        except ValidationError as fout:
+            form.add_error("deelnemer", fout.message_dict["deelnemer"])
+            return form.errors
+        return None
+    eigen = {str(b.pk): b for b in besprekingen}
+    bespreking = eigen.get(request.POST.get("bespreking", ""))
+    if bespreking is None or actie not in ("weghalen", "omhoog", "omlaag"):
+        messages.error(request, "Kies een deelnemer op de agenda en wat u wilt doen.")
+        return "ongeldig"
+    try:
+        if actie == "weghalen":
+            agenda.haal_weg(bespreking=bespreking)
+        else:
+            agenda.verschuif(bespreking=bespreking, omhoog=actie == "omhoog")
+    except ValidationError as fout:
+        messages.error(request, fout.message_dict["bespreking"][0])
+    return None
+
+
+def _bespreking(request, pk):
+    vereist_recht(request.user, "overleg_zien")
+    bespreking = get_object_or_404(
+        Bespreking.objects.zichtbaar_voor(request.user).select_related("bijeenkomst__overleg"),
+        pk=pk,
+    )
+    bespreking.deelnemer = deelnemer_voor_view(request, bespreking.deelnemer_id, actie=None)
+    return bespreking
+
+
+@verwerking("partneroverleg")
+@require_http_methods(["GET", "POST"])
+def bespreking(request, pk):
+    """One participant's summary, and the minutes for whoever may write the journal."""
+    bespreking = _bespreking(request, pk)
+    deelnemer = bespreking.deelnemer
+    schrijft = deelnemer.toegang.mag(Handeling.JOURNAAL_SCHRIJVEN)
+    eigenaren = list(bespreking.bijeenkomst.overleg.aanwezigen.select_related("organisatie"))
+    data = request.POST if request.method == "POST" else None
+    form = VerslagForm(
+        data, initial={"verslag": bespreking.verslag, "wijziging": bespreking.wijziging}
+    )
+    afspraken = AfspraakFormSet(data, prefix="afspraken", form_kwargs={"eigenaren": eigenaren})
+    if request.method == "POST":
+        if not schrijft:
+            raise Http404("U schrijft geen journaal bij deze deelnemer.")
+        if form.is_valid() and afspraken.is_valid():
+            try:
+                leg_verslag_vast(
+                    bespreking=bespreking,
+                    verslag=form.cleaned_data["verslag"],
+                    afspraken=[
+                        f.cleaned_data for f in afspraken if f.cleaned_data.get("omschrijving")
+                    ],
+                    wijziging=form.cleaned_data["wijziging"],
+                    door=request.user,
+                )
+            except ValidationError as fout:
+                form.add_error("verslag", fout.message_dict["verslag"])
+            except AfspraakFout as fout:
+                _fout_bij_afspraak(afspraken, fout)
+            else:
+                log_toegang(request, deelnemer, AuditRecord.Actie.GEWIJZIGD, "verslag")
+                messages.success(request, "Het verslag staat in het dossier.")
+                return redirect("overleg:bijeenkomst", bespreking.bijeenkomst_id)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)
+    bespreking.refresh_from_db(fields=["verslag", "wijziging", "verslag_op"])
+    van, tot = sinds_vorige(bespreking.bijeenkomst)
+    return render(
+        request,
+        "overleg/bespreking.html",
+        {
+            "bespreking": bespreking,
+            "deelnemer": deelnemer,
+            "mag": deelnemer.toegang.sjabloon,
+            "samenvatting": samenvattingen(
+                besprekingen=[bespreking], lezer=request.user, van=van, tot=tot
+            )[deelnemer.pk],
+            "van": van,
+            "tot": tot,
+            "schrijft": schrijft,
+            "form": form,
+            "afspraken": afspraken,
+            "gemaakt": bespreking.afspraken.zichtbaar_voor(request.user).select_related("eigenaar"),
+        },
+    )
+
+
+def _fout_bij_afspraak(afspraken, fout: AfspraakFout):
+    regels = [f for f in afspraken if f.cleaned_data.get("omschrijving")]
+    for veld, berichten in fout.fout.message_dict.items():
+        regels[fout.index].add_error(veld if veld in ("eigenaar",) else None, berichten)
+
+
+@verwerking("partneroverleg")
+def pakket(request, pk):
+    """The meeting pack of the user's organisation: its participants only, each part as the
+    user's access allows."""
+    bijeenkomst = _bijeenkomst(request, pk)
+    besprekingen = agenda_voor(bijeenkomst, request.user)
+    van, tot = sinds_vorige(bijeenkomst)
+    per_deelnemer = samenvattingen(besprekingen=besprekingen, lezer=request.user, van=van, tot=tot)
+    log_toegang(request, [b.deelnemer for b in besprekingen], AuditRecord.Actie.AFGEDRUKT)
+    _, inhoud = render_to_pdf(
+        "overleg/pakket_pdf.html",
+        {
+            "bijeenkomst": bijeenkomst,
+            "organisatie": request.user.organisatie,
+            "onderdelen": [
+                (b, b.deelnemer.toegang.sjabloon, per_deelnemer[b.deelnemer_id])
+                for b in besprekingen
+            ],
+            "van": van,
+            "tot": tot,
+            "afgedrukt_op": timezone.localtime(),
+        },
+    )
+    response = HttpResponse(inhoud, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="overleg-{timezone.localtime(bijeenkomst.begin):%Y-%m-%d}.pdf"'
+    )
+    return response
