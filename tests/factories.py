@@ -156,3 +156,33 @@ class IntakeFactory(factory.django.DjangoModelFactory):
 
     bsn = factory.LazyFunction(lambda: next(_bsns))
     aangemaakt_door = factory.SubFactory(GebruikerFactory)
+
+
+class OverlegFactory(factory.django.DjangoModelFactory):
+    """A partner meeting every four weeks, its first occurrence a week ago. Its organiser
+    takes part; add the partners with ``partners=[...]``."""
+
+    class Meta:
+        model = "overleg.Overleg"
+        skip_postgeneration_save = True
+
+    naam = factory.Sequence(lambda n: f"Partneroverleg {n}")
+    organisator = factory.SubFactory(OrganisatieFactory)
+    interval_weken = 4
+    eerste_begin = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=7))
+    aangemaakt_door = factory.SubFactory(
+        GebruikerFactory, organisatie=factory.SelfAttribute("..organisator")
+    )
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        self.organisaties.set([self.organisator, *(extracted or [])])
+
+
+class BijeenkomstFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "overleg.Bijeenkomst"
+
+    overleg = factory.SubFactory(OverlegFactory)
+    volgnummer = factory.Sequence(lambda n: n + 1)
+    begin = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))

@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from deelnemers.models import Contactmoment
 from reintegratie.access import Categorie as C
 from reintegratie.accounts.models import Organisatie, Rol
+from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from trajecten.models import (
     Instrumentinzet,
     Leerdoel,
@@ -36,9 +37,11 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst, url_namen
 from .factories import (
+    BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
     OrganisatieFactory,
+    OverlegFactory,
     PlaatsingFactory,
     TrajectFactory,
     WerkplekFactory,
@@ -213,9 +216,31 @@ def betrokken(db):
             reden=marker,
             door=users[naam, TB],
         )
+    overleg = OverlegFactory(
+        organisator=org["regie"],
+        partners=[org["aanbieder"], org["verwijzer"], org["host"]],
+        aangemaakt_door=door,
+    )
+    bijeenkomst = BijeenkomstFactory(overleg=overleg)
+    bespreking = Bespreking.objects.create(
+        bijeenkomst=bijeenkomst,
+        deelnemer=deelnemer,
+        volgorde=1,
+        reden=_m(C.TRAJECT, 5),
+        verslag=_m(C.JOURNAAL, 5),
+        wijziging=1,
+    )
+    Overlegafspraak.objects.create(
+        bespreking=bespreking,
+        omschrijving=_m(C.JOURNAAL, 6),
+        eigenaar=door,
+        vervaldatum=vandaag + dt.timedelta(days=7),
+    )
     return {
         "org": org,
         "users": users,
+        "bijeenkomst": bijeenkomst,
+        "bespreking": bespreking,
         "deelnemer": deelnemer,
         "traject": traject,
         "plan": plan,
@@ -237,6 +262,9 @@ def _args(b, naam_org):
         "plan": {"pk": t.pk, "versie": b["plan"].versie},
         "rapportage": {"pk": t.pk, "rapportage": b["rapportage"].pk},
         "werkplek": {"pk": plek.pk},
+        "overleg": {"pk": b["bijeenkomst"].overleg_id},
+        "bijeenkomst": {"pk": b["bijeenkomst"].pk},
+        "bespreking": {"pk": b["bespreking"].pk},
     }
 
 
@@ -302,6 +330,14 @@ URLS = {
     "verwerkingen_export": None,
     "verwerkingen_register": None,
     "verwerkingen_deelnemer": "deelnemer",
+    "overleg:lijst": None,
+    "overleg:nieuw": None,
+    "overleg:detail": "overleg",
+    "overleg:vooruit": "geen",  # POST that plans ahead; shows the meeting
+    "overleg:bijeenkomst": "bijeenkomst",
+    "overleg:verplaatsen": "bijeenkomst",
+    "overleg:pakket": "bijeenkomst",
+    "overleg:bespreking": "bespreking",
     "gezondheid": None,  # public, for the load balancer: read too, it must show no marker
 }
 # Shown by a POST: the full BSN, the journal partial (htmx) after an empty entry, the

@@ -26,6 +26,7 @@ from reintegratie.accounts.models import Organisatie, Rol
 from reintegratie.agenda.models import Afspraak
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.register import REGISTER
+from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.models import (
     Instrumentinzet,
@@ -42,6 +43,7 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst
 from .factories import (
+    BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
     OrganisatieFactory,
@@ -179,6 +181,18 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
         videolink="https://example.org/-",
     )
     afspraak.medewerkers.set([km])
+    bespreking = Bespreking.objects.create(
+        bijeenkomst=BijeenkomstFactory(overleg__organisator=aanbieder),
+        deelnemer=d,
+        volgorde=1,
+        reden="-",
+        verslag="-",
+        verslag_op=timezone.now(),
+        verslag_door=km,
+    )
+    Overlegafspraak.objects.create(
+        bespreking=bespreking, omschrijving="-", eigenaar=km, vervaldatum=vandaag
+    )
     Intake.objects.create(
         status="afgerond",
         deelnemer=d,

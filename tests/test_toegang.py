@@ -106,6 +106,32 @@ def _klare_opdracht(w, gebruiker=None):
     return _opdracht(w, gebruiker, status="klaar", pdf=b"%PDF-1.4\n%%EOF\n")
 
 
+def _bijeenkomst(w, vreemd=False):
+    """An occurrence of our meeting with the reclassering, our participant on its agenda;
+    or one of the other organisation's meeting, with its participant."""
+    from reintegratie.overleg.models import Bespreking
+
+    from .factories import BijeenkomstFactory, OverlegFactory
+
+    if vreemd:
+        overleg = OverlegFactory(organisator=w.vreemd, aangemaakt_door=w.buitenstaander)
+    else:
+        overleg = OverlegFactory(
+            organisator=w.eigen, partners=[w.verwijzer], aangemaakt_door=w.gebruikers[KM]
+        )
+    bijeenkomst = BijeenkomstFactory(overleg=overleg)
+    bespreking = Bespreking.objects.create(
+        bijeenkomst=bijeenkomst,
+        deelnemer=w.vreemde_deelnemer if vreemd else w.deelnemer,
+        volgorde=1,
+    )
+    return {"pk": bijeenkomst.pk, "overleg": overleg.pk, "bespreking": bespreking.pk}
+
+
+def _in(sleutel, vreemd=False):
+    return lambda w: {"pk": _bijeenkomst(w, vreemd)[sleutel]}
+
+
 def _intake(w):
     return {"pk": w.intake.pk}
 
@@ -178,6 +204,16 @@ URLS = {
     "tweestaps:overzicht": (None, None, ALLE),
     "tweestaps:backupcodes": (None, None, ALLE),
     "verwerkingen": (None, None, (MAN, PRIV)),
+    # Partner meetings: every partner's staff take part, the case staff of the organiser
+    # plan them (tests/test_overleg.py: who sees which participant there).
+    "overleg:lijst": (None, None, (KM, TB, MAN, KP)),
+    "overleg:nieuw": (None, None, (KM, MAN)),
+    "overleg:detail": (_in("overleg"), _in("overleg", True), (KM, TB, MAN, KP)),
+    "overleg:vooruit": (_in("overleg"), _in("overleg", True), (KM, MAN)),
+    "overleg:bijeenkomst": (_in("pk"), _in("pk", True), (KM, TB, MAN, KP)),
+    "overleg:verplaatsen": (_in("pk"), _in("pk", True), (KM, MAN)),
+    "overleg:pakket": (_in("pk"), _in("pk", True), (KM, TB, MAN, KP)),
+    "overleg:bespreking": (_in("bespreking"), _in("bespreking", True), (KM, TB, MAN, KP)),
     "verwerkingen_export": (None, None, (MAN, PRIV)),
     "verwerkingen_register": (None, None, ALLE),
     "verwerkingen_deelnemer": (_deelnemer, _vreemde_deelnemer, (KM, MAN, PRIV)),
@@ -194,6 +230,7 @@ ALLEEN_POST = {
     "deelnemers:ladder",
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
+    "overleg:vooruit",
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
@@ -201,6 +238,7 @@ DOORSTUREN = {
     "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
+    "overleg:vooruit",  # back to the meeting
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}

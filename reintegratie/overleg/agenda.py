@@ -36,7 +36,7 @@ def gedeeld(overleg, vandaag=None) -> Q:
     """A filter on the participants the meeting's organiser and at least one other partner
     are involved in (regie, aanbieder, verwijzer, werkplek)."""
     vandaag = vandaag or timezone.localdate()
-    partners = [pk for pk in overleg.organisaties.values_list("pk", flat=True)]
+    partners = list(overleg.organisaties.values_list("pk", flat=True))
     anderen = Q(pk__in=[])
     for org in partners:
         if org != overleg.organisator_id:

@@ -102,7 +102,7 @@ class ToevoegenForm(NLDesignFormMixin, forms.Form):
 
     def __init__(self, *args, keuzes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deelnemer"].choices = [("", "Kies een deelnemer")] + keuzes
+        self.fields["deelnemer"].choices = [("", "Kies een deelnemer"), *keuzes]
 
 
 class VerslagForm(NLDesignFormMixin, forms.Form):
@@ -118,8 +118,9 @@ class AfspraakForm(NLDesignFormMixin, forms.Form):
     def __init__(self, *args, eigenaren, **kwargs):
         super().__init__(*args, **kwargs)
         self.eigenaren = {g.pk: g for g in eigenaren}
-        self.fields["eigenaar"].choices = [("", "Kies wie")] + [
-            (g.pk, f"{g.get_full_name() or g.username} ({g.organisatie})") for g in eigenaren
+        self.fields["eigenaar"].choices = [
+            ("", "Kies wie"),
+            *[(g.pk, f"{g.get_full_name() or g.username} ({g.organisatie})") for g in eigenaren],
         ]
 
     def clean(self):
