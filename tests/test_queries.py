@@ -168,3 +168,26 @@ def test_rapportage_wijzigen_vast_aantal_queries(client, wereld, django_assert_n
     with django_assert_num_queries(SESSIE + 12):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_agendavoorstel_partneroverleg_vast_aantal_queries(
+    wereld, django_assert_num_queries, extra
+):
+    from reintegratie.overleg.agenda import stel_agenda_voor
+
+    from .factories import BijeenkomstFactory
+
+    # The reclassering refers all of them: the meeting shares each.
+    for _ in range(extra):
+        DeelnemerFactory(
+            verwijzer=wereld.verwijzer, klantmanager=wereld.gebruikers[Rol.KLANTMANAGER]
+        )
+    bijeenkomst = BijeenkomstFactory(
+        overleg__organisator=wereld.eigen, overleg__partners=[wereld.verwijzer]
+    )
+    # savepoint (1), the occurrence locked with its meeting (1), the agenda so far (1), the
+    # partners (1), the shared participants by urgency (1), the insert (1), release (1)
+    with django_assert_num_queries(7):
+        nieuw = stel_agenda_voor(bijeenkomst=bijeenkomst)
+    assert len(nieuw) == 1 + extra
