@@ -113,3 +113,14 @@ def test_de_demo_klantmanager_houdt_de_regie(client, demo):
     client.force_login(km)
     inhoud = client.get(reverse("deelnemers:dossier", args=[deelnemer.pk])).content.decode()
     assert "Gegevens wijzigen" in inhoud
+
+
+def test_een_terugkerend_partneroverleg_met_verslagen_en_komende_bijeenkomsten(demo):
+    from reintegratie.overleg.models import Bespreking, Overleg
+
+    overleg = Overleg.objects.get()
+    nu = timezone.now()
+    assert overleg.bijeenkomsten.filter(begin__lt=nu).count() >= 2
+    assert overleg.bijeenkomsten.filter(begin__gte=nu).exists()
+    assert Bespreking.objects.filter(bijeenkomst__begin__lt=nu).exclude(verslag="").exists()
+    assert Bespreking.objects.filter(bijeenkomst__begin__gte=nu).exists()
