@@ -3,6 +3,7 @@ ordered by urgency, a summary per participant by each reader's access, minutes f
 dossier with their afspraken as tasks, and a pack per partner of its own participants."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -99,7 +100,7 @@ def test_een_overleg_komt_terug_en_is_vooruit_gepland(arnhem):
     overleg = arnhem["overleg"]
     begins = list(overleg.bijeenkomsten.order_by("volgnummer").values_list("begin", flat=True))
     assert len(begins) == planning.VOORUIT
-    assert {b - a for a, b in zip(begins, begins[1:], strict=False)} == {dt.timedelta(weeks=3)}
+    assert {b - a for a, b in itertools.pairwise(begins)} == {dt.timedelta(weeks=3)}
     assert set(overleg.organisaties.all()) == {
         arnhem["org"][n] for n in ("Gemeente Arnhem", "Refugee Company", "Scalabor")
     }

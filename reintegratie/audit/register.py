@@ -123,8 +123,17 @@ REGISTER = (
         "Met de ketenpartners die bij een deelnemer betrokken zijn de voortgang bespreken "
         "en afspraken maken",
         PARTICIPATIEWET,
-        ("naam", "journaal", "uren", "observaties", "plan", "leerdoelen", "rapportage")
-        + ("traject", "fase"),
+        (
+            "naam",
+            "journaal",
+            "uren",
+            "observaties",
+            "plan",
+            "leerdoelen",
+            "rapportage",
+            "traject",
+            "fase",
+        ),
     ),
     Activiteit(
         "afdrukken",
