@@ -9,6 +9,7 @@ also reaches the form's clean() and the service, not only the field. Each post i
 so every one meets the same state.
 """
 
+import datetime as dt
 import os
 import traceback
 from html.parser import HTMLParser
@@ -24,6 +25,8 @@ from django.utils import timezone
 from deelnemers.models import Contactmoment, Deelnemer, Intake, LadderTrede
 from reintegratie.accounts.models import Rol
 from reintegratie.forms import MAX_TEKST_LENGTE
+from reintegratie.overleg.models import Bespreking, Bijeenkomst, Overleg, Overlegafspraak
+from reintegratie.taken.models import Taak
 from trajecten.forms import VerlengenForm
 from trajecten.models import (
     Fase,
@@ -82,6 +85,11 @@ MODELLEN = (
     Intake,
     LadderTrede,
     Observatie,
+    Overleg,
+    Bijeenkomst,
+    Bespreking,
+    Overlegafspraak,
+    Taak,
 )
 
 KM, TB = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER
@@ -93,6 +101,8 @@ ZONDER_VRIJE_TEKST = {
     "deelnemers:ladder",
     "deelnemers:uren_registreren",
     "login",
+    "overleg:nieuw",
+    "overleg:verplaatsen",
     "trajecten:instrument_nieuw",
     "werkplekken:observaties",
     "werkplekken:week",
@@ -101,6 +111,10 @@ ZONDER_VRIJE_TEKST = {
 
 def _vandaag():
     return timezone.localdate().isoformat()
+
+
+def _morgen():
+    return (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 
 
 # name -> (the page the form is on, if not the URL itself; extra POST values that make the
@@ -143,6 +157,18 @@ FORMULIEREN = {
     "trajecten:instrument_nieuw": (None, lambda w: {"instrument": "jobcoaching", "uren": "10"}),
     "werkplekken:week": (None, lambda w: {}),
     "werkplekken:observaties": (None, lambda w: {}),
+    "overleg:nieuw": (
+        None,
+        lambda w: {
+            "naam": "Casusoverleg",
+            "organisaties": str(w.verwijzer.pk),
+            "interval_weken": "4",
+            "datum": _morgen(),
+            "tijd": "10:00",
+        },
+    ),
+    "overleg:verplaatsen": (None, lambda w: {"datum": _morgen(), "tijd": "09:30"}),
+    "overleg:bespreking": (None, lambda w: {"verslag": "Goed besproken."}),
 }
 
 

@@ -1,6 +1,6 @@
 """The forms of the partner meeting: plan, move, and the minutes with their afspraken."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -19,12 +19,20 @@ class TijdInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
+# Meetings are planned for the coming year, and recorded back to a year ago.
+BINNEN_EEN_JAAR = "Kies een datum binnen een jaar van vandaag."
+# An afspraak is due within two years.
+BINNEN_TWEE_JAAR = "Kies een datum tussen vandaag en over twee jaar."
+
+
 class MomentMixin:
     """A date and a time of day, together an aware ``begin``."""
 
     def _begin(self):
         dag, tijd = self.cleaned_data.get("datum"), self.cleaned_data.get("tijd")
-        if dag and tijd:
+        if dag and abs(dag - timezone.localdate()) > timedelta(days=366):
+            self.add_error("datum", BINNEN_EEN_JAAR)
+        elif dag and tijd:
             self.cleaned_data["begin"] = timezone.make_aware(datetime.combine(dag, tijd))
 
 
@@ -136,6 +144,10 @@ class AfspraakForm(NLDesignFormMixin, forms.Form):
         for veld, bericht in berichten.items():
             if not data.get(veld) and veld not in self.errors:
                 self.add_error(veld, bericht)
+        vandaag = timezone.localdate()
+        datum = data.get("vervaldatum")
+        if datum and not vandaag <= datum <= vandaag + timedelta(days=731):
+            self.add_error("vervaldatum", BINNEN_TWEE_JAAR)
         if data.get("eigenaar"):
             data["eigenaar"] = self.eigenaren[data["eigenaar"]]
         return data

@@ -30,6 +30,14 @@ KEUZES_MAXIMUM = 200
 NIET_DE_ORGANISATOR = "Alleen de organisator plant en wijzigt de agenda."
 
 
+def _fout_bij_velden(form, fout: ValidationError, velden: dict[str, str]) -> None:
+    """A service's error at the form's fields: ``velden`` maps the model's names to the
+    form's; what has no field of its own stands above the form."""
+    for naam, berichten in fout.message_dict.items():
+        naam = velden.get(naam, naam)
+        form.add_error(naam if naam in form.fields else None, berichten)
+
+
 def _organiseert(user, overleg) -> bool:
     return heeft_recht(user, "overleg_plannen") and user.organisatie_id == overleg.organisator_id
 
@@ -76,7 +84,7 @@ def nieuw(request):
                 door=request.user,
             )
         except ValidationError as fout:
-            form.add_error(None, fout)
+            _fout_bij_velden(form, fout, {"eerste_begin": "datum"})
         else:
             messages.success(request, "Het overleg is gepland.")
             return redirect("overleg:detail", overleg.pk)
@@ -135,7 +143,7 @@ def verplaatsen(request, pk):
                 plaats=form.cleaned_data["plaats"],
             )
         except ValidationError as fout:
-            form.add_error("datum", fout.message_dict["begin"])
+            _fout_bij_velden(form, fout, {"begin": "datum"})
         else:
             messages.success(request, "De bijeenkomst is verplaatst.")
             return redirect("overleg:bijeenkomst", bijeenkomst.pk)
@@ -258,7 +266,7 @@ def bespreking(request, pk):
                     door=request.user,
                 )
             except ValidationError as fout:
-                form.add_error("verslag", fout.message_dict["verslag"])
+                _fout_bij_velden(form, fout, {})
             except AfspraakFout as fout:
                 _fout_bij_afspraak(afspraken, fout)
             else:
