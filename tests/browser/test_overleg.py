@@ -29,10 +29,14 @@ def test_een_heel_partneroverleg(page, inloggen, demo):
     page.get_by_role("link", name="Overleg plannen").click()
     assert_toegankelijk(page)
     page.get_by_label("Naam").fill("Casusoverleg Woerden")
-    page.get_by_label("De Fabriek (PI Almelo)").check()
-    page.get_by_label("Reclassering Nederland").check()
-    for naam in ("Karin de Jong", "Tom Bakker", "Kees Mulder"):
-        page.get_by_label(naam).check()
+    page.get_by_label("De Fabriek (PI Almelo)", exact=True).check()
+    page.get_by_label("Reclassering Nederland", exact=True).check()
+    for naam in (
+        "Karin de Jong (Ferm Werk)",
+        "Tom Bakker (De Fabriek (PI Almelo))",
+        "Kees Mulder (Reclassering Nederland)",
+    ):
+        page.get_by_label(naam, exact=True).check()
     page.get_by_label("Elke zoveel weken").fill("3")
     morgen = timezone.localdate() + dt.timedelta(days=1)
     page.get_by_label("Eerste bijeenkomst: datum").fill(morgen.isoformat())
