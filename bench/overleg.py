@@ -1,0 +1,110 @@
+"""Time the partner meeting: the agenda proposal (up to AGENDA_MAXIMUM participants) and the
+pages of an occurrence, as the demo klantmanager, on the demo meeting.
+
+    createdb -h 127.0.0.1 -U postgres reintegratie_bench_overleg
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/reintegratie_bench_overleg \\
+        .venv/bin/python manage.py migrate
+    DATABASE_URL=... .venv/bin/python manage.py demodata --deelnemers 2000 --force
+    DATABASE_URL=... .venv/bin/python -m bench.overleg
+
+Each proposal runs in a transaction that is rolled back, on a fresh occurrence, so every
+run proposes the whole agenda again. Prints the median and p95 in ms and the query count.
+"""
+
+import os
+import statistics
+import time
+from datetime import timedelta
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reintegratie.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "0123456789" * 5)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from bench.inloggen import ingelogd  # noqa: E402
+from reintegratie.accounts.models import Gebruiker  # noqa: E402
+from reintegratie.overleg.agenda import stel_agenda_voor  # noqa: E402
+from reintegratie.overleg.models import Bijeenkomst, Overleg  # noqa: E402
+
+OPWARMEN = 2
+
+
+def _regel(naam, tijden, queries, extra=""):
+    tijden.sort()
+    p95 = tijden[max(0, int(len(tijden) * 0.95) - 1)]
+    print(
+        f"| {naam} | {statistics.median(tijden):.1f} | {p95:.1f} | {queries} |{extra}",
+        flush=True,
+    )
+
+
+def voorstel(overleg, herhalingen):
+    tijden, queries, aantal = [], 0, 0
+    for i in range(herhalingen + OPWARMEN):
+        with transaction.atomic():
+            laatste = overleg.bijeenkomsten.order_by("-volgnummer").first()
+            nieuw = Bijeenkomst.objects.create(
+                overleg=overleg,
+                volgnummer=laatste.volgnummer + 1,
+                begin=laatste.begin + timedelta(weeks=overleg.interval_weken),
+            )
+            with CaptureQueriesContext(connection) as q:
+                begin = time.perf_counter()
+                aantal = len(stel_agenda_voor(bijeenkomst=nieuw))
+                duur = (time.perf_counter() - begin) * 1000
+            transaction.set_rollback(True)
+        if i >= OPWARMEN:
+            tijden.append(duur)
+            queries = len(q)
+    _regel("agendavoorstel", tijden, queries, f" {aantal} deelnemers")
+
+
+def pagina(client, naam, url, herhalingen):
+    tijden, queries = [], 0
+    for i in range(herhalingen + OPWARMEN):
+        with CaptureQueriesContext(connection) as q:
+            begin = time.perf_counter()
+            response = client.get(url, secure=True)
+            duur = (time.perf_counter() - begin) * 1000
+        assert response.status_code == 200, (naam, response.status_code)
+        if i >= OPWARMEN:
+            tijden.append(duur)
+            queries = len(q)
+    _regel(naam, tijden, queries)
+
+
+def main(herhalingen=20):
+    km = Gebruiker.objects.get(username="klantmanager")
+    overleg = Overleg.objects.filter(organisator=km.organisatie).first()
+    print("| meting | mediaan ms | p95 ms | queries |\n|---|---|---|---|")
+    voorstel(overleg, herhalingen)
+    bijeenkomst = overleg.bijeenkomsten.filter(besprekingen__isnull=False).last()
+    client = ingelogd(km)
+    opslag = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=opslag):
+        pagina(client, "agenda", reverse("overleg:bijeenkomst", args=[bijeenkomst.pk]), herhalingen)
+        bespreking = bijeenkomst.besprekingen.order_by("volgorde").first()
+        pagina(
+            client,
+            "bespreking",
+            reverse("overleg:bespreking", args=[bespreking.pk]),
+            herhalingen,
+        )
+        pagina(client, "pakket (PDF)", reverse("overleg:pakket", args=[bijeenkomst.pk]), 3)
+
+
+if __name__ == "__main__":
+    main()
