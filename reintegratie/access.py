@@ -251,10 +251,6 @@ def _traject_loopt(vandaag) -> Q:
     )
 
 
-# The involvements of an organisation as such (not of one person): what partners share.
-ORGANISATIE_BETROKKENHEDEN = (B.REGIE, B.AANBIEDER, B.VERWIJZER, B.WERKPLEK)
-
-
 def organisatie_betrokken(org, soort: Betrokkenheid, via: str = "", vandaag=None) -> Q:
     """A filter on rows whose participant has the organisation ``org`` (a pk) involved as
     ``soort`` today: the same involvement :func:`betrokken` grants a user by, so a partner
@@ -274,14 +270,43 @@ def organisatie_betrokken(org, soort: Betrokkenheid, via: str = "", vandaag=None
             return Q(Exists(trajecten.filter(aanbieder_id=org, aanmelddatum__lte=vandaag)))
         case B.WERKPLEK:
             plaatsingen = Plaatsing.objects.filter(
-                Q(einddatum__isnull=True)
-                | Q(einddatum__gte=vandaag - _nawerking("TOEGANG_NAWERKING_PLAATSING_DAGEN")),
+                _plaatsing_loopt(vandaag),
                 deelnemer_id=deelnemer,
                 werkplek__organisatie_id=org,
                 startdatum__lte=vandaag,
             )
             return Q(Exists(plaatsingen))
     raise ValueError(soort)
+
+
+def _plaatsing_loopt(vandaag) -> Q:
+    return Q(einddatum__isnull=True) | Q(
+        einddatum__gte=vandaag - _nawerking("TOEGANG_NAWERKING_PLAATSING_DAGEN")
+    )
+
+
+def organisaties_betrokken(orgs, vandaag=None) -> Q:
+    """A filter on Deelnemer: any of the organisations ``orgs`` (pks) is involved today as
+    regie, aanbieder, verwijzer or werkplek (not begeleider: a person, not an organisation), as
+    :func:`organisatie_betrokken` says, but by uncorrelated subqueries: the database reads
+    the organisations' trajectories and placements once, instead of probing per participant,
+    so a partner meeting finds the few participants two partners share among very many."""
+    from trajecten.models import Traject
+    from werkplekken.models import Plaatsing
+
+    vandaag = vandaag or timezone.localdate()
+    trajecten = Traject.objects.filter(
+        _traject_loopt(vandaag), aanbieder_id__in=orgs, aanmelddatum__lte=vandaag
+    ).values("deelnemer_id")
+    plaatsingen = Plaatsing.objects.filter(
+        _plaatsing_loopt(vandaag), werkplek__organisatie_id__in=orgs, startdatum__lte=vandaag
+    ).values("deelnemer_id")
+    return (
+        Q(regie_id__in=orgs)
+        | Q(verwijzer_id__in=orgs)
+        | Q(pk__in=trajecten)
+        | Q(pk__in=plaatsingen)
+    )
 
 
 def _soorten(user, matrix, wat) -> list[Betrokkenheid]:

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from deelnemers.models import Deelnemer
-from reintegratie.access import ORGANISATIE_BETROKKENHEDEN, organisatie_betrokken
+from reintegratie.access import organisaties_betrokken
 from trajecten.models import Signaal, Traject, signaal_voorwaarden
 
 from .models import Bespreking, Bijeenkomst
@@ -25,23 +25,18 @@ MET_DE_HAND = "Met de hand toegevoegd"
 GEEN_SIGNALEN = "Geen signalen"
 
 
-def _betrokken(org, vandaag) -> Q:
-    verbanden = Q(pk__in=[])
-    for soort in ORGANISATIE_BETROKKENHEDEN:
-        verbanden |= organisatie_betrokken(org, soort, vandaag=vandaag)
-    return verbanden
-
-
 def gedeeld(overleg, vandaag=None) -> Q:
     """A filter on the participants the meeting's organiser and at least one other partner
     are involved in (regie, aanbieder, verwijzer, werkplek)."""
     vandaag = vandaag or timezone.localdate()
-    partners = list(overleg.organisaties.values_list("pk", flat=True))
-    anderen = Q(pk__in=[])
-    for org in partners:
-        if org != overleg.organisator_id:
-            anderen |= _betrokken(org, vandaag)
-    return _betrokken(overleg.organisator_id, vandaag) & anderen
+    anderen = [
+        pk
+        for pk in overleg.organisaties.values_list("pk", flat=True)
+        if pk != overleg.organisator_id
+    ]
+    return organisaties_betrokken([overleg.organisator_id], vandaag) & organisaties_betrokken(
+        anderen, vandaag
+    )
 
 
 def _met_urgentie(deelnemers, vandaag):
@@ -79,7 +74,9 @@ def stel_agenda_voor(*, bijeenkomst: Bijeenkomst, vandaag=None) -> list[Bespreki
     AGENDA_MAXIMUM; what is on it already stays, in its order."""
     vandaag = vandaag or timezone.localdate()
     bijeenkomst = (
-        Bijeenkomst.objects.select_for_update().select_related("overleg").get(pk=bijeenkomst.pk)
+        Bijeenkomst.objects.select_for_update(of=("self",))
+        .select_related("overleg")
+        .get(pk=bijeenkomst.pk)
     )
     staat = list(bijeenkomst.besprekingen.values_list("deelnemer_id", "volgorde"))
     ruimte = AGENDA_MAXIMUM - len(staat)
@@ -107,7 +104,9 @@ def voeg_toe(*, bijeenkomst: Bijeenkomst, deelnemer, vandaag=None) -> Bespreking
     """Puts a shared participant at the end of the agenda."""
     vandaag = vandaag or timezone.localdate()
     bijeenkomst = (
-        Bijeenkomst.objects.select_for_update().select_related("overleg").get(pk=bijeenkomst.pk)
+        Bijeenkomst.objects.select_for_update(of=("self",))
+        .select_related("overleg")
+        .get(pk=bijeenkomst.pk)
     )
     rij = (
         _met_urgentie(Deelnemer.objects.filter(pk=deelnemer.pk), vandaag)

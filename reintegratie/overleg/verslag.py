@@ -36,7 +36,7 @@ def leg_verslag_vast(
     eigenaar, vervaldatum) becomes a task; one whose owner cannot open the dossier stops
     the whole save (AfspraakFout)."""
     bespreking = (
-        Bespreking.objects.select_for_update()
+        Bespreking.objects.select_for_update(of=("self",))
         .select_related("bijeenkomst__overleg", "contactmoment", "deelnemer")
         .get(pk=bespreking.pk)
     )
