@@ -187,7 +187,8 @@ def test_agendavoorstel_partneroverleg_vast_aantal_queries(
         overleg__organisator=wereld.eigen, overleg__partners=[wereld.verwijzer]
     )
     # savepoint (1), the occurrence locked with its meeting (1), the agenda so far (1), the
-    # partners (1), the shared participants by urgency (1), the insert (1), release (1)
-    with django_assert_num_queries(7):
+    # partners (1), who is shared (1), their signals by urgency (1), the insert (1),
+    # release (1)
+    with django_assert_num_queries(8):
         nieuw = stel_agenda_voor(bijeenkomst=bijeenkomst)
     assert len(nieuw) == 1 + extra

@@ -82,15 +82,19 @@ def stel_agenda_voor(*, bijeenkomst: Bijeenkomst, vandaag=None) -> list[Bespreki
     ruimte = AGENDA_MAXIMUM - len(staat)
     if ruimte <= 0:
         return []
+    # Two steps: first who is shared, then the signals of exactly those. In one query the
+    # database would work out the signals of every trajectory in the table before joining.
+    gedeelde = list(
+        Deelnemer.objects.filter(gedeeld(bijeenkomst.overleg, vandaag))
+        .exclude(pk__in=[d for d, _ in staat])
+        .values_list("pk", flat=True)
+    )
     kandidaten = (
-        _met_urgentie(
-            Deelnemer.objects.filter(gedeeld(bijeenkomst.overleg, vandaag)).exclude(
-                pk__in=[d for d, _ in staat]
-            ),
-            vandaag,
-        )
+        _met_urgentie(Deelnemer.objects.filter(pk__in=gedeelde), vandaag)
         .only("pk")
         .order_by("-urgentie", "achternaam", "pk")[:ruimte]
+        if gedeelde
+        else []
     )
     volgende = max((v for _, v in staat), default=0) + 1
     return Bespreking.objects.bulk_create(
