@@ -192,3 +192,42 @@ def test_agendavoorstel_partneroverleg_vast_aantal_queries(
     with django_assert_num_queries(8):
         nieuw = stel_agenda_voor(bijeenkomst=bijeenkomst)
     assert len(nieuw) == 1 + extra
+
+
+def _overleg_met_agenda(wereld, aantal):
+    """An occurrence of our meeting with the reclassering, ``aantal`` referred participants
+    on its agenda, each with a trajectory."""
+    from reintegratie.overleg.agenda import stel_agenda_voor
+
+    from .factories import BijeenkomstFactory
+
+    for _ in range(aantal - 1):
+        d = DeelnemerFactory(
+            verwijzer=wereld.verwijzer, klantmanager=wereld.gebruikers[Rol.KLANTMANAGER]
+        )
+        TrajectFactory(deelnemer=d, aanbieder=wereld.eigen)
+    bijeenkomst = BijeenkomstFactory(
+        overleg__organisator=wereld.eigen, overleg__partners=[wereld.verwijzer]
+    )
+    stel_agenda_voor(bijeenkomst=bijeenkomst)
+    return bijeenkomst
+
+
+@pytest.mark.parametrize("aantal", [1, 6])
+def test_agenda_en_pakket_van_een_overleg_vast_aantal_queries(
+    client, wereld, django_assert_num_queries, aantal
+):
+    bijeenkomst = _overleg_met_agenda(wereld, aantal)
+    client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
+    # the occurrence with its meeting (1), the agenda with each one's involvement (1), the
+    # shared participants to add: the partners (1) and the participants (1), the log
+    # insert (1)
+    with django_assert_num_queries(SESSIE + 5):
+        response = client.get(reverse("overleg:bijeenkomst", args=[bijeenkomst.pk]))
+    assert response.status_code == 200
+    # the occurrence (1), the agenda (1), the meeting before (1); for all participants at
+    # once: hours (1), observations (1), signals (1), leerdoelen (1), plans (1), the last
+    # reports (1); the log insert (1)
+    with django_assert_num_queries(SESSIE + 10):
+        response = client.get(reverse("overleg:pakket", args=[bijeenkomst.pk]))
+    assert response.status_code == 200
