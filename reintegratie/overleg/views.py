@@ -297,9 +297,10 @@ def bespreking(request, pk):
 
 
 def _fout_bij_afspraak(afspraken, fout: AfspraakFout):
+    """The task's error at the row of the afspraak it came from (the rows filled in, as
+    they were passed to the service)."""
     regels = [f for f in afspraken if f.cleaned_data.get("omschrijving")]
-    for veld, berichten in fout.fout.message_dict.items():
-        regels[fout.index].add_error(veld if veld in ("eigenaar",) else None, berichten)
+    _fout_bij_velden(regels[fout.index], fout.fout, {})
 
 
 @verwerking("partneroverleg")
