@@ -10,6 +10,8 @@ from trajecten.models import PlanVanAanpak, Traject
 from trajecten.services import verwijzer_gewijzigd
 
 from .beslisboom import VRAGEN, route_voor, trajecttype_voor_route
+from reintegratie.taken.services import taak_uit_journaal
+
 from .models import Contactmoment, Deelnemer, Intake, LadderTrede, ladder_uitersten
 
 
@@ -53,10 +55,12 @@ def deelnemer_wijzigen(*, form, versie: int) -> Deelnemer:
 
 
 @transaction.atomic
-def contactmoment_toevoegen(*, deelnemer, door, **gegevens) -> Contactmoment:
+def contactmoment_toevoegen(*, deelnemer, door, eigenaar=None, **gegevens) -> Contactmoment:
+    """A journal entry; its next action becomes a task for ``eigenaar`` (else the writer)."""
     contactmoment = Contactmoment(deelnemer=deelnemer, door=door, **gegevens)
     contactmoment.full_clean()
     contactmoment.save()
+    taak_uit_journaal(contactmoment=contactmoment, eigenaar=eigenaar)
     return contactmoment
 
 

@@ -204,6 +204,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # host: a manager's decision.
     "plaatsing_terugdateren": frozenset({MAN}),
     "auditlog_zien": frozenset({MAN, PRIV}),
+    # Who owns tasks: "Mijn taken" and the start page's "Vandaag en te laat".
+    "taken_hebben": frozenset({KM, TB, MAN}),
+    "caseload_overdragen": frozenset({KM}),
 }
 
 NIETS = Q(pk__in=[])
