@@ -5,13 +5,12 @@ from django.db import transaction
 from django.db.models import F
 from django.views.decorators.debug import sensitive_variables
 
+from reintegratie.taken.services import taak_uit_journaal
 from reintegratie.templatetags.opmaak import datum as datumtekst
 from trajecten.models import PlanVanAanpak, Traject
 from trajecten.services import verwijzer_gewijzigd
 
 from .beslisboom import VRAGEN, route_voor, trajecttype_voor_route
-from reintegratie.taken.services import taak_uit_journaal
-
 from .models import Contactmoment, Deelnemer, Intake, LadderTrede, ladder_uitersten
 
 

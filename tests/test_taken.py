@@ -22,7 +22,7 @@ from reintegratie.taken.signalen import taken_uit_signalen
 from trajecten.models import Instrumentinzet
 
 from .conftest import pagina_tekst
-from .factories import DeelnemerFactory, GebruikerFactory, TaakFactory, TrajectFactory
+from .factories import DeelnemerFactory, GebruikerFactory, TaakFactory
 
 KM, TB, MAN = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER
 
@@ -262,7 +262,7 @@ class TestAfrondenEnWijzigen:
         def afronden(gebruiker):
             try:
                 services.rond_af(taak=taak, door=gebruiker)
-            except Exception as fout:  # noqa: BLE001 - the assertion below names it
+            except Exception as fout:
                 fouten.append(fout)
             finally:
                 connection.close()

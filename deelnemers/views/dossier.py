@@ -20,11 +20,10 @@ from reintegratie.access import (
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 from reintegratie.pdf import render_to_pdf
+from reintegratie.taken.forms import TaakForm
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import selectors, services
-from reintegratie.taken.forms import TaakForm
-
 from ..forms import ContactmomentForm, DossierDeelnemerForm, LadderForm
 
 
