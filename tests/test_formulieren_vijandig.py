@@ -24,6 +24,7 @@ from django.utils import timezone
 from deelnemers.models import Contactmoment, Deelnemer, Intake, LadderTrede
 from reintegratie.accounts.models import Rol
 from reintegratie.forms import MAX_TEKST_LENGTE
+from reintegratie.taken.models import Taak
 from trajecten.forms import VerlengenForm
 from trajecten.models import (
     Fase,
@@ -37,6 +38,7 @@ from trajecten.models import (
 )
 from werkplekken.models import Plaatsing
 
+from .factories import GebruikerFactory
 from .test_toegang import URLS, _plan
 
 BASIS = Path(__file__).resolve().parent.parent
@@ -82,6 +84,7 @@ MODELLEN = (
     Intake,
     LadderTrede,
     Observatie,
+    Taak,
 )
 
 KM, TB = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER
@@ -96,6 +99,11 @@ ZONDER_VRIJE_TEKST = {
     "trajecten:instrument_nieuw",
     "werkplekken:observaties",
     "werkplekken:week",
+    # A task's text has its own maximum (200); the rest are choices, dates and hidden keys.
+    "taken:nieuw",
+    "taken:afronden",
+    "taken:wijzigen",
+    "taken:overdragen",
 }
 
 
@@ -143,6 +151,14 @@ FORMULIEREN = {
     "trajecten:instrument_nieuw": (None, lambda w: {"instrument": "jobcoaching", "uren": "10"}),
     "werkplekken:week": (None, lambda w: {}),
     "werkplekken:observaties": (None, lambda w: {}),
+    "taken:nieuw": (
+        "deelnemers:dossier",
+        lambda w: {"omschrijving": "Werkgever bellen", "vervaldatum": _vandaag()},
+    ),
+    # The task the URL's maker plants shows on the dossier, with its one-click form.
+    "taken:afronden": ("deelnemers:dossier", lambda w: {}),
+    "taken:wijzigen": (None, lambda w: {}),
+    "taken:overdragen": (None, lambda w: {"alles": "on"}),
 }
 
 
@@ -168,6 +184,8 @@ VOORBEREIDING = {
     "trajecten:rapportage_nieuw": _plan_met_leerdoel,
     "trajecten:rapportage_bewerken": _plan_met_leerdoel,
     "trajecten:volgende_fase": _ondertekend_plan,
+    # A colleague klantmanager to hand the caseload to.
+    "taken:overdragen": lambda w: GebruikerFactory(organisatie=w.eigen, rol=KM),
 }
 
 

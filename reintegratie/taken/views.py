@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -48,7 +48,10 @@ def _taak_voor_view(request, pk) -> Taak:
 def _terug(request, taak) -> str:
     """Back where the user came from (the start page, Mijn taken), else the dossier."""
     volgende = request.POST.get("volgende") or request.GET.get("volgende") or ""
-    if url_has_allowed_host_and_scheme(volgende, {request.get_host()}, request.is_secure()):
+    # A path on this site only: no other host, and nothing redirect() would read as a name.
+    if volgende.startswith("/") and url_has_allowed_host_and_scheme(
+        volgende, {request.get_host()}, request.is_secure()
+    ):
         return volgende
     return f"{taak.deelnemer.get_absolute_url()}#kop-taken"
 
@@ -93,6 +96,8 @@ def afronden(request, pk):
     """One click: the task is done. An empty POST (no ``afgerond``) changes nothing; a second
     click, or a colleague's at the same moment, keeps the first."""
     taak = _taak_voor_view(request, pk)
+    if request.POST.get("afgerond", "ja") != "ja":
+        return HttpResponseBadRequest("Onbekende waarde voor afgerond.")
     if request.POST.get("afgerond") == "ja":
         taak = services.rond_af(taak=taak, door=request.user)
         log_toegang(request, taak.deelnemer, AuditRecord.Actie.GEWIJZIGD, "taak afgerond")
@@ -100,7 +105,7 @@ def afronden(request, pk):
         return render(request, "taken/_taak_rij.html", {"taak": taak, "afgerond_nu": True})
     if taak.afgerond_op:
         messages.success(request, f"Afgerond: {taak.omschrijving}")
-    return redirect(_terug(request, taak))
+    return HttpResponseRedirect(_terug(request, taak))
 
 
 @verwerking("taken")
@@ -125,7 +130,7 @@ def wijzigen(request, pk):
                 f"De taak staat op naam van {taak.eigenaar.get_full_name() or taak.eigenaar}, "
                 f"uiterlijk {datumtekst(taak.vervaldatum)}.",
             )
-            return redirect(_terug(request, taak))
+            return HttpResponseRedirect(_terug(request, taak))
     log_toegang(request, taak.deelnemer, AuditRecord.Actie.BEKEKEN, "taak")
     return render(
         request,
