@@ -113,3 +113,18 @@ def test_de_demo_klantmanager_houdt_de_regie(client, demo):
     client.force_login(km)
     inhoud = client.get(reverse("deelnemers:dossier", args=[deelnemer.pk])).content.decode()
     assert "Gegevens wijzigen" in inhoud
+
+
+def test_taken_uit_elke_bron_ook_te_laat(demo):
+    from reintegratie.taken.models import Taak
+
+    open_ = Taak.objects.open()
+    assert set(Taak.objects.values_list("bron", flat=True)) == set(Taak.Bron.values)
+    assert open_.filter(vervaldatum__lt=timezone.localdate()).exists()
+    assert open_.filter(medisch=True).exists()
+    # Every owner can open the file of the task (a task nobody can open, nobody does).
+    from reintegratie.access import Categorie, toegang_van
+
+    for taak in open_.select_related("eigenaar", "deelnemer")[:50]:
+        nodig = Categorie.MEDISCH if taak.medisch else Categorie.JOURNAAL
+        assert toegang_van(taak.eigenaar, taak.deelnemer).leest(nodig), taak

@@ -39,6 +39,7 @@ from deelnemers.models import (
     ladder_uitersten,
 )
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.taken.demo import maak_demodata as taken_demodata
 from trajecten.models import (
     AfstandTotArbeidsmarkt,
     Fase,
@@ -313,6 +314,7 @@ class Command(BaseCommand):
                     balk.update(n)
             # The week totals in one pass over the hours, instead of an upsert per chunk.
             weektotalen_opnieuw_opbouwen()
+            taken_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
         if postgres:
             # Statistics for the planner; after a large load also the visibility map for
             # index-only scans, as autovacuum would set it shortly: benchmarks see a settled
