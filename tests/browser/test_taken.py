@@ -2,9 +2,8 @@
 the start page, finished with one click; a task by hand for a colleague; part of the caseload
 handed to that colleague, who then finds the tasks and the participant as his own."""
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
