@@ -46,16 +46,17 @@ STATISCH = {
 
 
 def meten(client, url, herhalingen):
+    # secure=True: production serves HTTPS only (SECURE_SSL_REDIRECT), as in bench/run.py.
     for _ in range(OPWARMEN):
-        client.get(url)
+        client.get(url, secure=True)
     tijden = []
     for _ in range(herhalingen):
         begin = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, secure=True)
         tijden.append((time.perf_counter() - begin) * 1000)
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        client.get(url, secure=True)
     p95 = statistics.quantiles(tijden, n=20)[-1] if len(tijden) > 1 else tijden[0]
     return statistics.median(tijden), p95, len(queries)
 
@@ -85,7 +86,10 @@ def main():
         ("dossier", reverse("deelnemers:dossier", args=[deelnemer.pk])),
     ]
     print("| pagina | mediaan ms | p95 ms | queries |\n|---|---:|---:|---:|")
-    with override_settings(STORAGES=STATISCH):
+    # The test client's host is allowed whatever ALLOWED_HOSTS says, as in bench/run.py.
+    with override_settings(
+        STORAGES=STATISCH, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]
+    ):
         for naam, url in paginas:
             mediaan, p95, queries = meten(client, url, args.herhalingen)
             print(f"| {naam} | {mediaan:.1f} | {p95:.1f} | {queries} |")
