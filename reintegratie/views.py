@@ -84,7 +84,9 @@ def _vandaag(request):
         AuditRecord.Actie.IN_LIJST,
     )
     return render(
-        request, "start/trajectbegeleider.html", {"werkplekken": werkplekken, "vandaag": vandaag}
+        request,
+        "start/trajectbegeleider.html",
+        {"werkplekken": werkplekken, "vandaag": vandaag, **start_taken(request)},
     )
 
 

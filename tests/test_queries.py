@@ -63,6 +63,7 @@ def _meer_deelnemers(wereld, aantal):
     km = wereld.gebruikers[Rol.KLANTMANAGER]
     _plan(wereld.traject, leerdoelen=1)
     TaakFactory(deelnemer=wereld.deelnemer, eigenaar=km)
+    TaakFactory(deelnemer=wereld.deelnemer, eigenaar=wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
     for n in range(aantal):
         _plan(wereld.traject, leerdoelen=3)
         wereld.traject.instrumenten.create(
@@ -101,8 +102,9 @@ PAGINAS = [
     # fasen (1), signal counts (1), concept intakes (1); "Vandaag en te laat": the user's
     # tasks due with their participants (1) and their audit insert (1)
     (Rol.KLANTMANAGER, "start", None, SESSIE + 9),
-    # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1)
-    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 5),
+    # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1);
+    # "Vandaag en te laat": the user's tasks due (1) and their audit insert (1)
+    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 7),
     # the dashboard: phases (1), hours per week from the week totals (1), capacity per
     # werksoort (1) and placements on it (1), doelgroep mix (1) with the names of its
     # organisations (1) and doelgroepen (1), ladder (1), costs (1); then cached for five

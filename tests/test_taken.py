@@ -298,6 +298,20 @@ class TestMijnTakenEnStart:
         assert "Volgende week" not in sectie
         assert sectie.count('badge--warning">te laat') == 1
 
+    def test_ook_op_de_startpagina_van_de_trajectbegeleider(self, client, wereld):
+        tb = wereld.gebruikers[TB]
+        TaakFactory(deelnemer=wereld.deelnemer, eigenaar=tb, omschrijving="Rooster bespreken")
+        # An old medical next action on his name: not for him, who reads no medical data.
+        TaakFactory(
+            deelnemer=wereld.deelnemer,
+            eigenaar=tb,
+            omschrijving="Bedrijfsarts bellen",
+            medisch=True,
+        )
+        client.force_login(tb)
+        tekst = pagina_tekst(client.get(reverse("start")))
+        assert "Rooster bespreken" in tekst and "Bedrijfsarts" not in tekst
+
     def test_mijn_taken_alleen_de_eigen_open_taken(self, client, wereld, km, klantmanager):
         TaakFactory(
             deelnemer=wereld.deelnemer, eigenaar=klantmanager, omschrijving="Mijn taak", later=True
