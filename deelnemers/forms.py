@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.taken.forms import Collega, collegas
+from reintegratie.taken.services import controleer_vervaldatum
 from reintegratie.validators import BSNValidator
 from trajecten.models import AfstandTotArbeidsmarkt, Trajecttype
 
@@ -182,6 +184,14 @@ class ContactmomentForm(NLDesignFormMixin, forms.ModelForm):
     datum = forms.DateField(
         label="Datum", initial=timezone.localdate, widget=DatumInput, required=False
     )
+    # The next action becomes a task (reintegratie.taken), for the writer unless a colleague
+    # is chosen; the service checks the colleague can open the file.
+    eigenaar = Collega(
+        label="Volgende actie voor",
+        queryset=Gebruiker.objects.none(),
+        required=False,
+        empty_label="Mijzelf",
+    )
 
     class Meta:
         model = Contactmoment
@@ -191,8 +201,12 @@ class ContactmomentForm(NLDesignFormMixin, forms.ModelForm):
             "volgende_actie_op": DatumInput(),
         }
 
-    def __init__(self, *args, mag_medisch, **kwargs):
+    def __init__(self, *args, mag_medisch, gebruiker=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if gebruiker is None:
+            del self.fields["eigenaar"]
+        else:
+            self.fields["eigenaar"].queryset = collegas(gebruiker).exclude(pk=gebruiker.pk)
         # Decisions are recorded by the decisions themselves, not typed in.
         self.fields["soort"].choices = [
             c for c in Contactmoment.Soort.choices if c[0] != Contactmoment.Soort.BESLUIT
@@ -200,6 +214,15 @@ class ContactmomentForm(NLDesignFormMixin, forms.ModelForm):
         if not mag_medisch:
             del self.fields["medisch"]
         self.order_fields(["datum", "soort"])
+
+    def clean_volgende_actie_op(self):
+        op = self.cleaned_data["volgende_actie_op"]
+        if op is not None:
+            try:
+                controleer_vervaldatum(op)
+            except forms.ValidationError as fout:
+                raise forms.ValidationError(fout.message_dict["vervaldatum"]) from None
+        return op
 
     def clean_datum(self):
         datum = self.cleaned_data["datum"] or timezone.localdate()

@@ -7,6 +7,8 @@ categories the user may read for each participant (reintegratie.access).
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from reintegratie.access import Toegang, met_betrokkenheid
+from reintegratie.taken.models import Taak
+from reintegratie.taken.selectors import dossier_taken
 from trajecten.models import (
     Fase,
     Instrumentinzet,
@@ -38,14 +40,20 @@ def lopende_trajecten_prefetch(user):
 
 
 def met_contact(queryset, user):
-    """Annotate the last contact and the next action from the journal entries ``user`` may
-    read, per row: a medical entry's next action stays with who reads medical data."""
+    """Annotate the last contact from the journal entries ``user`` may read, and the next
+    action: the first open task (reintegratie.taken) ``user`` may read, whoever owns it. A
+    task from a medical entry stays with who reads medical data."""
     journaal = Contactmoment.objects.zichtbaar_voor(user).filter(deelnemer=OuterRef("pk"))
-    actie = journaal.exclude(volgende_actie="").order_by("-tijdstip", "-id")
+    actie = (
+        Taak.objects.zichtbaar_voor(user)
+        .open()
+        .filter(deelnemer=OuterRef("pk"))
+        .order_by("vervaldatum", "id")
+    )
     return queryset.annotate(
         laatste_contact=Subquery(journaal.order_by("-tijdstip").values("tijdstip")[:1]),
-        volgende_actie=Subquery(actie.values("volgende_actie")[:1]),
-        volgende_actie_op=Subquery(actie.values("volgende_actie_op")[:1]),
+        volgende_actie=Subquery(actie.values("omschrijving")[:1]),
+        volgende_actie_op=Subquery(actie.values("vervaldatum")[:1]),
     )
 
 
@@ -127,4 +135,5 @@ def dossier_queryset(user):
             "contactmomenten",
             queryset=Contactmoment.objects.zichtbaar_voor(user).select_related("door"),
         ),
+        Prefetch("taken", queryset=dossier_taken(user)),
     )

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.views.decorators.debug import sensitive_variables
 
+from reintegratie.taken.services import taak_uit_journaal
 from reintegratie.templatetags.opmaak import datum as datumtekst
 from trajecten.models import PlanVanAanpak, Traject
 from trajecten.services import verwijzer_gewijzigd
@@ -53,10 +54,12 @@ def deelnemer_wijzigen(*, form, versie: int) -> Deelnemer:
 
 
 @transaction.atomic
-def contactmoment_toevoegen(*, deelnemer, door, **gegevens) -> Contactmoment:
+def contactmoment_toevoegen(*, deelnemer, door, eigenaar=None, **gegevens) -> Contactmoment:
+    """A journal entry; its next action becomes a task for ``eigenaar`` (else the writer)."""
     contactmoment = Contactmoment(deelnemer=deelnemer, door=door, **gegevens)
     contactmoment.full_clean()
     contactmoment.save()
+    taak_uit_journaal(contactmoment=contactmoment, eigenaar=eigenaar)
     return contactmoment
 
 

@@ -208,6 +208,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # agenda. What of a participant each sees there is the matrix above.
     "overleg_zien": frozenset({KM, TB, MAN, Rol.KETENPARTNER}),
     "overleg_plannen": frozenset({KM, MAN}),
+    # Who owns tasks: "Mijn taken" and the start page's "Vandaag en te laat".
+    "taken_hebben": frozenset({KM, TB, MAN}),
+    "caseload_overdragen": frozenset({KM}),
 }
 
 NIETS = Q(pk__in=[])

@@ -395,3 +395,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 AFDRUKKEN_BEWAAR_UREN = env.int("AFDRUKKEN_BEWAAR_UREN", default=24)
 # A batch without progress for this long lost its worker: shown as failed, may be retried.
 AFDRUKKEN_STIL_MINUTEN = env.int("AFDRUKKEN_STIL_MINUTEN", default=10)
+
+# Taken: an expiring certificate (Instrumentinzet.geldig_tot) becomes a task for the
+# klantmanager this many weeks ahead (reintegratie/taken/signalen.py).
+TAKEN_CERTIFICAAT_WEKEN = env.int("TAKEN_CERTIFICAAT_WEKEN", default=6)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tweestaps/", include("reintegratie.accounts.urls_tweestaps")),
     path("deelnemers/", include("deelnemers.urls")),
     path("trajecten/", include("trajecten.urls")),
+    path("taken/", include("reintegratie.taken.urls")),
     path("afdrukken/deze-week/", afdrukken.deze_week, name="afdrukken_week"),
     path("afdrukken/deze-week/pdf/", afdrukken.deze_week_pdf, name="afdrukken_week_pdf"),
     path("afdrukken/<uuid:pk>/", afdrukken.opdracht, name="afdrukopdracht"),

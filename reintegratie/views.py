@@ -12,6 +12,7 @@ from reintegratie.access import log_toegang
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
+from reintegratie.taken.selectors import start_taken
 from trajecten.models import Signaal, Traject, signaal_voorwaarden
 from trajecten.views import dashboard
 from werkplekken.selectors import werkplekken_vandaag
@@ -64,6 +65,7 @@ def _caseload(request):
         signalen=signalen,
         concepten=concepten,
         oude_concepten=sum(1 for i in concepten if i.aangemaakt_op < week_geleden),
+        **start_taken(request),
     )
 
 
@@ -82,7 +84,9 @@ def _vandaag(request):
         AuditRecord.Actie.IN_LIJST,
     )
     return render(
-        request, "start/trajectbegeleider.html", {"werkplekken": werkplekken, "vandaag": vandaag}
+        request,
+        "start/trajectbegeleider.html",
+        {"werkplekken": werkplekken, "vandaag": vandaag, **start_taken(request)},
     )
 
 

@@ -186,3 +186,27 @@ class BijeenkomstFactory(factory.django.DjangoModelFactory):
     overleg = factory.SubFactory(OverlegFactory)
     volgnummer = factory.Sequence(lambda n: n + 1)
     begin = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3))
+
+
+class TaakFactory(factory.django.DjangoModelFactory):
+    """An open task for the participant's klantmanager, due today; traits for the rest."""
+
+    class Meta:
+        model = "taken.Taak"
+
+    deelnemer = factory.SubFactory(
+        DeelnemerFactory, klantmanager=factory.SubFactory(GebruikerFactory)
+    )
+    eigenaar = factory.LazyAttribute(lambda t: t.deelnemer.klantmanager)
+    omschrijving = factory.Sequence(lambda n: f"Bellen over de werkplek {n}")
+    vervaldatum = factory.LazyFunction(vandaag)
+
+    class Params:
+        te_laat = factory.Trait(
+            vervaldatum=factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=3))
+        )
+        later = factory.Trait(
+            vervaldatum=factory.LazyFunction(lambda: vandaag() + dt.timedelta(days=10))
+        )
+        medisch_ = factory.Trait(medisch=True)
+        afgerond = factory.Trait(afgerond_op=factory.LazyFunction(timezone.now))

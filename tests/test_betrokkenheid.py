@@ -25,6 +25,7 @@ from deelnemers.models import Contactmoment
 from reintegratie.access import Categorie as C
 from reintegratie.accounts.models import Organisatie, Rol
 from reintegratie.overleg.models import Bespreking, Overlegafspraak
+from reintegratie.taken.models import Taak
 from trajecten.models import (
     Instrumentinzet,
     Leerdoel,
@@ -168,6 +169,27 @@ def betrokken(db):
         medisch=True,
         door=door,
     )
+    # Tasks due today, on the start page, Mijn taken, the caseload and the dossier: one from
+    # the journal, one medical; and a medical one owned by the provider's trajectbegeleider,
+    # as an old next action could be (the bug of a medical next action in a partner's list):
+    # even its owner does not see it without the medical category.
+    Taak.objects.create(
+        deelnemer=deelnemer, eigenaar=door, omschrijving=_m(C.JOURNAAL, 5), vervaldatum=vandaag
+    )
+    medische_taak = Taak.objects.create(
+        deelnemer=deelnemer,
+        eigenaar=door,
+        omschrijving=_m(C.MEDISCH, 5),
+        vervaldatum=vandaag - dt.timedelta(days=1),
+        medisch=True,
+    )
+    Taak.objects.create(
+        deelnemer=deelnemer,
+        eigenaar=users["aanbieder", TB],
+        omschrijving=_m(C.MEDISCH, 6),
+        vervaldatum=vandaag,
+        medisch=True,
+    )
     plan = PlanVanAanpak.objects.create(
         traject=traject,
         versie=1,
@@ -246,6 +268,7 @@ def betrokken(db):
         "plan": plan,
         "rapportage": rapportage,
         "werkplekken": werkplekken,
+        "medische_taak": medische_taak,
     }
 
 
@@ -265,6 +288,7 @@ def _args(b, naam_org):
         "overleg": {"pk": b["bijeenkomst"].overleg_id},
         "bijeenkomst": {"pk": b["bijeenkomst"].pk},
         "bespreking": {"pk": b["bespreking"].pk},
+        "taak": {"pk": b["medische_taak"].pk},
     }
 
 
@@ -311,6 +335,12 @@ URLS = {
     "trajecten:volgende_fase": "traject",
     "trajecten:overdragen": "traject",
     "trajecten:afsluiten": "traject",
+    "taken:mijn": None,
+    "taken:nieuw": "deelnemer",  # an empty POST: the dossier again, with the form's errors
+    "taken:afronden": "geen",  # POST that acts; an empty one sends back to the dossier
+    # The medical task: only who reads medical data opens it.
+    "taken:wijzigen": "taak",
+    "taken:overdragen": None,
     "werkplekken:lijst": None,
     "werkplekken:detail": "werkplek",
     "werkplekken:week": "werkplek",
@@ -342,7 +372,7 @@ URLS = {
 }
 # Shown by a POST: the full BSN, the journal partial (htmx) after an empty entry, the
 # dossier again after an empty ladder step.
-POST = {"deelnemers:bsn", "deelnemers:contactmoment", "deelnemers:ladder"}
+POST = {"deelnemers:bsn", "deelnemers:contactmoment", "deelnemers:ladder", "taken:nieuw"}
 # The inzage (AVG art. 15) gives the person everything held, the full BSN too, whatever the
 # matrix lets the user read otherwise: only who may give it is checked here; what it holds,
 # of this participant and of no other, in tests/test_inzage.py.

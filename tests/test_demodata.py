@@ -124,3 +124,18 @@ def test_een_terugkerend_partneroverleg_met_verslagen_en_komende_bijeenkomsten(d
     assert overleg.bijeenkomsten.filter(begin__gte=nu).exists()
     assert Bespreking.objects.filter(bijeenkomst__begin__lt=nu).exclude(verslag="").exists()
     assert Bespreking.objects.filter(bijeenkomst__begin__gte=nu).exists()
+
+
+def test_taken_uit_elke_bron_ook_te_laat(demo):
+    from reintegratie.taken.models import Taak
+
+    open_ = Taak.objects.open()
+    assert set(Taak.objects.values_list("bron", flat=True)) == set(Taak.Bron.values)
+    assert open_.filter(vervaldatum__lt=timezone.localdate()).exists()
+    assert open_.filter(medisch=True).exists()
+    # Every owner can open the file of the task (a task nobody can open, nobody does).
+    from reintegratie.access import Categorie, toegang_van
+
+    for taak in open_.select_related("eigenaar", "deelnemer")[:50]:
+        nodig = Categorie.MEDISCH if taak.medisch else Categorie.JOURNAAL
+        assert toegang_van(taak.eigenaar, taak.deelnemer).leest(nodig), taak

@@ -40,6 +40,7 @@ from trajecten.models import (
 )
 from werkplekken.models import Plaatsing
 
+from .factories import GebruikerFactory
 from .test_toegang import URLS, _plan
 
 BASIS = Path(__file__).resolve().parent.parent
@@ -106,6 +107,11 @@ ZONDER_VRIJE_TEKST = {
     "trajecten:instrument_nieuw",
     "werkplekken:observaties",
     "werkplekken:week",
+    # A task's text has its own maximum (200); the rest are choices, dates and hidden keys.
+    "taken:nieuw",
+    "taken:afronden",
+    "taken:wijzigen",
+    "taken:overdragen",
 }
 
 
@@ -169,6 +175,14 @@ FORMULIEREN = {
     ),
     "overleg:verplaatsen": (None, lambda w: {"datum": _morgen(), "tijd": "09:30"}),
     "overleg:bespreking": (None, lambda w: {"verslag": "Goed besproken."}),
+    "taken:nieuw": (
+        "deelnemers:dossier",
+        lambda w: {"omschrijving": "Werkgever bellen", "vervaldatum": _vandaag()},
+    ),
+    # The task the URL's maker plants shows on the dossier, with its one-click form.
+    "taken:afronden": ("deelnemers:dossier", lambda w: {}),
+    "taken:wijzigen": (None, lambda w: {}),
+    "taken:overdragen": (None, lambda w: {"alles": "on"}),
 }
 
 
@@ -194,6 +208,8 @@ VOORBEREIDING = {
     "trajecten:rapportage_nieuw": _plan_met_leerdoel,
     "trajecten:rapportage_bewerken": _plan_met_leerdoel,
     "trajecten:volgende_fase": _ondertekend_plan,
+    # A colleague klantmanager to hand the caseload to.
+    "taken:overdragen": lambda w: GebruikerFactory(organisatie=w.eigen, rol=KM),
 }
 
 

@@ -20,7 +20,13 @@ from trajecten.models import (
     Voortgangsrapportage,
 )
 
-from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, UrenregistratieFactory
+from .factories import (
+    DeelnemerFactory,
+    PlaatsingFactory,
+    TaakFactory,
+    TrajectFactory,
+    UrenregistratieFactory,
+)
 
 
 def _plan(traject, leerdoelen):
@@ -56,6 +62,8 @@ def _meer_deelnemers(wereld, aantal):
     dossier."""
     km = wereld.gebruikers[Rol.KLANTMANAGER]
     _plan(wereld.traject, leerdoelen=1)
+    TaakFactory(deelnemer=wereld.deelnemer, eigenaar=km)
+    TaakFactory(deelnemer=wereld.deelnemer, eigenaar=wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
     for n in range(aantal):
         _plan(wereld.traject, leerdoelen=3)
         wereld.traject.instrumenten.create(
@@ -78,6 +86,8 @@ def _meer_deelnemers(wereld, aantal):
         PlaatsingFactory(deelnemer=deelnemer, werkplek=wereld.werkplek, traject=traject)
         UrenregistratieFactory(fase=traject.fasen.get(), werkplek=wereld.werkplek)
         _rapportage(traject, leerdoelen=[])
+        TaakFactory(deelnemer=deelnemer, eigenaar=km, te_laat=True)
+        TaakFactory(deelnemer=deelnemer, eigenaar=km, afgerond=True)
 
 
 # Shared by every page: the session, and the user with its organisation (whose row also
@@ -89,10 +99,12 @@ pytestmark = pytest.mark.usefixtures("register_in_de_cache")
 PAGINAS = [
     # (role, url name, kwargs, queries). The comments list them.
     # audit insert (1), caseload page (1), count (1), trajecten with hours and signals (1),
-    # fasen (1), signal counts (1), concept intakes (1)
-    (Rol.KLANTMANAGER, "start", None, SESSIE + 7),
-    # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1)
-    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 5),
+    # fasen (1), signal counts (1), concept intakes (1); "Vandaag en te laat": the user's
+    # tasks due with their participants (1) and their audit insert (1)
+    (Rol.KLANTMANAGER, "start", None, SESSIE + 9),
+    # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1);
+    # "Vandaag en te laat": the user's tasks due (1) and their audit insert (1)
+    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 7),
     # the dashboard: phases (1), hours per week from the week totals (1), capacity per
     # werksoort (1) and placements on it (1), doelgroep mix (1) with the names of its
     # organisations (1) and doelgroepen (1), ladder (1), costs (1); then cached for five
@@ -110,8 +122,12 @@ PAGINAS = [
     (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 5),
     # deelnemer with joins and its involvement (1), doelgroepen (1), ladder (1), trajecten
     # with hours and signals (1), fasen (1), uitstroom (1), plannen (1), leerdoelen (1),
-    # instrumenten (1), rapportages (1), plaatsingen (1), contactmomenten (1), audit insert (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 13),
+    # instrumenten (1), rapportages (1), plaatsingen (1), contactmomenten (1), audit insert (1),
+    # taken with their owners (1), the colleagues to choose as owner in the journal form (1)
+    # and in the task form (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 16),
+    # count (1), a page of the user's open tasks with their participants (1), audit (1)
+    (Rol.KLANTMANAGER, "taken:mijn", None, SESSIE + 3),
     # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
     (Rol.KLANTMANAGER, "deelnemers:uren", "deelnemer", SESSIE + 4),
     # werkplek (1), placements with participants (1), hours per participant and kind (1),

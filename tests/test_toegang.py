@@ -33,6 +33,18 @@ def _werkplek(w):
     return {"pk": w.werkplek.pk}
 
 
+def _taak(w):
+    from tests.factories import TaakFactory
+
+    return {"pk": TaakFactory(deelnemer=w.deelnemer, eigenaar=w.gebruikers[KM]).pk}
+
+
+def _vreemde_taak(w):
+    from tests.factories import TaakFactory
+
+    return {"pk": TaakFactory(deelnemer=w.vreemde_deelnemer, eigenaar=w.buitenstaander).pk}
+
+
 def _vreemde_deelnemer(w):
     return {"pk": w.vreemde_deelnemer.pk}
 
@@ -185,6 +197,13 @@ URLS = {
     "trajecten:volgende_fase": (_traject, _vreemd_traject, (KM,)),
     "trajecten:overdragen": (_traject, _vreemd_traject, (KM,)),
     "trajecten:afsluiten": (_traject, _vreemd_traject, (KM,)),
+    # Tasks: the owner's list; a task by hand and finishing or changing one for who writes
+    # the participant's journal (or owns the task); handing over the caseload, klantmanager.
+    "taken:mijn": (None, None, (KM, TB, MAN)),
+    "taken:nieuw": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "taken:afronden": (_taak, _vreemde_taak, (KM, TB)),
+    "taken:wijzigen": (_taak, _vreemde_taak, (KM, TB)),
+    "taken:overdragen": (None, None, (KM,)),
     "werkplekken:lijst": (None, None, (KM, TB, MAN)),
     "werkplekken:detail": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
@@ -231,6 +250,8 @@ ALLEEN_POST = {
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
     "overleg:vooruit",
+    "taken:nieuw",
+    "taken:afronden",
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
@@ -239,6 +260,7 @@ DOORSTUREN = {
     "trajecten:plan_nieuwe_versie",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
     "overleg:vooruit",  # back to the meeting
+    "taken:afronden",  # an empty POST finishes nothing: back to the dossier
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}

@@ -378,6 +378,8 @@ PAGINAS = [
     ("start-klantmanager", "start", Rol.KLANTMANAGER, None, {}, ["onbekend"]),
     ("start-trajectbegeleider", "start", Rol.TRAJECTBEGELEIDER, None, {}, ["onbekend"]),
     ("start-manager", "start", Rol.MANAGER, None, {}, ["onbekend"]),
+    ("mijn-taken", "taken:mijn", Rol.KLANTMANAGER, None, {}, ["pagina"]),
+    ("overdragen", "taken:overdragen", Rol.KLANTMANAGER, None, {}, ["deelnemers"]),
 ]
 
 

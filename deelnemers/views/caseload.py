@@ -120,6 +120,7 @@ def lijst(request):
             "meer_open": filterset.meer_in_gebruik or bool(params.get("meer")),
             "mag_exporteren": heeft_recht(request.user, "caseload_exporteren"),
             "mag_intake": heeft_recht(request.user, "intake_doen"),
+            "mag_overdragen": heeft_recht(request.user, "caseload_overdragen"),
         },
     )
 

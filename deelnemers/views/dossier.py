@@ -20,6 +20,7 @@ from reintegratie.access import (
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 from reintegratie.pdf import render_to_pdf
+from reintegratie.taken.forms import TaakForm
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import selectors, services
@@ -37,8 +38,11 @@ def _render_dossier(request, deelnemer, **extra):
     context = {
         "deelnemer": deelnemer,
         "mag": mag,
-        "contact_form": ContactmomentForm(mag_medisch=mag[Categorie.MEDISCH]),
+        "contact_form": ContactmomentForm(
+            mag_medisch=mag[Categorie.MEDISCH], gebruiker=request.user
+        ),
         "ladder_form": LadderForm(),
+        "taak_form": TaakForm(gebruiker=request.user),
         **extra,
     }
     if request.htmx and "contact_form" in extra:
@@ -72,17 +76,22 @@ def bsn_tonen(request, pk):
 def contactmoment(request, pk):
     deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.JOURNAAL_SCHRIJVEN)
     mag_medisch = deelnemer.toegang.leest(Categorie.MEDISCH)
-    form = ContactmomentForm(request.POST, mag_medisch=mag_medisch)
+    form = ContactmomentForm(request.POST, mag_medisch=mag_medisch, gebruiker=request.user)
     if form.is_valid():
-        with transaction.atomic():
-            services.contactmoment_toevoegen(
-                deelnemer=deelnemer, door=request.user, **form.cleaned_data
-            )
-            log_toegang(request, deelnemer, AuditRecord.Actie.AANGEMAAKT, "contactmoment")
-        if not request.htmx:
-            messages.success(request, "Het contactmoment is vastgelegd.")
-            return redirect(f"{deelnemer.get_absolute_url()}#journaal")
-        form = ContactmomentForm(mag_medisch=mag_medisch)
+        try:
+            with transaction.atomic():
+                services.contactmoment_toevoegen(
+                    deelnemer=deelnemer, door=request.user, **form.cleaned_data
+                )
+                log_toegang(request, deelnemer, AuditRecord.Actie.AANGEMAAKT, "contactmoment")
+        except ValidationError as fout:
+            # The colleague chosen for the next action cannot open this file.
+            form.add_error("eigenaar" if "eigenaar" in form.fields else None, fout.messages)
+        else:
+            if not request.htmx:
+                messages.success(request, "Het contactmoment is vastgelegd.")
+                return redirect(f"{deelnemer.get_absolute_url()}#journaal")
+            form = ContactmomentForm(mag_medisch=mag_medisch, gebruiker=request.user)
     deelnemer = deelnemer_voor_view(request, pk, queryset=selectors.dossier_queryset(request.user))
     return _render_dossier(request, deelnemer, contact_form=form)
 

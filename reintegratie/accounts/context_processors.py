@@ -22,6 +22,8 @@ def navigatie(request):
     items = [(STARTLABEL.get(user.rol, "Start"), reverse("start"))]
     if heeft_recht(user, "deelnemers_zien"):
         items.append(("Deelnemers", reverse("deelnemers:lijst")))
+    if heeft_recht(user, "taken_hebben"):
+        items.append(("Mijn taken", reverse("taken:mijn")))
     if heeft_recht(user, "werkplekken_zien"):
         items.append(("Werkplekken", reverse("werkplekken:lijst")))
     if heeft_recht(user, "overleg_zien"):

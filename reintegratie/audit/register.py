@@ -158,6 +158,20 @@ REGISTER = (
         ("naam", "identiteit", "traject", "fase"),
     ),
     Activiteit(
+        "taken",
+        "Taken bijhouden",
+        "Afspreken wie wat voor een deelnemer doet, en wanneer, en dat bewaken",
+        GEZONDHEID,
+        ("naam", "journaal", "medisch"),
+    ),
+    Activiteit(
+        "caseload_overdragen",
+        "Caseload overdragen",
+        "De begeleiding van deelnemers met hun open taken overdragen aan een collega",
+        PARTICIPATIEWET,
+        ("naam", "journaal"),
+    ),
+    Activiteit(
         "verwerkingenlog",
         "Verwerkingen verantwoorden",
         "Aantonen wie welke gegevens zag of wijzigde, en misbruik opsporen",

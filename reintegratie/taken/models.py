@@ -102,7 +102,13 @@ class Taak(models.Model):
                 fields=["eigenaar", "vervaldatum"],
                 condition=Q(afgerond_op__isnull=True),
                 name="taak_open_per_eigenaar",
-            )
+            ),
+            # The caseload's "volgende actie": a participant's first open task.
+            models.Index(
+                fields=["deelnemer", "vervaldatum"],
+                condition=Q(afgerond_op__isnull=True),
+                name="taak_open_per_deelnemer",
+            ),
         ]
 
     def __str__(self):

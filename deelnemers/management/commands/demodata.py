@@ -40,6 +40,7 @@ from deelnemers.models import (
 )
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from reintegratie.overleg.demo import maak_demodata as overleg_demodata
+from reintegratie.taken.demo import maak_demodata as taken_demodata
 from trajecten.models import (
     AfstandTotArbeidsmarkt,
     Fase,
@@ -315,6 +316,7 @@ class Command(BaseCommand):
             # The week totals in one pass over the hours, instead of an upsert per chunk.
             weektotalen_opnieuw_opbouwen()
             overleg_demodata()
+            taken_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
         if postgres:
             # Statistics for the planner; after a large load also the visibility map for
             # index-only scans, as autovacuum would set it shortly: benchmarks see a settled
