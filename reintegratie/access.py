@@ -204,6 +204,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # host: a manager's decision.
     "plaatsing_terugdateren": frozenset({MAN}),
     "auditlog_zien": frozenset({MAN, PRIV}),
+    # Groups of the own organisation (sollicitatietraining, intervisie): plan them, move or
+    # cancel a session. Who joins a group and whose attendance is saved, the matrix decides.
+    "groepen": frozenset({KM, TB, MAN}),
 }
 
 NIETS = Q(pk__in=[])

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "werkplekken",
     "reintegratie.agenda",
     "reintegratie.taken",
+    "reintegratie.groepen",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -411,7 +411,7 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_
     assert not ontbreekt, f"nergens getoond voor {naam_org}/{rol.value}: {sorted(ontbreekt)}"
 
 
-PERSOONSMODELLEN = ("deelnemers", "trajecten", "werkplekken", "agenda", "taken")
+PERSOONSMODELLEN = ("deelnemers", "trajecten", "werkplekken", "agenda", "taken", "groepen")
 ZONDER_PERSOONSGEGEVENS = {
     "Doelgroep",
     "Trajecttype",
@@ -420,6 +420,9 @@ ZONDER_PERSOONSGEGEVENS = {
     "RouteTrajecttype",
     "Werkplek",
     "UrenPerWeek",
+    # A group and its sessions: name, rhythm, place; the members are in Lidmaatschap.
+    "Groep",
+    "Bijeenkomst",
 }
 
 
