@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from deelnemers.models import Contactmoment
 from reintegratie.access import Categorie as C
 from reintegratie.accounts.models import Organisatie, Rol
+from reintegratie.groepen.models import Aanwezigheid
 from trajecten.models import (
     Instrumentinzet,
     Leerdoel,
@@ -36,8 +37,11 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst, url_namen
 from .factories import (
+    BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
+    GroepFactory,
+    LidmaatschapFactory,
     OrganisatieFactory,
     PlaatsingFactory,
     TrajectFactory,
@@ -213,7 +217,24 @@ def betrokken(db):
             reden=marker,
             door=users[naam, TB],
         )
+    # The aanbieder's sollicitatiegroep, with yesterday's session and its attendance.
+    groep = GroepFactory(
+        organisatie=org["aanbieder"],
+        werkplek=werkplekken["aanbieder"],
+        begeleider=users["aanbieder", TB],
+    )
+    LidmaatschapFactory(groep=groep, deelnemer=deelnemer)
+    bijeenkomst = BijeenkomstFactory(groep=groep)
+    Aanwezigheid.objects.create(
+        bijeenkomst=bijeenkomst,
+        deelnemer=deelnemer,
+        status="aanwezig",
+        uren=Decimal(2),
+        vastgelegd_door=users["aanbieder", TB],
+    )
     return {
+        "groep": groep,
+        "bijeenkomst": bijeenkomst,
         "org": org,
         "users": users,
         "deelnemer": deelnemer,
@@ -237,6 +258,8 @@ def _args(b, naam_org):
         "plan": {"pk": t.pk, "versie": b["plan"].versie},
         "rapportage": {"pk": t.pk, "rapportage": b["rapportage"].pk},
         "werkplek": {"pk": plek.pk},
+        "groep": {"pk": b["groep"].pk},
+        "bijeenkomst": {"pk": b["bijeenkomst"].pk},
     }
 
 
@@ -288,6 +311,13 @@ URLS = {
     "werkplekken:week": "werkplek",
     "werkplekken:observaties": "werkplek",
     "werkplekken:aanwezigheid": "werkplek",
+    # The aanbieder's group: members' names where the matrix lets hours be read.
+    "groepen:lijst": None,
+    "groepen:nieuw": None,
+    "groepen:detail": "groep",
+    "groepen:uitschrijven": "geen",  # POST that acts; its page is groepen:detail
+    "groepen:aanwezigheid": "bijeenkomst",
+    "groepen:verzetten": "bijeenkomst",
     # The user's own password and session, the beheerder's locked accounts: no participant.
     "accounts:wachtwoord": None,
     "accounts:sessie": None,

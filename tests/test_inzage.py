@@ -26,6 +26,7 @@ from reintegratie.accounts.models import Organisatie, Rol
 from reintegratie.agenda.models import Afspraak
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.register import REGISTER
+from reintegratie.groepen.models import Aanwezigheid
 from reintegratie.taken.models import Taak
 from trajecten.models import (
     Instrumentinzet,
@@ -42,8 +43,11 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst
 from .factories import (
+    BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
+    GroepFactory,
+    LidmaatschapFactory,
     OrganisatieFactory,
     PlaatsingFactory,
     TrajectFactory,
@@ -179,6 +183,15 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
         videolink="https://example.org/-",
     )
     afspraak.medewerkers.set([km])
+    groep = GroepFactory(organisatie=aanbieder, begeleider=tb)
+    LidmaatschapFactory(groep=groep, deelnemer=d, startdatum=vandaag - dt.timedelta(days=30))
+    Aanwezigheid.objects.create(
+        bijeenkomst=BijeenkomstFactory(groep=groep, dagen=dagen + 2),
+        deelnemer=d,
+        status="aanwezig",
+        uren=Decimal("2.5"),
+        vastgelegd_door=tb,
+    )
     Intake.objects.create(
         status="afgerond",
         deelnemer=d,

@@ -114,6 +114,30 @@ def _vreemde_intake(w):
     return {"pk": w.vreemde_intake.pk}
 
 
+def _groep(w, organisatie=None):
+    """A group of the organisation (ours by default) with our participant, and yesterday's
+    session."""
+    from tests.factories import BijeenkomstFactory, GroepFactory, LidmaatschapFactory
+
+    organisatie = organisatie or w.eigen
+    deelnemer = w.deelnemer if organisatie == w.eigen else w.vreemde_deelnemer
+    groep = GroepFactory(organisatie=organisatie)
+    lid = LidmaatschapFactory(groep=groep, deelnemer=deelnemer)
+    return groep, lid, BijeenkomstFactory(groep=groep)
+
+
+def _groep_pk(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[0].pk}
+
+
+def _lid(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[1].pk}
+
+
+def _bijeenkomst(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[2].pk}
+
+
 # name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
 # Roles not listed get a 404: the default is no.
 URLS = {
@@ -164,6 +188,14 @@ URLS = {
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:observaties": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:aanwezigheid": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
+    # The groups of the own organisation; joining, leaving and attendance per member by the
+    # matrix (uren_schrijven: here the manager too, as host of the placement).
+    "groepen:lijst": (None, None, (KM, TB, MAN)),
+    "groepen:nieuw": (None, None, (KM, TB, MAN)),
+    "groepen:detail": (_groep_pk, lambda w: _groep_pk(w, w.vreemd), (KM, TB, MAN)),
+    "groepen:uitschrijven": (_lid, lambda w: _lid(w, w.vreemd), (KM, TB, MAN)),
+    "groepen:aanwezigheid": (_bijeenkomst, lambda w: _bijeenkomst(w, w.vreemd), (KM, TB, MAN)),
+    "groepen:verzetten": (_bijeenkomst, lambda w: _bijeenkomst(w, w.vreemd), (KM, TB, MAN)),
     # The user's own password and session; the beheerder unlocks his own organisation's
     # accounts (tests/test_inloggen.py).
     "accounts:wachtwoord": (None, None, ALLE),
@@ -194,6 +226,7 @@ ALLEEN_POST = {
     "deelnemers:ladder",
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
+    "groepen:uitschrijven",
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
@@ -201,6 +234,7 @@ DOORSTUREN = {
     "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
+    "groepen:uitschrijven",  # back to the group, with the message why not
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}
