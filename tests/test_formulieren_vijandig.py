@@ -11,6 +11,7 @@ so every one meets the same state.
 
 import os
 import traceback
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from django.utils import timezone
 from deelnemers.models import Contactmoment, Deelnemer, Intake, LadderTrede
 from reintegratie.accounts.models import Rol
 from reintegratie.forms import MAX_TEKST_LENGTE
+from reintegratie.groepen.models import Aanwezigheid, Bijeenkomst, Groep, Lidmaatschap
 from trajecten.forms import VerlengenForm
 from trajecten.models import (
     Fase,
@@ -82,6 +84,10 @@ MODELLEN = (
     Intake,
     LadderTrede,
     Observatie,
+    Groep,
+    Bijeenkomst,
+    Lidmaatschap,
+    Aanwezigheid,
 )
 
 KM, TB = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER
@@ -96,6 +102,11 @@ ZONDER_VRIJE_TEKST = {
     "trajecten:instrument_nieuw",
     "werkplekken:observaties",
     "werkplekken:week",
+    "groepen:nieuw",
+    "groepen:detail",
+    "groepen:uitschrijven",
+    "groepen:aanwezigheid",
+    "groepen:verzetten",
 }
 
 
@@ -143,7 +154,37 @@ FORMULIEREN = {
     "trajecten:instrument_nieuw": (None, lambda w: {"instrument": "jobcoaching", "uren": "10"}),
     "werkplekken:week": (None, lambda w: {}),
     "werkplekken:observaties": (None, lambda w: {}),
+    "groepen:nieuw": (
+        None,
+        lambda w: {
+            "naam": "Sollicitatiegroep",
+            "werkplek": str(w.werkplek.pk),
+            "interval_weken": "1",
+            "weekdag": "0",
+            "startdatum": _maandag(),
+            "begintijd": "09:30",
+            "eindtijd": "12:00",
+        },
+    ),
+    "groepen:detail": (None, lambda w: {"deelnemer": str(_nog_geen_lid(w).pk)}),
+    "groepen:uitschrijven": ("groepen:detail", lambda w: {}),
+    "groepen:aanwezigheid": (None, lambda w: {}),
+    "groepen:verzetten": (None, lambda w: {}),
 }
+
+
+def _maandag():
+    vandaag = timezone.localdate()
+    return (vandaag + timedelta(days=7 - vandaag.weekday())).isoformat()
+
+
+def _nog_geen_lid(w):
+    """A participant of the klantmanager's caseload who is not yet in the group."""
+    from .factories import DeelnemerFactory, TrajectFactory
+
+    deelnemer = DeelnemerFactory(klantmanager=w.gebruikers[KM])
+    TrajectFactory(deelnemer=deelnemer, aanbieder=w.eigen)
+    return deelnemer
 
 
 def _plan_met_leerdoel(w):

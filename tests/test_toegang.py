@@ -115,15 +115,23 @@ def _vreemde_intake(w):
 
 
 def _groep(w, organisatie=None):
-    """A group of the organisation (ours by default) with our participant, and yesterday's
-    session."""
+    """A group of the organisation (ours by default) with our participant, yesterday's
+    session and next week's; made once per organisation, so a form's page and its action
+    meet the same group."""
     from tests.factories import BijeenkomstFactory, GroepFactory, LidmaatschapFactory
 
     organisatie = organisatie or w.eigen
-    deelnemer = w.deelnemer if organisatie == w.eigen else w.vreemde_deelnemer
-    groep = GroepFactory(organisatie=organisatie)
-    lid = LidmaatschapFactory(groep=groep, deelnemer=deelnemer)
-    return groep, lid, BijeenkomstFactory(groep=groep)
+    groepen = w.__dict__.setdefault("groepen", {})
+    if organisatie.pk not in groepen:
+        deelnemer = w.deelnemer if organisatie == w.eigen else w.vreemde_deelnemer
+        groep = GroepFactory(organisatie=organisatie)
+        groepen[organisatie.pk] = (
+            groep,
+            LidmaatschapFactory(groep=groep, deelnemer=deelnemer),
+            BijeenkomstFactory(groep=groep),
+            BijeenkomstFactory(groep=groep, dagen=-7),
+        )
+    return groepen[organisatie.pk]
 
 
 def _groep_pk(w, organisatie=None):
@@ -136,6 +144,10 @@ def _lid(w, organisatie=None):
 
 def _bijeenkomst(w, organisatie=None):
     return {"pk": _groep(w, organisatie)[2].pk}
+
+
+def _komende_bijeenkomst(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[3].pk}
 
 
 # name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
@@ -195,7 +207,11 @@ URLS = {
     "groepen:detail": (_groep_pk, lambda w: _groep_pk(w, w.vreemd), (KM, TB, MAN)),
     "groepen:uitschrijven": (_lid, lambda w: _lid(w, w.vreemd), (KM, TB, MAN)),
     "groepen:aanwezigheid": (_bijeenkomst, lambda w: _bijeenkomst(w, w.vreemd), (KM, TB, MAN)),
-    "groepen:verzetten": (_bijeenkomst, lambda w: _bijeenkomst(w, w.vreemd), (KM, TB, MAN)),
+    "groepen:verzetten": (
+        _komende_bijeenkomst,
+        lambda w: _komende_bijeenkomst(w, w.vreemd),
+        (KM, TB, MAN),
+    ),
     # The user's own password and session; the beheerder unlocks his own organisation's
     # accounts (tests/test_inloggen.py).
     "accounts:wachtwoord": (None, None, ALLE),
@@ -234,7 +250,6 @@ DOORSTUREN = {
     "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
-    "groepen:uitschrijven",  # back to the group, with the message why not
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}

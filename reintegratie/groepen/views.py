@@ -27,6 +27,17 @@ from .models import Aanwezigheid, Bijeenkomst, Groep, Lidmaatschap
 VERLEDEN = 6  # past sessions shown on a group's page
 
 
+def _fout_bij(form, fout, andere_namen=None):
+    """A service's error at the form's field of that name (or another name for it), else
+    above the form: never at a field the form does not have."""
+    if not hasattr(fout, "error_dict"):
+        form.add_error(None, fout)
+        return
+    for naam, fouten in fout.message_dict.items():
+        naam = (andere_namen or {}).get(naam, naam)
+        form.add_error(naam if naam in form.fields else None, fouten)
+
+
 def _groep(request, pk):
     vereist_recht(request.user, "groepen")
     return get_object_or_404(
@@ -95,10 +106,15 @@ def detail(request, pk):
                 )
                 log_toegang(request, deelnemer, AuditRecord.Actie.GEWIJZIGD, "lid van groep")
         except ValidationError as fout:
-            form.add_error("deelnemer" if hasattr(fout, "error_dict") else None, fout)
+            _fout_bij(form, fout)
         else:
             messages.success(request, f"{deelnemer.naam} is lid van {groep.naam}.")
             return redirect("groepen:detail", pk=groep.pk)
+    return _toon_groep(request, groep, form)
+
+
+def _toon_groep(request, groep, form, uitschrijffout=None):
+    """The group's page; ``uitschrijffout`` (membership pk, message) shows at that row."""
     leden = list(_leden(request, groep))
     nu = timezone.now()
     bijeenkomsten = groep.bijeenkomsten.all()
@@ -109,6 +125,7 @@ def detail(request, pk):
         "verleden": list(bijeenkomsten.filter(begin__lt=nu).order_by("-begin")[:VERLEDEN]),
         "komend": list(bijeenkomsten.filter(begin__gte=nu)[:VERLEDEN]),
         "uitschrijven": UitschrijvenForm(initial={"einddatum": timezone.localdate()}),
+        "uitschrijffout": uitschrijffout or (None, ""),
     }
     log_toegang(request, [lid.deelnemer for lid in leden], AuditRecord.Actie.IN_LIJST)
     return render(request, "groepen/detail.html", context)
@@ -129,17 +146,18 @@ def uitschrijven(request, pk):
     form = UitschrijvenForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(" ".join(e for fouten in form.errors.values() for e in fouten))
+            raise ValidationError([e for fouten in form.errors.values() for e in fouten])
         with transaction.atomic():
             services.lid_uitschrijven(lidmaatschap=lid, einddatum=form.cleaned_data["einddatum"])
             log_toegang(request, deelnemer, AuditRecord.Actie.GEWIJZIGD, "uit groep")
     except ValidationError as fout:
-        messages.error(request, f"{deelnemer.naam} niet uitgeschreven: {' '.join(fout.messages)}")
-    else:
-        messages.success(
-            request,
-            f"{deelnemer.naam} is lid tot en met {datumtekst(form.cleaned_data['einddatum'])}.",
-        )
+        groep = _groep(request, lid.groep_id)
+        bericht = " ".join(fout.messages)
+        return _toon_groep(request, groep, LidForm(user=request.user), (lid.pk, bericht))
+    messages.success(
+        request,
+        f"{deelnemer.naam} is lid tot en met {datumtekst(form.cleaned_data['einddatum'])}.",
+    )
     return redirect("groepen:detail", pk=lid.groep_id)
 
 
@@ -171,7 +189,7 @@ def verzetten(request, pk):
                 )
                 melding = "Bijeenkomst verzet, ook in de agenda's van de leden."
         except ValidationError as fout:
-            form.add_error(None, fout)
+            _fout_bij(form, fout, {"begin": "datum", "einde": "eindtijd"})
         else:
             messages.success(request, melding)
             return redirect("groepen:detail", pk=bijeenkomst.groep_id)
