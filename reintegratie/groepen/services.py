@@ -27,17 +27,17 @@ UITKOMST = {
 }
 
 
-def _sleutel(bijeenkomst) -> str:
+def afspraaksleutel(bijeenkomst) -> str:
     return f"groep:bijeenkomst:{bijeenkomst.pk}"
 
 
-def _op(datum, tijd):
+def moment(datum, tijd):
     return timezone.make_aware(datetime.combine(datum, tijd))
 
 
 def _afspraken(bijeenkomst):
     return Afspraak.objects.filter(
-        sleutel=_sleutel(bijeenkomst), soort=Afspraak.Soort.GROEPSBIJEENKOMST
+        sleutel=afspraaksleutel(bijeenkomst), soort=Afspraak.Soort.GROEPSBIJEENKOMST
     )
 
 
@@ -54,7 +54,7 @@ def _plan_voor(bijeenkomst, leden, door) -> None:
                 medewerkers=[groep.begeleider],
                 door=door,
                 plaats=groep.plaats or groep.werkplek.naam,
-                sleutel=_sleutel(bijeenkomst),
+                sleutel=afspraaksleutel(bijeenkomst),
             )
 
 
@@ -69,11 +69,11 @@ def plan_bijeenkomsten(*, groep, door, tot=None) -> int:
     leden = list(groep.leden.select_related("deelnemer"))
     nieuw = 0
     for datum in groep.schema(tot):
-        begin = _op(datum, groep.begintijd)
+        begin = moment(datum, groep.begintijd)
         if datum in bestaand or begin < timezone.now():
             continue
         bijeenkomst = Bijeenkomst(
-            groep=groep, volgens_schema=datum, begin=begin, einde=_op(datum, groep.eindtijd)
+            groep=groep, volgens_schema=datum, begin=begin, einde=moment(datum, groep.eindtijd)
         )
         bijeenkomst.full_clean()
         bijeenkomst.save()
@@ -115,7 +115,7 @@ def lid_uitschrijven(*, lidmaatschap, einddatum) -> Lidmaatschap:
     lid.save(update_fields=["einddatum"])
     na = _komende(lid.groep).filter(begin__date__gt=einddatum)
     for afspraak in Afspraak.objects.filter(
-        deelnemer=lid.deelnemer, sleutel__in=[_sleutel(b) for b in na]
+        deelnemer=lid.deelnemer, sleutel__in=[afspraaksleutel(b) for b in na]
     ):
         laat_afspraak_vervallen(afspraak=afspraak)
     return lid
