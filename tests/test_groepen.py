@@ -339,3 +339,12 @@ def test_twee_begeleiders_tegelijk_boeken_de_uren_eenmaal(wereld, gisteren):
     assert _fase(wereld).uren_gebruikt == (Decimal("2.5") if opgeslagen else 0)
     if connection.vendor == "postgresql":
         assert uitkomsten == ["opgeslagen", "opgeslagen"]
+
+
+def test_elke_nacht_plannen_houdt_het_kwartaal_vol(wereld, groep):
+    from django.core.management import call_command
+
+    call_command("groepen_plannen", verbosity=0)
+    assert groep.bijeenkomsten.count() == 13
+    call_command("groepen_plannen", verbosity=0)
+    assert groep.bijeenkomsten.count() == 13
