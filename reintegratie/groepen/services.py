@@ -230,7 +230,10 @@ def _leg_vast(bijeenkomst, regels, door) -> None:
         )
         rij.status, rij.vastgelegd_door, rij.vastgelegd_op = status, door, timezone.now()
         rij.uren = uren if status == Aanwezigheid.Status.AANWEZIG else None
-        rij.full_clean(validate_unique=False)
+        # The keys come from locked or just-read rows: no query per key to check them again.
+        rij.full_clean(
+            exclude=["bijeenkomst", "deelnemer", "vastgelegd_door"], validate_unique=False
+        )
         rij.save()
     afspraken = _afspraken(bijeenkomst).filter(deelnemer__in=list(regels))
     status_van = {d.pk: s for d, (s, _) in regels.items()}
