@@ -31,7 +31,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench.inloggen import ingelogd  # noqa: E402
 from reintegratie.accounts.models import Gebruiker  # noqa: E402
-from reintegratie.groepen.models import Bijeenkomst  # noqa: E402
+from reintegratie.groepen.models import Groepsbijeenkomst  # noqa: E402
 from reintegratie.groepen.services import AanwezigheidFouten, aanwezigheid_opslaan  # noqa: E402
 from reintegratie.groepen.views import _aanwezigen  # noqa: E402
 
@@ -74,8 +74,8 @@ def _leden_met_ruimte(tb, bijeenkomst):
 def main(herhalingen=20):
     tb = Gebruiker.objects.get(username="trajectbegeleider")
     bijeenkomst = (
-        Bijeenkomst.objects.filter(
-            groep__begeleider=tb, begin__lt=timezone.now(), status=Bijeenkomst.Status.GEPLAND
+        Groepsbijeenkomst.objects.filter(
+            groep__begeleider=tb, begin__lt=timezone.now(), status=Groepsbijeenkomst.Status.GEPLAND
         )
         .order_by("-begin")
         .first()

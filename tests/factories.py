@@ -9,7 +9,7 @@ from django.utils import timezone
 from deelnemers.management.commands.demodata import elfproef_bsns
 from deelnemers.models import Deelnemer, Intake
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
-from reintegratie.groepen.models import Bijeenkomst, Groep, Lidmaatschap
+from reintegratie.groepen.models import Groep, Groepsbijeenkomst, Lidmaatschap
 from trajecten.models import Route, Traject, Trajecttype, Uitstroom, Urenregistratie
 from trajecten.services import registreer_uren
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
@@ -198,12 +198,12 @@ def _moment(datum, tijd):
     return timezone.make_aware(dt.datetime.combine(datum, tijd))
 
 
-class BijeenkomstFactory(factory.django.DjangoModelFactory):
+class GroepsbijeenkomstFactory(factory.django.DjangoModelFactory):
     """A session that already took place (``dagen`` ago, yesterday by default), made directly:
     the service plans only ahead."""
 
     class Meta:
-        model = Bijeenkomst
+        model = Groepsbijeenkomst
         exclude = ["dagen"]
 
     groep = factory.SubFactory(GroepFactory)

@@ -37,10 +37,10 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst, url_namen
 from .factories import (
-    BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
     GroepFactory,
+    GroepsbijeenkomstFactory,
     LidmaatschapFactory,
     OrganisatieFactory,
     PlaatsingFactory,
@@ -224,9 +224,9 @@ def betrokken(db):
         begeleider=users["aanbieder", TB],
     )
     LidmaatschapFactory(groep=groep, deelnemer=deelnemer)
-    bijeenkomst = BijeenkomstFactory(groep=groep)
+    groepsbijeenkomst = GroepsbijeenkomstFactory(groep=groep)
     Aanwezigheid.objects.create(
-        bijeenkomst=bijeenkomst,
+        bijeenkomst=groepsbijeenkomst,
         deelnemer=deelnemer,
         status="aanwezig",
         uren=Decimal(2),
@@ -234,7 +234,7 @@ def betrokken(db):
     )
     return {
         "groep": groep,
-        "bijeenkomst": bijeenkomst,
+        "groepsbijeenkomst": groepsbijeenkomst,
         "org": org,
         "users": users,
         "deelnemer": deelnemer,
@@ -259,7 +259,7 @@ def _args(b, naam_org):
         "rapportage": {"pk": t.pk, "rapportage": b["rapportage"].pk},
         "werkplek": {"pk": plek.pk},
         "groep": {"pk": b["groep"].pk},
-        "bijeenkomst": {"pk": b["bijeenkomst"].pk},
+        "groepsbijeenkomst": {"pk": b["groepsbijeenkomst"].pk},
     }
 
 
@@ -316,8 +316,8 @@ URLS = {
     "groepen:nieuw": None,
     "groepen:detail": "groep",
     "groepen:uitschrijven": "geen",  # POST that acts; its page is groepen:detail
-    "groepen:aanwezigheid": "bijeenkomst",
-    "groepen:verzetten": "bijeenkomst",
+    "groepen:aanwezigheid": "groepsbijeenkomst",
+    "groepen:verzetten": "groepsbijeenkomst",
     # The user's own password and session, the beheerder's locked accounts: no participant.
     "accounts:wachtwoord": None,
     "accounts:sessie": None,
@@ -452,7 +452,7 @@ ZONDER_PERSOONSGEGEVENS = {
     "UrenPerWeek",
     # A group and its sessions: name, rhythm, place; the members are in Lidmaatschap.
     "Groep",
-    "Bijeenkomst",
+    "Groepsbijeenkomst",
 }
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from deelnemers.models import Contactmoment, Deelnemer, Intake, LadderTrede
 from reintegratie.accounts.models import Rol
 from reintegratie.forms import MAX_TEKST_LENGTE
-from reintegratie.groepen.models import Aanwezigheid, Bijeenkomst, Groep, Lidmaatschap
+from reintegratie.groepen.models import Aanwezigheid, Groep, Groepsbijeenkomst, Lidmaatschap
 from trajecten.forms import VerlengenForm
 from trajecten.models import (
     Fase,
@@ -85,7 +85,7 @@ MODELLEN = (
     LadderTrede,
     Observatie,
     Groep,
-    Bijeenkomst,
+    Groepsbijeenkomst,
     Lidmaatschap,
     Aanwezigheid,
 )

@@ -16,14 +16,14 @@ from django.utils import timezone
 from reintegratie.accounts.models import Rol
 from reintegratie.agenda.models import Afspraak
 from reintegratie.groepen import services
-from reintegratie.groepen.models import Aanwezigheid, Bijeenkomst, Groep
+from reintegratie.groepen.models import Aanwezigheid, Groep, Groepsbijeenkomst
 from trajecten.models import Fase, UrenMutatie, Urenregistratie
 
 from .conftest import pagina_tekst
 from .factories import (
-    BijeenkomstFactory,
     DeelnemerFactory,
     GroepFactory,
+    GroepsbijeenkomstFactory,
     LidmaatschapFactory,
     TrajectFactory,
     UrenregistratieFactory,
@@ -51,7 +51,7 @@ def groep(wereld):
 
 @pytest.fixture
 def gisteren(groep):
-    return BijeenkomstFactory(groep=groep)
+    return GroepsbijeenkomstFactory(groep=groep)
 
 
 def _opslaan(wereld, bijeenkomst, regels, rol=Rol.TRAJECTBEGELEIDER):
@@ -125,7 +125,9 @@ def test_verzetten_en_annuleren_gaan_mee_in_de_agenda(wereld, groep):
     assert (afspraak.begin, afspraak.einde) == (later, later + dt.timedelta(hours=2))
     services.bijeenkomst_annuleren(bijeenkomst=tweede)
     assert not Afspraak.objects.filter(sleutel=f"groep:bijeenkomst:{tweede.pk}").exists()
-    assert Bijeenkomst.objects.get(pk=tweede.pk).status == Bijeenkomst.Status.GEANNULEERD
+    assert (
+        Groepsbijeenkomst.objects.get(pk=tweede.pk).status == Groepsbijeenkomst.Status.GEANNULEERD
+    )
     # The rhythm does not plan a cancelled date again.
     assert services.plan_bijeenkomsten(groep=groep, door=groep.begeleider) == 0
 

@@ -43,10 +43,10 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst
 from .factories import (
-    BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
     GroepFactory,
+    GroepsbijeenkomstFactory,
     LidmaatschapFactory,
     OrganisatieFactory,
     PlaatsingFactory,
@@ -186,7 +186,7 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
     groep = GroepFactory(organisatie=aanbieder, begeleider=tb)
     LidmaatschapFactory(groep=groep, deelnemer=d, startdatum=vandaag - dt.timedelta(days=30))
     Aanwezigheid.objects.create(
-        bijeenkomst=BijeenkomstFactory(groep=groep, dagen=dagen + 2),
+        bijeenkomst=GroepsbijeenkomstFactory(groep=groep, dagen=dagen + 2),
         deelnemer=d,
         status="aanwezig",
         uren=Decimal("2.5"),

@@ -178,7 +178,7 @@ def _groep_met_leden(wereld, aantal):
 
     from reintegratie.groepen.services import aanwezigheid_opslaan
 
-    from .factories import BijeenkomstFactory, GroepFactory, LidmaatschapFactory
+    from .factories import GroepFactory, GroepsbijeenkomstFactory, LidmaatschapFactory
 
     groep = GroepFactory(
         organisatie=wereld.eigen,
@@ -192,7 +192,7 @@ def _groep_met_leden(wereld, aantal):
         deelnemers.append(deelnemer)
     for deelnemer in deelnemers:
         LidmaatschapFactory(groep=groep, deelnemer=deelnemer)
-    bijeenkomst = BijeenkomstFactory(groep=groep)
+    bijeenkomst = GroepsbijeenkomstFactory(groep=groep)
     aanwezigheid_opslaan(
         bijeenkomst=bijeenkomst,
         regels={d: ("aanwezig", Decimal(2)) for d in deelnemers},

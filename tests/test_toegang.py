@@ -118,7 +118,7 @@ def _groep(w, organisatie=None):
     """A group of the organisation (ours by default) with our participant, yesterday's
     session and next week's; made once per organisation, so a form's page and its action
     meet the same group."""
-    from tests.factories import BijeenkomstFactory, GroepFactory, LidmaatschapFactory
+    from tests.factories import GroepFactory, GroepsbijeenkomstFactory, LidmaatschapFactory
 
     organisatie = organisatie or w.eigen
     groepen = w.__dict__.setdefault("groepen", {})
@@ -128,8 +128,8 @@ def _groep(w, organisatie=None):
         groepen[organisatie.pk] = (
             groep,
             LidmaatschapFactory(groep=groep, deelnemer=deelnemer),
-            BijeenkomstFactory(groep=groep),
-            BijeenkomstFactory(groep=groep, dagen=-7),
+            GroepsbijeenkomstFactory(groep=groep),
+            GroepsbijeenkomstFactory(groep=groep, dagen=-7),
         )
     return groepen[organisatie.pk]
 
@@ -142,11 +142,11 @@ def _lid(w, organisatie=None):
     return {"pk": _groep(w, organisatie)[1].pk}
 
 
-def _bijeenkomst(w, organisatie=None):
+def _groepsbijeenkomst(w, organisatie=None):
     return {"pk": _groep(w, organisatie)[2].pk}
 
 
-def _komende_bijeenkomst(w, organisatie=None):
+def _komende_groepsbijeenkomst(w, organisatie=None):
     return {"pk": _groep(w, organisatie)[3].pk}
 
 
@@ -206,10 +206,14 @@ URLS = {
     "groepen:nieuw": (None, None, (KM, TB, MAN)),
     "groepen:detail": (_groep_pk, lambda w: _groep_pk(w, w.vreemd), (KM, TB, MAN)),
     "groepen:uitschrijven": (_lid, lambda w: _lid(w, w.vreemd), (KM, TB, MAN)),
-    "groepen:aanwezigheid": (_bijeenkomst, lambda w: _bijeenkomst(w, w.vreemd), (KM, TB, MAN)),
+    "groepen:aanwezigheid": (
+        _groepsbijeenkomst,
+        lambda w: _groepsbijeenkomst(w, w.vreemd),
+        (KM, TB, MAN),
+    ),
     "groepen:verzetten": (
-        _komende_bijeenkomst,
-        lambda w: _komende_bijeenkomst(w, w.vreemd),
+        _komende_groepsbijeenkomst,
+        lambda w: _komende_groepsbijeenkomst(w, w.vreemd),
         (KM, TB, MAN),
     ),
     # The user's own password and session; the beheerder unlocks his own organisation's

@@ -381,20 +381,20 @@ PAGINAS = [
     ("groepen", "groepen:lijst", Rol.TRAJECTBEGELEIDER, None, {}, ["onbekend"]),
     ("groep-nieuw", "groepen:nieuw", Rol.TRAJECTBEGELEIDER, None, {}, ["onbekend"]),
     ("groep", "groepen:detail", Rol.TRAJECTBEGELEIDER, "groep", {}, ["onbekend"]),
-    ("bijeenkomst", "groepen:aanwezigheid", Rol.TRAJECTBEGELEIDER, "bijeenkomst", {}, ["x"]),
-    ("verzetten", "groepen:verzetten", Rol.TRAJECTBEGELEIDER, "bijeenkomst", {}, ["x"]),
+    ("bijeenkomst", "groepen:aanwezigheid", Rol.TRAJECTBEGELEIDER, "groepsbijeenkomst", {}, ["x"]),
+    ("verzetten", "groepen:verzetten", Rol.TRAJECTBEGELEIDER, "groepsbijeenkomst", {}, ["x"]),
 ]
 
 
 def _pk(wereld, pk):
     """The pk a page's URL takes: of a fixture object, or of yesterday's session of a group of
     ours with our participant (the groups are not in the shared fixture)."""
-    if pk in ("groep", "bijeenkomst"):
-        from .factories import BijeenkomstFactory, GroepFactory, LidmaatschapFactory
+    if pk in ("groep", "groepsbijeenkomst"):
+        from .factories import GroepFactory, GroepsbijeenkomstFactory, LidmaatschapFactory
 
         groep = GroepFactory(organisatie=wereld.eigen, werkplek=wereld.werkplek)
         LidmaatschapFactory(groep=groep, deelnemer=wereld.deelnemer)
-        return groep.pk if pk == "groep" else BijeenkomstFactory(groep=groep).pk
+        return groep.pk if pk == "groep" else GroepsbijeenkomstFactory(groep=groep).pk
     return getattr(wereld, pk).pk
 
 

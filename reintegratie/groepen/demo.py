@@ -19,7 +19,7 @@ from trajecten.models import Traject
 from werkplekken.models import Werkplek
 
 from . import services
-from .models import Aanwezigheid, Bijeenkomst, Groep, Lidmaatschap, Weekdag
+from .models import Aanwezigheid, Groep, Groepsbijeenkomst, Lidmaatschap, Weekdag
 
 LEDEN = 10
 GROEPEN = [
@@ -99,7 +99,7 @@ def _groep(rng, naam, soort, org_naam, gebruikersnaam, dag, van, tot, interval, 
         for t in trajecten
     )
     for datum in groep.schema(vandaag):
-        bijeenkomst = Bijeenkomst.objects.create(
+        bijeenkomst = Groepsbijeenkomst.objects.create(
             groep=groep,
             volgens_schema=datum,
             begin=services.moment(datum, van),

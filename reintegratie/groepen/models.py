@@ -125,12 +125,12 @@ class Groep(models.Model):
             datum += stap
 
 
-class BijeenkomstQuerySet(models.QuerySet):
+class GroepsbijeenkomstQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
         return self.filter(groep__in=Groep.objects.zichtbaar_voor(user))
 
 
-class Bijeenkomst(models.Model):
+class Groepsbijeenkomst(models.Model):
     """One session of a group: planned from the rhythm (``volgens_schema``), and then moved or
     cancelled as it happens."""
 
@@ -148,7 +148,7 @@ class Bijeenkomst(models.Model):
         "status", max_length=12, choices=Status.choices, default=Status.GEPLAND
     )
 
-    objects = BijeenkomstQuerySet.as_manager()
+    objects = GroepsbijeenkomstQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bijeenkomst"
@@ -256,7 +256,7 @@ class Aanwezigheid(models.Model):
         NIET_VERSCHENEN = "niet_verschenen", "Niet verschenen"
 
     bijeenkomst = models.ForeignKey(
-        Bijeenkomst,
+        Groepsbijeenkomst,
         verbose_name="bijeenkomst",
         on_delete=models.CASCADE,
         related_name="aanwezigheden",

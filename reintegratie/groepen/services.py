@@ -16,7 +16,7 @@ from reintegratie.agenda.services import (
 from trajecten.models import uren_tekst
 from trajecten.services import GroepsurenFouten, groepsuren_zetten
 
-from .models import Aanwezigheid, Bijeenkomst, Lidmaatschap
+from .models import Aanwezigheid, Groepsbijeenkomst, Lidmaatschap
 
 # How far ahead sessions are planned: members see them in their agenda a quarter ahead.
 VOORUIT = timedelta(weeks=13)
@@ -72,7 +72,7 @@ def plan_bijeenkomsten(*, groep, door, tot=None) -> int:
         begin = moment(datum, groep.begintijd)
         if datum in bestaand or begin < timezone.now():
             continue
-        bijeenkomst = Bijeenkomst(
+        bijeenkomst = Groepsbijeenkomst(
             groep=groep, volgens_schema=datum, begin=begin, einde=moment(datum, groep.eindtijd)
         )
         bijeenkomst.full_clean()
@@ -83,7 +83,9 @@ def plan_bijeenkomsten(*, groep, door, tot=None) -> int:
 
 
 def _komende(groep):
-    return groep.bijeenkomsten.filter(status=Bijeenkomst.Status.GEPLAND, begin__gte=timezone.now())
+    return groep.bijeenkomsten.filter(
+        status=Groepsbijeenkomst.Status.GEPLAND, begin__gte=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -121,11 +123,11 @@ def lid_uitschrijven(*, lidmaatschap, einddatum) -> Lidmaatschap:
     return lid
 
 
-def _nog_te_wijzigen(bijeenkomst) -> Bijeenkomst:
+def _nog_te_wijzigen(bijeenkomst) -> Groepsbijeenkomst:
     bijeenkomst = (
-        Bijeenkomst.objects.select_for_update().select_related("groep").get(pk=bijeenkomst.pk)
+        Groepsbijeenkomst.objects.select_for_update().select_related("groep").get(pk=bijeenkomst.pk)
     )
-    if bijeenkomst.status != Bijeenkomst.Status.GEPLAND:
+    if bijeenkomst.status != Groepsbijeenkomst.Status.GEPLAND:
         raise ValidationError("Deze bijeenkomst is geannuleerd.")
     if bijeenkomst.is_begonnen or bijeenkomst.aanwezigheden.exists():
         raise ValidationError("Deze bijeenkomst is al begonnen; leg de aanwezigheid vast.")
@@ -133,7 +135,7 @@ def _nog_te_wijzigen(bijeenkomst) -> Bijeenkomst:
 
 
 @transaction.atomic
-def bijeenkomst_verzetten(*, bijeenkomst, begin, einde) -> Bijeenkomst:
+def bijeenkomst_verzetten(*, bijeenkomst, begin, einde) -> Groepsbijeenkomst:
     """The session at another time, and every member's appointment with it."""
     bijeenkomst = _nog_te_wijzigen(bijeenkomst)
     if begin < timezone.now():
@@ -147,10 +149,10 @@ def bijeenkomst_verzetten(*, bijeenkomst, begin, einde) -> Bijeenkomst:
 
 
 @transaction.atomic
-def bijeenkomst_annuleren(*, bijeenkomst) -> Bijeenkomst:
+def bijeenkomst_annuleren(*, bijeenkomst) -> Groepsbijeenkomst:
     """The session does not take place: it leaves the members' agendas."""
     bijeenkomst = _nog_te_wijzigen(bijeenkomst)
-    bijeenkomst.status = Bijeenkomst.Status.GEANNULEERD
+    bijeenkomst.status = Groepsbijeenkomst.Status.GEANNULEERD
     bijeenkomst.save(update_fields=["status"])
     for afspraak in _afspraken(bijeenkomst):
         laat_afspraak_vervallen(afspraak=afspraak)
@@ -173,12 +175,12 @@ def aanwezigheid_opslaan(*, bijeenkomst, regels: dict, door) -> int:
     lose what an earlier save booked. The session's row is locked first, so two people
     saving the same session at once are saved one after the other, never doubled."""
     bijeenkomst = (
-        Bijeenkomst.objects.select_for_update()
+        Groepsbijeenkomst.objects.select_for_update()
         .select_related("groep__werkplek__organisatie")
         .get(pk=bijeenkomst.pk)
     )
     groep = bijeenkomst.groep
-    if bijeenkomst.status == Bijeenkomst.Status.GEANNULEERD:
+    if bijeenkomst.status == Groepsbijeenkomst.Status.GEANNULEERD:
         raise ValidationError("Deze bijeenkomst is geannuleerd.")
     if not bijeenkomst.is_begonnen:
         raise ValidationError("De aanwezigheid legt u vast als de bijeenkomst begonnen is.")

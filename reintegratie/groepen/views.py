@@ -22,7 +22,7 @@ from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from . import services
 from .forms import AanwezigheidForm, GroepForm, LidForm, UitschrijvenForm, VerzettenForm
-from .models import Aanwezigheid, Bijeenkomst, Groep, Lidmaatschap
+from .models import Aanwezigheid, Groep, Groepsbijeenkomst, Lidmaatschap
 
 VERLEDEN = 6  # past sessions shown on a group's page
 
@@ -49,7 +49,7 @@ def _groep(request, pk):
 def _bijeenkomst(request, pk):
     vereist_recht(request.user, "groepen")
     return get_object_or_404(
-        Bijeenkomst.objects.zichtbaar_voor(request.user).select_related(
+        Groepsbijeenkomst.objects.zichtbaar_voor(request.user).select_related(
             "groep__begeleider", "groep__werkplek"
         ),
         pk=pk,
@@ -179,7 +179,7 @@ def verzetten(request, pk):
         try:
             if request.POST.get("annuleren"):
                 services.bijeenkomst_annuleren(bijeenkomst=bijeenkomst)
-                melding = "Bijeenkomst geannuleerd; ze is uit de agenda's van de leden."
+                melding = "Groepsbijeenkomst geannuleerd; ze is uit de agenda's van de leden."
             else:
                 d = form.cleaned_data
                 services.bijeenkomst_verzetten(
@@ -187,7 +187,7 @@ def verzetten(request, pk):
                     begin=timezone.make_aware(datetime.combine(d["datum"], d["begintijd"])),
                     einde=timezone.make_aware(datetime.combine(d["datum"], d["eindtijd"])),
                 )
-                melding = "Bijeenkomst verzet, ook in de agenda's van de leden."
+                melding = "Groepsbijeenkomst verzet, ook in de agenda's van de leden."
         except ValidationError as fout:
             _fout_bij(form, fout, {"begin": "datum", "einde": "eindtijd"})
         else:

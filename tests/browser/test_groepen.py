@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reintegratie.groepen.models import Bijeenkomst, Lidmaatschap
+from reintegratie.groepen.models import Groepsbijeenkomst, Lidmaatschap
 from reintegratie.templatetags.opmaak import datum, uren
 from trajecten.models import Fase
 
@@ -36,10 +36,10 @@ def test_aanwezigheid_op_de_telefoon_boekt_de_uren_op_het_budget(page, inloggen)
     page.set_viewport_size(TELEFOON)
     inloggen(page, "trajectbegeleider")
     bijeenkomst = (
-        Bijeenkomst.objects.filter(
+        Groepsbijeenkomst.objects.filter(
             groep__naam="Sollicitatiegroep dinsdag",
             begin__lt=timezone.now(),
-            status=Bijeenkomst.Status.GEPLAND,
+            status=Groepsbijeenkomst.Status.GEPLAND,
         )
         .order_by("-begin")
         .first()

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Bijeenkomst',
+            name='Groepsbijeenkomst',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('volgens_schema', models.DateField(verbose_name='datum volgens het schema')),
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('vastgelegd_op', models.DateTimeField(default=django.utils.timezone.now, verbose_name='vastgelegd op')),
                 ('deelnemer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groepsaanwezigheden', to='deelnemers.deelnemer', verbose_name='deelnemer')),
                 ('vastgelegd_door', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='vastgelegd door')),
-                ('bijeenkomst', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aanwezigheden', to='groepen.bijeenkomst', verbose_name='bijeenkomst')),
+                ('bijeenkomst', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aanwezigheden', to='groepen.groepsbijeenkomst', verbose_name='bijeenkomst')),
             ],
             options={
                 'verbose_name': 'aanwezigheid',
@@ -101,11 +101,11 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('eindtijd__gt', models.F('begintijd'))), name='groep_eindtijd_na_begintijd', violation_error_message='Het einde van de bijeenkomst ligt voor het begin.'),
         ),
         migrations.AddConstraint(
-            model_name='bijeenkomst',
+            model_name='groepsbijeenkomst',
             constraint=models.CheckConstraint(condition=models.Q(('einde__gt', models.F('begin'))), name='bijeenkomst_einde_na_begin', violation_error_message='Het einde van de bijeenkomst ligt voor het begin.'),
         ),
         migrations.AddConstraint(
-            model_name='bijeenkomst',
+            model_name='groepsbijeenkomst',
             constraint=models.UniqueConstraint(fields=('groep', 'volgens_schema'), name='bijeenkomst_eenmaal_per_schemadatum'),
         ),
         migrations.AddConstraint(
