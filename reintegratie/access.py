@@ -211,6 +211,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # Who owns tasks: "Mijn taken" and the start page's "Vandaag en te laat".
     "taken_hebben": frozenset({KM, TB, MAN}),
     "caseload_overdragen": frozenset({KM}),
+    # Groups of the own organisation (sollicitatietraining, intervisie): plan them, move or
+    # cancel a session. Who joins a group and whose attendance is saved, the matrix decides.
+    "groepen": frozenset({KM, TB, MAN}),
 }
 
 NIETS = Q(pk__in=[])

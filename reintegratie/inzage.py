@@ -35,7 +35,7 @@ from reintegratie.templatetags.opmaak import bedrag, datum, datum_tijd, getal
 
 # The apps whose models hold participant data (tests/test_betrokkenheid.py checks that each
 # of their models names the category of every field).
-APPS = ("deelnemers", "trajecten", "werkplekken", "agenda", "taken", "overleg")
+APPS = ("deelnemers", "trajecten", "werkplekken", "agenda", "taken", "overleg", "groepen")
 
 # The order of the inzage: a model's place follows its main category; placements (app
 # werkplekken) come after the instruments, whatever their fields' category.

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reintegratie.agenda",
     "reintegratie.taken",
     "reintegratie.overleg",
+    "reintegratie.groepen",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

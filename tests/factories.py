@@ -9,6 +9,7 @@ from django.utils import timezone
 from deelnemers.management.commands.demodata import elfproef_bsns
 from deelnemers.models import Deelnemer, Intake
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.groepen.models import Groep, Groepsbijeenkomst, Lidmaatschap
 from trajecten.models import Route, Traject, Trajecttype, Uitstroom, Urenregistratie
 from trajecten.services import registreer_uren
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
@@ -210,3 +211,67 @@ class TaakFactory(factory.django.DjangoModelFactory):
         )
         medisch_ = factory.Trait(medisch=True)
         afgerond = factory.Trait(afgerond_op=factory.LazyFunction(timezone.now))
+
+
+class GroepFactory(factory.django.DjangoModelFactory):
+    """A weekly sollicitatietraining of 2,5 hours that counts toward the budget, run at a
+    workplace of its organisation; ``intervisie`` meets every three weeks."""
+
+    class Meta:
+        model = Groep
+
+    naam = factory.Sequence(lambda n: f"Sollicitatiegroep {n}")
+    soort = Groep.Soort.SOLLICITATIETRAINING
+    organisatie = factory.SubFactory(OrganisatieFactory)
+    begeleider = factory.SubFactory(
+        GebruikerFactory,
+        organisatie=factory.SelfAttribute("..organisatie"),
+        rol=Rol.TRAJECTBEGELEIDER,
+    )
+    werkplek = factory.SubFactory(
+        WerkplekFactory, organisatie=factory.SelfAttribute("..organisatie")
+    )
+    interval_weken = 1
+    # Tomorrow's weekday: no session today, whose start may or may not have passed.
+    startdatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=27))
+    weekdag = factory.LazyAttribute(lambda g: g.startdatum.weekday())
+    begintijd = dt.time(9, 30)
+    eindtijd = dt.time(12, 0)
+    telt_voor_budget = True
+
+    class Params:
+        intervisie = factory.Trait(
+            soort=Groep.Soort.INTERVISIE,
+            interval_weken=3,
+            naam="Intervisie",
+            telt_voor_budget=False,
+        )
+
+
+def _moment(datum, tijd):
+    return timezone.make_aware(dt.datetime.combine(datum, tijd))
+
+
+class GroepsbijeenkomstFactory(factory.django.DjangoModelFactory):
+    """A session that already took place (``dagen`` ago, yesterday by default), made directly:
+    the service plans only ahead."""
+
+    class Meta:
+        model = Groepsbijeenkomst
+        exclude = ["dagen"]
+
+    groep = factory.SubFactory(GroepFactory)
+    dagen = 1
+    volgens_schema = factory.LazyAttribute(lambda b: vandaag() - dt.timedelta(days=b.dagen))
+    begin = factory.LazyAttribute(lambda b: _moment(b.volgens_schema, b.groep.begintijd))
+    einde = factory.LazyAttribute(lambda b: _moment(b.volgens_schema, b.groep.eindtijd))
+
+
+class LidmaatschapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lidmaatschap
+
+    groep = factory.SubFactory(GroepFactory)
+    deelnemer = factory.SubFactory(DeelnemerFactory)
+    startdatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(weeks=4))
+    toegevoegd_door = factory.SelfAttribute("groep.begeleider")

@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from deelnemers.models import Contactmoment
 from reintegratie.access import Categorie as C
 from reintegratie.accounts.models import Organisatie, Rol
+from reintegratie.groepen.models import Aanwezigheid
 from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.models import (
@@ -41,6 +42,9 @@ from .factories import (
     BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
+    GroepFactory,
+    GroepsbijeenkomstFactory,
+    LidmaatschapFactory,
     OrganisatieFactory,
     OverlegFactory,
     PlaatsingFactory,
@@ -258,7 +262,24 @@ def betrokken(db):
         eigenaar=door,
         vervaldatum=vandaag + dt.timedelta(days=7),
     )
+    # The aanbieder's sollicitatiegroep, with yesterday's session and its attendance.
+    groep = GroepFactory(
+        organisatie=org["aanbieder"],
+        werkplek=werkplekken["aanbieder"],
+        begeleider=users["aanbieder", TB],
+    )
+    LidmaatschapFactory(groep=groep, deelnemer=deelnemer)
+    groepsbijeenkomst = GroepsbijeenkomstFactory(groep=groep)
+    Aanwezigheid.objects.create(
+        bijeenkomst=groepsbijeenkomst,
+        deelnemer=deelnemer,
+        status="aanwezig",
+        uren=Decimal(2),
+        vastgelegd_door=users["aanbieder", TB],
+    )
     return {
+        "groep": groep,
+        "groepsbijeenkomst": groepsbijeenkomst,
         "org": org,
         "users": users,
         "bijeenkomst": bijeenkomst,
@@ -289,6 +310,8 @@ def _args(b, naam_org):
         "bijeenkomst": {"pk": b["bijeenkomst"].pk},
         "bespreking": {"pk": b["bespreking"].pk},
         "taak": {"pk": b["medische_taak"].pk},
+        "groep": {"pk": b["groep"].pk},
+        "groepsbijeenkomst": {"pk": b["groepsbijeenkomst"].pk},
     }
 
 
@@ -346,6 +369,13 @@ URLS = {
     "werkplekken:week": "werkplek",
     "werkplekken:observaties": "werkplek",
     "werkplekken:aanwezigheid": "werkplek",
+    # The aanbieder's group: members' names where the matrix lets hours be read.
+    "groepen:lijst": None,
+    "groepen:nieuw": None,
+    "groepen:detail": "groep",
+    "groepen:uitschrijven": "geen",  # POST that acts; its page is groepen:detail
+    "groepen:aanwezigheid": "groepsbijeenkomst",
+    "groepen:verzetten": "groepsbijeenkomst",
     # The user's own password and session, the beheerder's locked accounts: no participant.
     "accounts:wachtwoord": None,
     "accounts:sessie": None,
@@ -477,7 +507,15 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_
     assert not ontbreekt, f"nergens getoond voor {naam_org}/{rol.value}: {sorted(ontbreekt)}"
 
 
-PERSOONSMODELLEN = ("deelnemers", "trajecten", "werkplekken", "agenda", "taken", "overleg")
+PERSOONSMODELLEN = (
+    "deelnemers",
+    "trajecten",
+    "werkplekken",
+    "agenda",
+    "taken",
+    "overleg",
+    "groepen",
+)
 ZONDER_PERSOONSGEGEVENS = {
     "Doelgroep",
     "Trajecttype",
@@ -490,6 +528,9 @@ ZONDER_PERSOONSGEGEVENS = {
     # is in Bespreking.
     "Overleg",
     "Bijeenkomst",
+    # A group and its sessions: name, rhythm, place; the members are in Lidmaatschap.
+    "Groep",
+    "Groepsbijeenkomst",
 }
 
 

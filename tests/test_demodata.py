@@ -2,12 +2,13 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from deelnemers.models import Deelnemer, LadderTrede
 from reintegratie.accounts.models import Gebruiker
+from reintegratie.groepen.models import Aanwezigheid
 from reintegratie.validators import BSNValidator
 from trajecten.models import Fase, Traject, Urenregistratie
 
@@ -75,11 +76,20 @@ def test_uren_vallen_binnen_fase_en_plaatsing(demo):
         Q(datum__lt=F("fase__startdatum")) | Q(datum__gt=F("fase__einddatum"))
     )
     assert not buiten_fase.exists()
+    # Hours are booked where the participant is placed, or at the workplace of a group
+    # session they attended that day (the membership stands in for the placement).
+    in_groep = Aanwezigheid.objects.filter(
+        deelnemer=OuterRef("deelnemer"),
+        bijeenkomst__groep__werkplek=OuterRef("werkplek"),
+        bijeenkomst__begin__date=OuterRef("datum"),
+        status=Aanwezigheid.Status.AANWEZIG,
+    )
     buiten_plaatsing = Urenregistratie.objects.exclude(
         deelnemer__plaatsingen__werkplek=F("werkplek"),
         deelnemer__plaatsingen__startdatum__lte=F("datum"),
-    )
+    ).exclude(Exists(in_groep))
     assert not buiten_plaatsing.exists()
+    assert Urenregistratie.objects.filter(Exists(in_groep)).exists()
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ so every one meets the same state.
 import datetime as dt
 import os
 import traceback
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from django.utils import timezone
 from deelnemers.models import Contactmoment, Deelnemer, Intake, LadderTrede
 from reintegratie.accounts.models import Rol
 from reintegratie.forms import MAX_TEKST_LENGTE
+from reintegratie.groepen.models import Aanwezigheid, Groep, Groepsbijeenkomst, Lidmaatschap
 from reintegratie.overleg.models import Bespreking, Bijeenkomst, Overleg, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.forms import VerlengenForm
@@ -91,6 +93,10 @@ MODELLEN = (
     Bespreking,
     Overlegafspraak,
     Taak,
+    Groep,
+    Groepsbijeenkomst,
+    Lidmaatschap,
+    Aanwezigheid,
 )
 
 KM, TB = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER
@@ -112,6 +118,11 @@ ZONDER_VRIJE_TEKST = {
     "taken:afronden",
     "taken:wijzigen",
     "taken:overdragen",
+    "groepen:nieuw",
+    "groepen:detail",
+    "groepen:uitschrijven",
+    "groepen:aanwezigheid",
+    "groepen:verzetten",
 }
 
 
@@ -183,7 +194,37 @@ FORMULIEREN = {
     "taken:afronden": ("deelnemers:dossier", lambda w: {}),
     "taken:wijzigen": (None, lambda w: {}),
     "taken:overdragen": (None, lambda w: {"alles": "on"}),
+    "groepen:nieuw": (
+        None,
+        lambda w: {
+            "naam": "Sollicitatiegroep",
+            "werkplek": str(w.werkplek.pk),
+            "interval_weken": "1",
+            "weekdag": "0",
+            "startdatum": _maandag(),
+            "begintijd": "09:30",
+            "eindtijd": "12:00",
+        },
+    ),
+    "groepen:detail": (None, lambda w: {"deelnemer": str(_nog_geen_lid(w).pk)}),
+    "groepen:uitschrijven": ("groepen:detail", lambda w: {}),
+    "groepen:aanwezigheid": (None, lambda w: {}),
+    "groepen:verzetten": (None, lambda w: {}),
 }
+
+
+def _maandag():
+    vandaag = timezone.localdate()
+    return (vandaag + timedelta(days=7 - vandaag.weekday())).isoformat()
+
+
+def _nog_geen_lid(w):
+    """A participant of the klantmanager's caseload who is not yet in the group."""
+    from .factories import DeelnemerFactory, TrajectFactory
+
+    deelnemer = DeelnemerFactory(klantmanager=w.gebruikers[KM])
+    TrajectFactory(deelnemer=deelnemer, aanbieder=w.eigen)
+    return deelnemer
 
 
 def _plan_met_leerdoel(w):

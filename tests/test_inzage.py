@@ -26,6 +26,7 @@ from reintegratie.accounts.models import Organisatie, Rol
 from reintegratie.agenda.models import Afspraak
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.register import REGISTER
+from reintegratie.groepen.models import Aanwezigheid
 from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.models import (
@@ -46,6 +47,9 @@ from .factories import (
     BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
+    GroepFactory,
+    GroepsbijeenkomstFactory,
+    LidmaatschapFactory,
     OrganisatieFactory,
     PlaatsingFactory,
     TrajectFactory,
@@ -192,6 +196,15 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
     )
     Overlegafspraak.objects.create(
         bespreking=bespreking, omschrijving="-", eigenaar=km, vervaldatum=vandaag
+    )
+    groep = GroepFactory(organisatie=aanbieder, begeleider=tb)
+    LidmaatschapFactory(groep=groep, deelnemer=d, startdatum=vandaag - dt.timedelta(days=30))
+    Aanwezigheid.objects.create(
+        bijeenkomst=GroepsbijeenkomstFactory(groep=groep, dagen=dagen + 2),
+        deelnemer=d,
+        status="aanwezig",
+        uren=Decimal("2.5"),
+        vastgelegd_door=tb,
     )
     Intake.objects.create(
         status="afgerond",

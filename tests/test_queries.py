@@ -124,8 +124,9 @@ PAGINAS = [
     # with hours and signals (1), fasen (1), uitstroom (1), plannen (1), leerdoelen (1),
     # instrumenten (1), rapportages (1), plaatsingen (1), contactmomenten (1), audit insert (1),
     # taken with their owners (1), the colleagues to choose as owner in the journal form (1)
-    # and in the task form (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 16),
+    # and in the task form (1), group memberships with their groups (1), latest attendance
+    # with its sessions (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 18),
     # count (1), a page of the user's open tasks with their participants (1), audit (1)
     (Rol.KLANTMANAGER, "taken:mijn", None, SESSIE + 3),
     # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
@@ -246,4 +247,57 @@ def test_agenda_en_pakket_van_een_overleg_vast_aantal_queries(
     # reports (1); the log insert (1)
     with django_assert_num_queries(SESSIE + 10):
         response = client.get(reverse("overleg:pakket", args=[bijeenkomst.pk]))
+    assert response.status_code == 200
+
+
+def _groep_met_leden(wereld, aantal):
+    """Our group with yesterday's session, our participant and ``aantal`` - 1 more members,
+    each with their attendance saved (hours booked)."""
+    from decimal import Decimal
+
+    from reintegratie.groepen.services import aanwezigheid_opslaan
+
+    from .factories import GroepFactory, GroepsbijeenkomstFactory, LidmaatschapFactory
+
+    groep = GroepFactory(
+        organisatie=wereld.eigen,
+        werkplek=wereld.werkplek,
+        begeleider=wereld.gebruikers[Rol.TRAJECTBEGELEIDER],
+    )
+    deelnemers = [wereld.deelnemer]
+    for _ in range(aantal - 1):
+        deelnemer = DeelnemerFactory(klantmanager=wereld.gebruikers[Rol.KLANTMANAGER])
+        TrajectFactory(deelnemer=deelnemer, aanbieder=wereld.eigen)
+        deelnemers.append(deelnemer)
+    for deelnemer in deelnemers:
+        LidmaatschapFactory(groep=groep, deelnemer=deelnemer)
+    bijeenkomst = GroepsbijeenkomstFactory(groep=groep)
+    aanwezigheid_opslaan(
+        bijeenkomst=bijeenkomst,
+        regels={d: ("aanwezig", Decimal(2)) for d in deelnemers},
+        door=groep.begeleider,
+    )
+    return groep, bijeenkomst
+
+
+GROEPSPAGINAS = [
+    # group with begeleider and workplace (1), past sessions (1), coming sessions (1), visible
+    # members with participants (1), the add form's participants (1), audit insert (1)
+    ("groepen:detail", "groep", SESSIE + 6),
+    # session with group (1), members the user records for (1), their attendance (1), audit
+    # insert (1)
+    ("groepen:aanwezigheid", "bijeenkomst", SESSIE + 4),
+]
+
+
+@pytest.mark.parametrize("leden", [1, 12], ids=["klein", "groter"])
+@pytest.mark.parametrize(("naam", "obj", "queries"), GROEPSPAGINAS, ids=lambda p: str(p))
+def test_groepspaginas_vast_aantal_queries(
+    client, wereld, django_assert_num_queries, leden, naam, obj, queries
+):
+    groep, bijeenkomst = _groep_met_leden(wereld, leden)
+    client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+    pk = groep.pk if obj == "groep" else bijeenkomst.pk
+    with django_assert_num_queries(queries):
+        response = client.get(reverse(naam, kwargs={"pk": pk}))
     assert response.status_code == 200

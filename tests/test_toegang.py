@@ -152,6 +152,42 @@ def _vreemde_intake(w):
     return {"pk": w.vreemde_intake.pk}
 
 
+def _groep(w, organisatie=None):
+    """A group of the organisation (ours by default) with our participant, yesterday's
+    session and next week's; made once per organisation, so a form's page and its action
+    meet the same group."""
+    from tests.factories import GroepFactory, GroepsbijeenkomstFactory, LidmaatschapFactory
+
+    organisatie = organisatie or w.eigen
+    groepen = w.__dict__.setdefault("groepen", {})
+    if organisatie.pk not in groepen:
+        deelnemer = w.deelnemer if organisatie == w.eigen else w.vreemde_deelnemer
+        groep = GroepFactory(organisatie=organisatie)
+        groepen[organisatie.pk] = (
+            groep,
+            LidmaatschapFactory(groep=groep, deelnemer=deelnemer),
+            GroepsbijeenkomstFactory(groep=groep),
+            GroepsbijeenkomstFactory(groep=groep, dagen=-7),
+        )
+    return groepen[organisatie.pk]
+
+
+def _groep_pk(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[0].pk}
+
+
+def _lid(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[1].pk}
+
+
+def _groepsbijeenkomst(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[2].pk}
+
+
+def _komende_groepsbijeenkomst(w, organisatie=None):
+    return {"pk": _groep(w, organisatie)[3].pk}
+
+
 # name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
 # Roles not listed get a 404: the default is no.
 URLS = {
@@ -209,6 +245,22 @@ URLS = {
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:observaties": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:aanwezigheid": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
+    # The groups of the own organisation; joining, leaving and attendance per member by the
+    # matrix (uren_schrijven: here the manager too, as host of the placement).
+    "groepen:lijst": (None, None, (KM, TB, MAN)),
+    "groepen:nieuw": (None, None, (KM, TB, MAN)),
+    "groepen:detail": (_groep_pk, lambda w: _groep_pk(w, w.vreemd), (KM, TB, MAN)),
+    "groepen:uitschrijven": (_lid, lambda w: _lid(w, w.vreemd), (KM, TB, MAN)),
+    "groepen:aanwezigheid": (
+        _groepsbijeenkomst,
+        lambda w: _groepsbijeenkomst(w, w.vreemd),
+        (KM, TB, MAN),
+    ),
+    "groepen:verzetten": (
+        _komende_groepsbijeenkomst,
+        lambda w: _komende_groepsbijeenkomst(w, w.vreemd),
+        (KM, TB, MAN),
+    ),
     # The user's own password and session; the beheerder unlocks his own organisation's
     # accounts (tests/test_inloggen.py).
     "accounts:wachtwoord": (None, None, ALLE),
@@ -252,6 +304,7 @@ ALLEEN_POST = {
     "overleg:vooruit",
     "taken:nieuw",
     "taken:afronden",
+    "groepen:uitschrijven",
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {

@@ -380,7 +380,24 @@ PAGINAS = [
     ("start-manager", "start", Rol.MANAGER, None, {}, ["onbekend"]),
     ("mijn-taken", "taken:mijn", Rol.KLANTMANAGER, None, {}, ["pagina"]),
     ("overdragen", "taken:overdragen", Rol.KLANTMANAGER, None, {}, ["deelnemers"]),
+    ("groepen", "groepen:lijst", Rol.TRAJECTBEGELEIDER, None, {}, ["onbekend"]),
+    ("groep-nieuw", "groepen:nieuw", Rol.TRAJECTBEGELEIDER, None, {}, ["onbekend"]),
+    ("groep", "groepen:detail", Rol.TRAJECTBEGELEIDER, "groep", {}, ["onbekend"]),
+    ("bijeenkomst", "groepen:aanwezigheid", Rol.TRAJECTBEGELEIDER, "groepsbijeenkomst", {}, ["x"]),
+    ("verzetten", "groepen:verzetten", Rol.TRAJECTBEGELEIDER, "groepsbijeenkomst", {}, ["x"]),
 ]
+
+
+def _pk(wereld, pk):
+    """The pk a page's URL takes: of a fixture object, or of yesterday's session of a group of
+    ours with our participant (the groups are not in the shared fixture)."""
+    if pk in ("groep", "groepsbijeenkomst"):
+        from .factories import GroepFactory, GroepsbijeenkomstFactory, LidmaatschapFactory
+
+        groep = GroepFactory(organisatie=wereld.eigen, werkplek=wereld.werkplek)
+        LidmaatschapFactory(groep=groep, deelnemer=wereld.deelnemer)
+        return groep.pk if pk == "groep" else GroepsbijeenkomstFactory(groep=groep).pk
+    return getattr(wereld, pk).pk
 
 
 def _datum(tekst):
@@ -398,7 +415,7 @@ def test_vijandige_parameters_geven_nooit_een_500(
     client, wereld, pagina, naam, rol, pk, basis, parameters, waarde
 ):
     client.force_login(wereld.gebruikers[rol])
-    url = reverse(naam, args=[getattr(wereld, pk).pk] if pk else [])
+    url = reverse(naam, args=[_pk(wereld, pk)] if pk else [])
     basis = {k: _datum(v) if v.startswith("vandaag") else v for k, v in basis.items()}
     pogingen = [{**basis, p: waarde} for p in parameters]
     pogingen.append({**basis, **dict.fromkeys(parameters, waarde)})  # all at once

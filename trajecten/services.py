@@ -45,10 +45,7 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     the trajectory's cap. The trajectory row is locked first, so two people booking for the
     same participant at the same moment are checked one after the other.
     """
-    if datum > timezone.localdate():
-        raise ValidationError({"datum": "Uren kunnen niet vooruit worden geregistreerd."})
-    if op_slot(werkplek, datum) and not heeft_recht(door, "vergrendelde_uren_corrigeren"):
-        raise ValidationError({"datum": VERGRENDELD})
+    _mag_boeken(werkplek=werkplek, datum=datum, door=door)
     if (
         not Plaatsing.objects.filter(deelnemer=deelnemer, werkplek=werkplek)
         .lopend_op(datum)
@@ -57,6 +54,29 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
         raise ValidationError(
             {"datum": f"{deelnemer.naam} is op deze dag niet geplaatst bij {werkplek.naam}."}
         )
+    return _zet_uren(
+        deelnemer=deelnemer,
+        werkplek=werkplek,
+        datum=datum,
+        soort=soort,
+        oud=None,
+        uren=uren,
+        door=door,
+    )
+
+
+def _mag_boeken(*, werkplek, datum, door) -> None:
+    """Hours are booked on or before today, and in a locked week by a manager only."""
+    if datum > timezone.localdate():
+        raise ValidationError({"datum": "Uren kunnen niet vooruit worden geregistreerd."})
+    if op_slot(werkplek, datum) and not heeft_recht(door, "vergrendelde_uren_corrigeren"):
+        raise ValidationError({"datum": VERGRENDELD})
+
+
+def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
+    """Make ``oud`` (a registration of ``soort``, or None) hold ``uren`` (None: remove it),
+    under the rules of a running phase, 24 hours a day, the phase's budget and the cap; only
+    what is added is checked against the budget, so lowering is always allowed."""
     # The participant's row is locked and read again with the trajectory: its referrer goes
     # into the week totals. Not the trajecttype's row: that would queue all bookings of a type.
     traject = (
@@ -68,6 +88,9 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     )
     if traject is None:
         raise ValidationError({"datum": "Op deze dag loopt er geen traject voor deze deelnemer."})
+    oude_uren = oud.uren if oud else NUL_UREN
+    if uren is None:
+        return _verwijder_uren(oud=oud, traject=traject, door=door, reden=reden)
     fase = (
         Fase.objects.filter(traject=traject, startdatum__lte=datum)
         .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=datum))
@@ -77,63 +100,44 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
     if fase is None:
         raise ValidationError({"datum": "Op deze dag loopt er geen fase van het traject."})
     fase.traject = traject
-    if reden := fase.waarom_geen_uren(datum):
-        raise ValidationError({"datum": reden})
+    if reden_dicht := fase.waarom_geen_uren(datum):
+        raise ValidationError({"datum": reden_dicht})
 
     op_die_dag = Urenregistratie.objects.filter(deelnemer=deelnemer, datum=datum).aggregate(
         totaal=Sum("uren", default=NUL_UREN)
     )["totaal"]
-    if op_die_dag + uren > 24:
+    if op_die_dag - oude_uren + uren > 24:
         raise ValidationError(
             {
-                "uren": f"Op deze dag staat al {uren_tekst(op_die_dag)} uur; "
+                "uren": f"Op deze dag staat al {uren_tekst(op_die_dag - oude_uren)} uur; "
                 "samen meer dan 24 uur kan niet."
             }
         )
-
     productief = soort in Urenregistratie.Soort.productief()
     if productief:
-        over = fase.resterend_budget()
-        if over is not None and uren > over:
-            raise ValidationError(
-                {
-                    "uren": f"Dit past niet in het budget van de fase {fase.fasetype.naam}: "
-                    f"er is nog {uren_tekst(over)} uur over."
-                }
-            )
-        rest = traject.resterende_uren()
-        if rest is not None and uren > rest:
-            raise ValidationError(
-                {
-                    "uren": "Dit gaat over het plafond van "
-                    f"{uren_tekst(traject.trajecttype.max_uren)} uur voor het hele traject: "
-                    f"er is nog {uren_tekst(rest)} uur over."
-                }
-            )
-
-    registratie = Urenregistratie(
-        deelnemer=deelnemer,
-        fase=fase,
-        werkplek=werkplek,
-        datum=datum,
-        uren=uren,
-        soort=soort,
-        geregistreerd_door=door,
-    )
-    registratie.full_clean()
-    registratie.save()
-    weektotalen_bijtellen(
-        [
-            (
-                datum,
-                soort,
-                traject.aanbieder_id,
-                werkplek.organisatie_id,
-                traject.deelnemer.verwijzer_id,
-                uren,
-            )
-        ]
-    )
+        _past_in_budget(fase=fase, traject=traject, erbij=uren - oude_uren)
+    if oud is None:
+        registratie = Urenregistratie(
+            deelnemer=deelnemer,
+            fase=fase,
+            werkplek=werkplek,
+            datum=datum,
+            uren=uren,
+            soort=soort,
+            geregistreerd_door=door,
+        )
+        registratie.full_clean()
+        registratie.save()
+        actie = UrenMutatie.Actie.AANGEMAAKT
+    else:
+        registratie, oude_fase = oud, oud.fase_id
+        registratie.uren, registratie.fase = uren, fase
+        registratie.full_clean(validate_unique=False, validate_constraints=False)
+        registratie.save(update_fields=["uren", "fase"])
+        if productief:
+            Fase.objects.filter(pk=oude_fase).update(uren_gebruikt=F("uren_gebruikt") - oude_uren)
+        actie = UrenMutatie.Actie.GEWIJZIGD
+    _weektotaal(registratie, traject, uren - oude_uren)
     if productief:
         Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=F("uren_gebruikt") + uren)
     UrenMutatie.objects.create(
@@ -141,12 +145,128 @@ def registreer_uren(*, deelnemer, werkplek, datum, uren: Decimal, soort: str, do
         deelnemer=deelnemer,
         werkplek=werkplek,
         datum=datum,
-        actie=UrenMutatie.Actie.AANGEMAAKT,
+        actie=actie,
+        oude_uren=oude_uren if oud else None,
+        oude_soort=oud.soort if oud else "",
         nieuwe_uren=uren,
         nieuwe_soort=soort,
+        reden=reden,
         door=door,
     )
     return registratie
+
+
+def _past_in_budget(*, fase, traject, erbij) -> None:
+    """Productive hours ``erbij`` (added) must fit in the phase's budget and under the cap."""
+    if erbij <= 0:
+        return
+    over = fase.resterend_budget()
+    if over is not None and erbij > over:
+        raise ValidationError(
+            {
+                "uren": f"Dit past niet in het budget van de fase {fase.fasetype.naam}: "
+                f"er is nog {uren_tekst(over)} uur over."
+            }
+        )
+    rest = traject.resterende_uren()
+    if rest is not None and erbij > rest:
+        raise ValidationError(
+            {
+                "uren": "Dit gaat over het plafond van "
+                f"{uren_tekst(traject.trajecttype.max_uren)} uur voor het hele traject: "
+                f"er is nog {uren_tekst(rest)} uur over."
+            }
+        )
+
+
+def _weektotaal(registratie, traject, uren) -> None:
+    weektotalen_bijtellen(
+        [
+            (
+                registratie.datum,
+                registratie.soort,
+                traject.aanbieder_id,
+                registratie.werkplek.organisatie_id,
+                traject.deelnemer.verwijzer_id,
+                uren,
+            )
+        ]
+    )
+
+
+def _verwijder_uren(*, oud, traject, door, reden):
+    """Remove a registration, its hours off the phase's counter and the week totals."""
+    if oud is None:
+        return None
+    if oud.soort in Urenregistratie.Soort.productief():
+        Fase.objects.filter(pk=oud.fase_id).update(uren_gebruikt=F("uren_gebruikt") - oud.uren)
+    _weektotaal(oud, traject, -oud.uren)
+    UrenMutatie.objects.create(
+        registratie_id=oud.pk,
+        deelnemer_id=oud.deelnemer_id,
+        werkplek=oud.werkplek,
+        datum=oud.datum,
+        actie=UrenMutatie.Actie.VERWIJDERD,
+        oude_uren=oud.uren,
+        oude_soort=oud.soort,
+        reden=reden,
+        door=door,
+    )
+    oud.delete()
+    return None
+
+
+class GroepsurenFouten(ValidationError):
+    """Errors per participant of a group session, keyed by deelnemer_id; nothing was saved."""
+
+    def __init__(self, fouten: dict):
+        self.fouten = fouten
+        super().__init__("; ".join(fouten.values()))
+
+
+@transaction.atomic
+def groepsuren_zetten(*, werkplek, datum, uren: dict, door, reden: str) -> int:
+    """Make the scholing hours of a group session held at ``werkplek`` on ``datum`` what
+    ``uren`` says: a participant to their hours, None for none (afgemeld, niet verschenen).
+
+    The group's membership stands in for a placement (the caller checks it): the session's
+    place is a workplace of the organisation that runs it, so the hours count under that
+    organisation and its locked weeks, as hours worked there do. Setting rather than adding,
+    so saving the attendance again corrects it. All or nothing: GroepsurenFouten names every
+    participant whose hours do not fit. Returns the number of registrations changed.
+    """
+    _mag_boeken(werkplek=werkplek, datum=datum, door=door)
+    soort = Urenregistratie.Soort.SCHOLING
+    bestaand = {
+        r.deelnemer_id: r
+        for r in Urenregistratie.objects.select_for_update(of=("self",))
+        .select_related("werkplek")
+        .filter(werkplek=werkplek, datum=datum, soort=soort, deelnemer__in=list(uren))
+    }
+    fouten, gewijzigd = {}, 0
+    # In id order, so two writers lock the trajectories in the same order.
+    for deelnemer in sorted(uren, key=lambda d: d.pk):
+        oud = bestaand.get(deelnemer.pk)
+        if (oud.uren if oud else None) == uren[deelnemer]:
+            continue
+        try:
+            with transaction.atomic():
+                _zet_uren(
+                    deelnemer=deelnemer,
+                    werkplek=werkplek,
+                    datum=datum,
+                    soort=soort,
+                    oud=oud,
+                    uren=uren[deelnemer],
+                    door=door,
+                    reden=reden,
+                )
+        except ValidationError as fout:
+            fouten[deelnemer.pk] = " ".join(fout.messages)
+        gewijzigd += 1
+    if fouten:
+        raise GroepsurenFouten(fouten)
+    return gewijzigd
 
 
 def _vergrendel(traject) -> Traject:

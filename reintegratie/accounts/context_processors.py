@@ -28,6 +28,8 @@ def navigatie(request):
         items.append(("Werkplekken", reverse("werkplekken:lijst")))
     if heeft_recht(user, "overleg_zien"):
         items.append(("Partneroverleg", reverse("overleg:lijst")))
+    if heeft_recht(user, "groepen"):
+        items.append(("Groepen", reverse("groepen:lijst")))
     if heeft_recht(user, "rapportages_zien"):
         items.append(("Resultaten", reverse("resultaten")))
         items.append(("Doelstellingen", reverse("doelstellingen")))

@@ -59,3 +59,23 @@ def leg_uitkomst_vast(*, afspraak: Afspraak, status: str) -> Afspraak:
     afspraak.full_clean()
     afspraak.save(update_fields=["status"])
     return afspraak
+
+
+@transaction.atomic
+def verzet_afspraak(*, afspraak: Afspraak, begin, einde) -> Afspraak:
+    """A planned appointment to another time ahead (a group session that was moved)."""
+    afspraak = Afspraak.objects.select_for_update().get(pk=afspraak.pk)
+    if afspraak.status != Afspraak.Status.GEPLAND or begin < timezone.now():
+        raise ValidationError({"begin": GEPLAND_IN_HET_VERLEDEN})
+    afspraak.begin, afspraak.einde = begin, einde
+    afspraak.full_clean()
+    afspraak.save(update_fields=["begin", "einde"])
+    return afspraak
+
+
+@transaction.atomic
+def laat_afspraak_vervallen(*, afspraak: Afspraak) -> None:
+    """A planned appointment that will not take place (its session was cancelled, or the
+    participant left the group) leaves the agenda; one that happened stays with its outcome."""
+    if afspraak.status == Afspraak.Status.GEPLAND:
+        Afspraak.objects.filter(pk=afspraak.pk, status=Afspraak.Status.GEPLAND).delete()

@@ -39,6 +39,7 @@ from deelnemers.models import (
     ladder_uitersten,
 )
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.groepen.demo import maak_demodata as groepen_demodata
 from reintegratie.overleg.demo import maak_demodata as overleg_demodata
 from reintegratie.taken.demo import maak_demodata as taken_demodata
 from trajecten.models import (
@@ -313,6 +314,7 @@ class Command(BaseCommand):
                     n = min(CHUNK, deelnemers - begin)
                     self.chunk(ctx, n)
                     balk.update(n)
+            groepen_demodata(rng=random.Random(seed))
             # The week totals in one pass over the hours, instead of an upsert per chunk.
             weektotalen_opnieuw_opbouwen()
             overleg_demodata()
