@@ -204,6 +204,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # host: a manager's decision.
     "plaatsing_terugdateren": frozenset({MAN}),
     "auditlog_zien": frozenset({MAN, PRIV}),
+    # The team's week agenda; planning in it needs journaal_schrijven with the participant.
+    "agenda_zien": frozenset({KM, TB, MAN}),
+    "afspraken_plannen": frozenset({KM, TB}),
 }
 
 NIETS = Q(pk__in=[])

@@ -35,6 +35,7 @@ urlpatterns = [
         name="dashboard_opnieuw_tellen",
     ),
     path("werkplekken/", include("werkplekken.urls")),
+    path("agenda/", include("reintegratie.agenda.urls")),
     path("verwerkingen/", verwerkingen.zoeken, name="verwerkingen"),
     path("verwerkingen/export.csv", verwerkingen.export, name="verwerkingen_export"),
     path("verwerkingen/register/", verwerkingen.register, name="verwerkingen_register"),

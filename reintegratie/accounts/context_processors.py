@@ -24,6 +24,8 @@ def navigatie(request):
         items.append(("Deelnemers", reverse("deelnemers:lijst")))
     if heeft_recht(user, "werkplekken_zien"):
         items.append(("Werkplekken", reverse("werkplekken:lijst")))
+    if heeft_recht(user, "agenda_zien"):
+        items.append(("Agenda", reverse("agenda:week")))
     if heeft_recht(user, "rapportages_zien"):
         items.append(("Resultaten", reverse("resultaten")))
         items.append(("Doelstellingen", reverse("doelstellingen")))

@@ -464,7 +464,13 @@ class Command(BaseCommand):
 
         beheerder.user_permissions.set(
             Permission.objects.filter(
-                content_type__app_label__in=["accounts", "trajecten", "werkplekken", "deelnemers"],
+                content_type__app_label__in=[
+                    "accounts",
+                    "trajecten",
+                    "werkplekken",
+                    "deelnemers",
+                    "agenda",
+                ],
                 content_type__model__in=[
                     "organisatie",
                     "gebruiker",
@@ -474,6 +480,7 @@ class Command(BaseCommand):
                     "doelgroep",
                     "doelstelling",
                     "routetrajecttype",
+                    "afspraakregel",
                 ],
             )
         )
