@@ -36,6 +36,7 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst, url_namen
 from .factories import (
+    AfspraakFactory,
     DeelnemerFactory,
     GebruikerFactory,
     OrganisatieFactory,
@@ -213,9 +214,13 @@ def betrokken(db):
             reden=marker,
             door=users[naam, TB],
         )
+    afspraak = AfspraakFactory(
+        deelnemer=deelnemer, traject=traject, plaats=_m(C.JOURNAAL, 4), medewerkers=[door]
+    )
     return {
         "org": org,
         "users": users,
+        "afspraak": afspraak,
         "deelnemer": deelnemer,
         "traject": traject,
         "plan": plan,
@@ -237,6 +242,7 @@ def _args(b, naam_org):
         "plan": {"pk": t.pk, "versie": b["plan"].versie},
         "rapportage": {"pk": t.pk, "rapportage": b["rapportage"].pk},
         "werkplek": {"pk": plek.pk},
+        "afspraak": {"pk": b["afspraak"].pk},
     }
 
 
@@ -303,6 +309,15 @@ URLS = {
     "verwerkingen_register": None,
     "verwerkingen_deelnemer": "deelnemer",
     "gezondheid": None,  # public, for the load balancer: read too, it must show no marker
+    "agenda:week": None,
+    "agenda:nieuw": None,
+    "agenda:plannen": "deelnemer",
+    "agenda:wijzigen": "afspraak",
+    "agenda:uitkomst": "geen",  # POST that records the outcome; shown on the dossier
+    "agenda:feed_instellingen": None,
+    # Read with its secret token, no session: first name and initial only, by default
+    # (tests/test_agenda.py); it carries what the user's own start page lists.
+    "agenda:feed": "geen",
 }
 # Shown by a POST: the full BSN, the journal partial (htmx) after an empty entry, the
 # dossier again after an empty ladder step.
@@ -420,6 +435,9 @@ ZONDER_PERSOONSGEGEVENS = {
     "RouteTrajecttype",
     "Werkplek",
     "UrenPerWeek",
+    # Configuration, and a staff user's own feed setting: no participant in them.
+    "Afspraakregel",
+    "Agendafeed",
 }
 
 

@@ -114,6 +114,17 @@ def _vreemde_intake(w):
     return {"pk": w.vreemde_intake.pk}
 
 
+def _afspraak(w, deelnemer=None):
+    from tests.factories import AfspraakFactory
+
+    afspraak = AfspraakFactory(deelnemer=deelnemer or w.deelnemer, medewerkers=[w.gebruikers[KM]])
+    return {"pk": afspraak.pk}
+
+
+def _vreemde_afspraak(w):
+    return _afspraak(w, w.vreemde_deelnemer)
+
+
 # name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
 # Roles not listed get a 404: the default is no.
 URLS = {
@@ -181,6 +192,14 @@ URLS = {
     "verwerkingen_export": (None, None, (MAN, PRIV)),
     "verwerkingen_register": (None, None, ALLE),
     "verwerkingen_deelnemer": (_deelnemer, _vreemde_deelnemer, (KM, MAN, PRIV)),
+    # The team's week; planning and outcomes for who writes the participant's journal.
+    "agenda:week": (None, None, (KM, TB, MAN)),
+    "agenda:nieuw": (None, None, (KM, TB)),
+    "agenda:plannen": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "agenda:wijzigen": (_afspraak, _vreemde_afspraak, (KM, TB)),
+    "agenda:uitkomst": (_afspraak, _vreemde_afspraak, (KM, TB)),
+    # The user's own feed setting: no participant data, every role.
+    "agenda:feed_instellingen": (None, None, ALLE),
 }
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).
@@ -194,6 +213,7 @@ ALLEEN_POST = {
     "deelnemers:ladder",
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
+    "agenda:uitkomst",
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
@@ -201,6 +221,7 @@ DOORSTUREN = {
     "dashboard_opnieuw_tellen",
     "trajecten:plan_nieuwe_versie",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
+    "agenda:uitkomst",  # no outcome chosen: back to the dossier with the message
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}
@@ -208,6 +229,8 @@ BUITEN_BESCHOUWING = {"login", "logout"}
 BUITEN_BESCHOUWING |= {"tweestaps:controleren", "tweestaps:instellen"}
 # The load balancer's health check: public, no participant data (tests/test_gezondheid.py).
 BUITEN_BESCHOUWING |= {"gezondheid"}
+# The iCalendar feed: no session, its secret token is the key (tests/test_agenda.py).
+BUITEN_BESCHOUWING |= {"agenda:feed"}
 
 
 def test_elke_url_heeft_toegangsregels():
