@@ -130,7 +130,7 @@ class Afspraak(models.Model):
         indexes = [models.Index(fields=["deelnemer", "begin"], name="afspraak_deelnemer_begin")]
 
     def __str__(self):
-        return f"{self.get_soort_display()} op {self.begin:%d-%m-%Y %H:%M}"
+        return f"{self.get_soort_display()} op {timezone.localtime(self.begin):%d-%m-%Y %H:%M}"
 
     def clean(self):
         super().clean()

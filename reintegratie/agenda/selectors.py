@@ -4,6 +4,7 @@ page, and the teamleider's count of each klantmanager's participants per phase."
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -145,9 +146,23 @@ def niet_verschenen_per_deelnemer(*, deelnemer_ids, van: date, tot: date) -> dic
     return {r["deelnemer_id"]: r["aantal"] for r in rijen}
 
 
+# Counts for a teamleider change slowly; kept as long as the dashboard's figures.
+TEAM_CACHE_SECONDEN = 300
+
+
 def team_per_fase(user):
     """For a teamleider: each klantmanager of the organisation with the number of running
-    trajectories per current phase; counts only (tel_scope), in one query."""
+    trajectories per current phase; counts only (tel_scope), one query every five minutes
+    per organisation."""
+    sleutel = f"agenda:team_per_fase:{user.organisatie_id}"
+    tabel = cache.get(sleutel)
+    if tabel is None:
+        tabel = _team_per_fase(user)
+        cache.set(sleutel, tabel, TEAM_CACHE_SECONDEN)
+    return tabel
+
+
+def _team_per_fase(user):
     from trajecten.models import Traject
 
     rijen = (
