@@ -149,20 +149,48 @@ def test_startpagina_toont_mijn_afspraken_en_de_te_late(client, wereld, km):
     assert "Mijn te late afspraken" in pagina_tekst(response)
 
 
+def _woensdag_volgende_week_om(uur):
+    vandaag = timezone.localdate()
+    woensdag = vandaag + dt.timedelta(days=7 - vandaag.weekday() + 2)
+    return timezone.make_aware(dt.datetime.combine(woensdag, dt.time(uur)))
+
+
 def test_weekoverzicht_toont_afspraken_in_hun_uur_en_verbergt_wat_de_gebruiker_niet_ziet(
     client, wereld, km
 ):
-    eigen = AfspraakFactory(deelnemer=wereld.deelnemer, medewerkers=[km])
+    eigen = AfspraakFactory(
+        deelnemer=wereld.deelnemer, medewerkers=[km], begin=_woensdag_volgende_week_om(10)
+    )
     # A colleague's appointment with a participant of another organisation: busy, no name.
     collega = GebruikerFactory(organisatie=wereld.eigen, rol=KM)
-    AfspraakFactory(deelnemer=wereld.vreemde_deelnemer, medewerkers=[collega])
-    response = client.get(reverse("agenda:week"), {"week": f"{_morgen():%Y-%m-%d}"})
+    bezet = AfspraakFactory(
+        deelnemer=wereld.vreemde_deelnemer,
+        medewerkers=[collega],
+        begin=_woensdag_volgende_week_om(14),
+    )
+    response = client.get(reverse("agenda:week"), {"week": f"{eigen.begin:%Y-%m-%d}"})
     tekst = pagina_tekst(response)
     assert wereld.deelnemer.naam in tekst
     assert wereld.vreemde_deelnemer.achternaam not in tekst
-    assert "bezet" in tekst
-    vakken = [v for _, rij in response.context["agenda"].rijen for v in rij if v.afspraken]
-    assert [(v.begin.hour, [a.pk for a in v.afspraken][0]) for v in vakken][0] == (10, eigen.pk)
+    assert "14:00 bezet" in tekst
+    vakken = {
+        (v.begin.weekday(), v.begin.hour): [a.pk for a in v.afspraken]
+        for _, rij in response.context["agenda"].rijen
+        for v in rij
+        if v.afspraken
+    }
+    assert vakken == {(2, 10): [eigen.pk], (2, 14): [bezet.pk]}
+
+
+def test_vrij_uur_opent_het_formulier_met_datum_tijd_en_medewerker(client, wereld, km):
+    begin = _woensdag_volgende_week_om(11)
+    response = client.get(
+        reverse("agenda:nieuw"), {"datum": f"{begin:%Y-%m-%d}", "uur": "11", "medewerker": km.pk}
+    )
+    form = response.context["form"]
+    assert (form.initial["datum"], form.initial["begintijd"]) == (begin.date(), dt.time(11))
+    assert form.initial["medewerkers"] == [km.pk]
+    assert wereld.deelnemer.naam in pagina_tekst(response)  # one of the user's own
 
 
 def test_weekoverzicht_met_een_onzinweek_toont_deze_week(client, wereld, km):
@@ -249,8 +277,10 @@ def test_regels_voor_alle_lopende_trajecten_met_het_commando(wereld, woensdag):
 
 
 def _feed(client, wereld, km):
-    client.post(reverse("agenda:feed_instellingen"), {"actie": "opslaan"})
-    response = client.post(reverse("agenda:feed_instellingen"), {"actie": "vernieuwen"})
+    client.post(reverse("agenda:feed_instellingen"), {"actie": "opslaan", "namen": "kort"})
+    response = client.post(
+        reverse("agenda:feed_instellingen"), {"actie": "vernieuwen", "namen": "kort"}
+    )
     return response.context["adres"]
 
 
@@ -271,16 +301,16 @@ def test_feed_is_geldig_icalendar_met_alleen_voornaam_en_voorletter(client, were
 def test_feed_met_volledige_namen_als_de_gebruiker_dat_kiest(client, wereld, km):
     AfspraakFactory(deelnemer=wereld.deelnemer, medewerkers=[km], soort="intake")
     adres = _feed(client, wereld, km)
-    client.post(reverse("agenda:feed_instellingen"), {"actie": "opslaan", "volledige_namen": "on"})
+    client.post(reverse("agenda:feed_instellingen"), {"actie": "opslaan", "namen": "volledig"})
     [event] = Calendar.from_ical(client.get(adres).content).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Intake met Eline Akkerman-Eigen"
 
 
 def test_een_nieuw_adres_laat_het_oude_meteen_stoppen(client, wereld, km):
     oud = _feed(client, wereld, km)
-    nieuw = client.post(reverse("agenda:feed_instellingen"), {"actie": "vernieuwen"}).context[
-        "adres"
-    ]
+    nieuw = client.post(
+        reverse("agenda:feed_instellingen"), {"actie": "vernieuwen", "namen": "kort"}
+    ).context["adres"]
     assert client.get(oud).status_code == 404
     assert client.get(nieuw).status_code == 200
     token = nieuw.rsplit("/", 2)[-2]

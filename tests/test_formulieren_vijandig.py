@@ -9,6 +9,7 @@ also reaches the form's clean() and the service, not only the field. Each post i
 so every one meets the same state.
 """
 
+import datetime as dt
 import os
 import traceback
 from html.parser import HTMLParser
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from deelnemers.models import Contactmoment, Deelnemer, Intake, LadderTrede
 from reintegratie.accounts.models import Rol
+from reintegratie.agenda.models import Afspraak, Agendafeed
 from reintegratie.forms import MAX_TEKST_LENGTE
 from trajecten.forms import VerlengenForm
 from trajecten.models import (
@@ -82,12 +84,19 @@ MODELLEN = (
     Intake,
     LadderTrede,
     Observatie,
+    Afspraak,
+    Agendafeed,
 )
 
 KM, TB = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER
 TE_LANG_NU_MILJOEN = "Dit veld mag hoogstens 5.000 tekens bevatten (nu 1.000.000)."
 # Forms with no free text without a maximum of its own (their text fields have one).
 ZONDER_VRIJE_TEKST = {
+    # The agenda's place and video link have a maximum of their own (200).
+    "agenda:feed_instellingen",
+    "agenda:nieuw",
+    "agenda:plannen",
+    "agenda:wijzigen",
     "deelnemers:bewerken",
     "deelnemers:intake_start",
     "deelnemers:ladder",
@@ -143,7 +152,22 @@ FORMULIEREN = {
     "trajecten:instrument_nieuw": (None, lambda w: {"instrument": "jobcoaching", "uren": "10"}),
     "werkplekken:week": (None, lambda w: {}),
     "werkplekken:observaties": (None, lambda w: {}),
+    "agenda:plannen": (None, lambda w: _afspraak_velden()),
+    "agenda:nieuw": (None, lambda w: _afspraak_velden() | {"deelnemer": str(w.deelnemer.pk)}),
+    "agenda:wijzigen": (None, lambda w: {}),
+    "agenda:feed_instellingen": (None, lambda w: {"actie": "opslaan"}),
 }
+
+
+def _afspraak_velden():
+    morgen = timezone.localdate() + dt.timedelta(days=1)
+    return {"datum": morgen.isoformat(), "begintijd": "10:00", "eindtijd": "11:00", "plaats": "Hal"}
+
+
+def _agendafeed(w):
+    feed = Agendafeed(gebruiker=w.gebruikers[KM])
+    feed.nieuw_token()
+    feed.save()
 
 
 def _plan_met_leerdoel(w):
@@ -168,6 +192,7 @@ VOORBEREIDING = {
     "trajecten:rapportage_nieuw": _plan_met_leerdoel,
     "trajecten:rapportage_bewerken": _plan_met_leerdoel,
     "trajecten:volgende_fase": _ondertekend_plan,
+    "agenda:feed_instellingen": _agendafeed,
 }
 
 

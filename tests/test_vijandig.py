@@ -378,6 +378,24 @@ PAGINAS = [
     ("start-klantmanager", "start", Rol.KLANTMANAGER, None, {}, ["onbekend"]),
     ("start-trajectbegeleider", "start", Rol.TRAJECTBEGELEIDER, None, {}, ["onbekend"]),
     ("start-manager", "start", Rol.MANAGER, None, {}, ["onbekend"]),
+    ("agenda-week", "agenda:week", Rol.KLANTMANAGER, None, {}, ["week", "medewerker"]),
+    (
+        "agenda-nieuw",
+        "agenda:nieuw",
+        Rol.KLANTMANAGER,
+        None,
+        {},
+        ["datum", "uur", "medewerker", "deelnemer"],
+    ),
+    (
+        "agenda-plannen",
+        "agenda:plannen",
+        Rol.KLANTMANAGER,
+        "deelnemer",
+        {},
+        ["datum", "uur", "medewerker"],
+    ),
+    ("agenda-feed", "agenda:feed_instellingen", Rol.KLANTMANAGER, None, {}, ["onbekend"]),
 ]
 
 

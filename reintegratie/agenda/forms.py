@@ -1,11 +1,13 @@
 """The forms of the agenda: an appointment, the week to show, the feed's setting."""
 
-from datetime import datetime
+from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from deelnemers.forms import Keuzes
 from deelnemers.models import Deelnemer
 from reintegratie.access import Handeling, handeling_scope
 from reintegratie.forms import DatumInput, NLDesignFormMixin
@@ -20,6 +22,39 @@ PLAATS_OF_LINK = "Geef een plaats of een videolink."
 KEUZE_HOOGSTENS = 500
 
 
+def getal(tekst) -> int | None:
+    """A key from a parameter: plain digits that fit a database integer, else None."""
+    tekst = str(tekst or "")
+    if tekst.isascii() and tekst.isdigit() and len(tekst) <= 18:
+        return int(tekst)
+    return None
+
+
+# Appointments are planned at most this far ahead; a week is shown from 2000 on. Outside
+# these the date arithmetic overflows at the ends of the calendar, and no one means them.
+VOORUIT = relativedelta(years=2)
+EERSTE_DAG = date(2000, 1, 1)
+BUITEN_BEREIK = "Kies een datum tussen 2000 en twee jaar vooruit."
+
+
+def _binnen_bereik(dag):
+    if dag and not EERSTE_DAG <= dag <= timezone.localdate() + VOORUIT:
+        raise forms.ValidationError(BUITEN_BEREIK)
+    return dag
+
+
+class Deelnemerkeuze(forms.ModelChoiceField):
+    """A key that is no sane whole number is refused before the database sees it (SQLite
+    cannot compare an integer of 50 digits)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and getal(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 class TijdInput(forms.TimeInput):
     input_type = "time"
 
@@ -28,7 +63,7 @@ class TijdInput(forms.TimeInput):
 
 
 class AfspraakForm(NLDesignFormMixin, forms.Form):
-    deelnemer = forms.ModelChoiceField(
+    deelnemer = Deelnemerkeuze(
         label="Deelnemer",
         queryset=Deelnemer.objects.none(),
         error_messages={"invalid_choice": ONZICHTBARE_DEELNEMER},
@@ -43,7 +78,7 @@ class AfspraakForm(NLDesignFormMixin, forms.Form):
 
     def __init__(self, *args, user, deelnemer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["medewerkers"] = forms.ModelMultipleChoiceField(
+        self.fields["medewerkers"] = Keuzes(
             label="Medewerkers",
             queryset=selectors.team(user),
             widget=forms.CheckboxSelectMultiple(
@@ -70,11 +105,14 @@ class AfspraakForm(NLDesignFormMixin, forms.Form):
             .distinct()
             .order_by("achternaam", "voornaam", "pk")[:KEUZE_HOOGSTENS]
         )
-        gekozen = self.initial.get("deelnemer") or self.data.get("deelnemer")
+        gekozen = getal(self.initial.get("deelnemer") or self.data.get("deelnemer"))
         keuzes = {d.pk: d for d in eigen}
-        if gekozen and str(gekozen).isdigit() and int(gekozen) not in keuzes:
-            keuzes.update({d.pk: d for d in veld.queryset.filter(pk=int(gekozen))})
+        if gekozen and gekozen not in keuzes:
+            keuzes.update({d.pk: d for d in veld.queryset.filter(pk=gekozen)})
         veld.choices = [("", "Kies een deelnemer")] + [(pk, d.naam) for pk, d in keuzes.items()]
+
+    def clean_datum(self):
+        return _binnen_bereik(self.cleaned_data["datum"])
 
     def clean(self):
         gegevens = super().clean()
@@ -117,6 +155,9 @@ class WeekForm(NLDesignFormMixin, forms.Form):
     week = forms.DateField(label="Week van", widget=DatumInput, required=False)
     medewerker = forms.ChoiceField(label="Agenda van", required=False)
 
+    def clean_week(self):
+        return _binnen_bereik(self.cleaned_data["week"])
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.team = list(selectors.team(user))
@@ -126,9 +167,18 @@ class WeekForm(NLDesignFormMixin, forms.Form):
 
 
 class FeedForm(NLDesignFormMixin, forms.Form):
-    volledige_namen = forms.BooleanField(
-        label="Volledige namen van deelnemers in mijn agenda",
-        required=False,
-        help_text="Zonder vinkje ziet u alleen de voornaam en de eerste letter van de "
-        "achternaam. Uw agenda-app bewaart wat de feed toont.",
+    namen = forms.ChoiceField(
+        label="Namen van deelnemers in mijn agenda",
+        choices=[
+            ("kort", "Alleen de voornaam en de eerste letter van de achternaam"),
+            ("volledig", "De volledige naam"),
+        ],
+        initial="kort",
+        widget=forms.RadioSelect,
+        help_text="Uw agenda-app bewaart wat de feed toont, ook buiten deze applicatie.",
+        error_messages={"invalid_choice": "Kies een van de twee mogelijkheden."},
     )
+
+    @property
+    def volledige_namen(self) -> bool:
+        return self.cleaned_data["namen"] == "volledig"

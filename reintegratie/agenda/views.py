@@ -27,7 +27,7 @@ from trajecten.weekrooster import maandag_van
 
 from . import feed as ical
 from . import selectors, services
-from .forms import AfspraakForm, FeedForm, WeekForm
+from .forms import AfspraakForm, FeedForm, WeekForm, getal
 from .models import Afspraak, Agendafeed
 
 
@@ -63,15 +63,13 @@ def _beginwaarden(request) -> dict:
         waarden["datum"] = datum
     except ValueError:
         pass
-    uur = request.GET.get("uur", "")
-    if uur.isdigit() and selectors.EERSTE_UUR <= int(uur) < selectors.LAATSTE_UUR:
-        waarden["begintijd"], waarden["eindtijd"] = time(int(uur)), time(int(uur) + 1)
-    medewerker = request.GET.get("medewerker", "")
-    if medewerker.isdigit():
-        waarden["medewerkers"] = [int(medewerker)]
-    deelnemer = request.GET.get("deelnemer", "")
-    if deelnemer.isdigit():
-        waarden["deelnemer"] = int(deelnemer)
+    uur = getal(request.GET.get("uur"))
+    if uur is not None and selectors.EERSTE_UUR <= uur < selectors.LAATSTE_UUR:
+        waarden["begintijd"], waarden["eindtijd"] = time(uur), time(uur + 1)
+    if medewerker := getal(request.GET.get("medewerker")):
+        waarden["medewerkers"] = [medewerker]
+    if deelnemer := getal(request.GET.get("deelnemer")):
+        waarden["deelnemer"] = deelnemer
     return waarden
 
 
@@ -207,7 +205,8 @@ def feed_instellingen(request):
     carries full names."""
     feed = Agendafeed.objects.filter(gebruiker=request.user).first()
     form = FeedForm(
-        request.POST or None, initial={"volledige_namen": bool(feed and feed.volledige_namen)}
+        request.POST or None,
+        initial={"namen": "volledig" if feed and feed.volledige_namen else "kort"},
     )
     token = None
     if request.method == "POST" and form.is_valid():
@@ -215,7 +214,7 @@ def feed_instellingen(request):
             feed = feed or Agendafeed(gebruiker=request.user)
             if request.POST.get("actie") == "vernieuwen" or not feed.token_hash:
                 token = feed.nieuw_token()
-            feed.volledige_namen = form.cleaned_data["volledige_namen"]
+            feed.volledige_namen = form.volledige_namen
             feed.save()
         if token is None:
             messages.success(request, "De instelling van uw agendafeed is opgeslagen.")
