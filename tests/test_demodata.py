@@ -113,3 +113,17 @@ def test_de_demo_klantmanager_houdt_de_regie(client, demo):
     client.force_login(km)
     inhoud = client.get(reverse("deelnemers:dossier", args=[deelnemer.pk])).content.decode()
     assert "Gegevens wijzigen" in inhoud
+
+
+def test_afspraken_komend_gehouden_niet_verschenen_en_te_laat(demo):
+    """The demo shows every state of an appointment, the overdue ones included, each with
+    the participant's klantmanager."""
+    from reintegratie.agenda.models import Afspraak
+
+    assert set(Afspraak.objects.values_list("status", flat=True)) == set(Afspraak.Status.values)
+    assert Afspraak.objects.gepland().filter(begin__gt=timezone.now()).exists()
+    assert Afspraak.objects.te_laat().exists()
+    assert not Afspraak.objects.filter(einde__lte=F("begin")).exists()
+    assert not Afspraak.objects.filter(begin__week_day__in=[1, 7]).exists()  # no weekends
+    zonder = Afspraak.objects.exclude(medewerkers=F("deelnemer__klantmanager"))
+    assert not zonder.exists()

@@ -39,6 +39,7 @@ from deelnemers.models import (
     ladder_uitersten,
 )
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.agenda.demo import maak_demodata as agenda_demodata
 from trajecten.models import (
     AfstandTotArbeidsmarkt,
     Fase,
@@ -311,6 +312,7 @@ class Command(BaseCommand):
                     n = min(CHUNK, deelnemers - begin)
                     self.chunk(ctx, n)
                     balk.update(n)
+            agenda_demodata(vandaag=ctx.vandaag)
             # The week totals in one pass over the hours, instead of an upsert per chunk.
             weektotalen_opnieuw_opbouwen()
         if postgres:
