@@ -187,7 +187,13 @@ def uitkomst(request, pk):
             afspraak = services.leg_uitkomst_vast(afspraak=afspraak, status=status)
             log_toegang(request, afspraak.deelnemer, AuditRecord.Actie.GEWIJZIGD, "afspraak")
     if request.htmx:
-        return render(request, "agenda/_afspraak.html", {"afspraak": afspraak, "fout": fout})
+        # The item as it was shown: on the start page with the participant's name.
+        met_naam = request.POST.get("met_naam") == "1"
+        return render(
+            request,
+            "agenda/_afspraak.html",
+            {"afspraak": afspraak, "fout": fout, "met_naam": met_naam},
+        )
     if fout:
         messages.error(request, fout)
     else:
