@@ -168,7 +168,9 @@ def test_weekoverzicht_toont_afspraken_in_hun_uur_en_verbergt_wat_de_gebruiker_n
         medewerkers=[collega],
         begin=_woensdag_volgende_week_om(14),
     )
-    response = client.get(reverse("agenda:week"), {"week": f"{eigen.begin:%Y-%m-%d}"})
+    response = client.get(
+        reverse("agenda:week"), {"week": f"{eigen.begin:%Y-%m-%d}", "medewerker": "team"}
+    )
     tekst = pagina_tekst(response)
     assert wereld.deelnemer.naam in tekst
     assert wereld.vreemde_deelnemer.achternaam not in tekst

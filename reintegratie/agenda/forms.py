@@ -151,6 +151,9 @@ class AfspraakForm(NLDesignFormMixin, forms.Form):
             self.add_error(veld if veld in self.fields else None, berichten)
 
 
+TEAM = "team"
+
+
 class WeekForm(NLDesignFormMixin, forms.Form):
     week = forms.DateField(label="Week van", widget=DatumInput, required=False)
     medewerker = forms.ChoiceField(label="Agenda van", required=False)
@@ -161,7 +164,7 @@ class WeekForm(NLDesignFormMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.team = list(selectors.team(user))
-        self.fields["medewerker"].choices = [("", "Het hele team")] + [
+        self.fields["medewerker"].choices = [(TEAM, "Het hele team")] + [
             (str(m.pk), str(m)) for m in self.team
         ]
 

@@ -15,6 +15,9 @@ from .models import Afspraak
 # The week view: Monday to Friday, one row per hour from 8:00 to 18:00.
 WERKDAGEN = 5
 EERSTE_UUR, LAATSTE_UUR = 8, 18
+# The team's week shows at most this many appointments; beyond that a colleague is chosen
+# (a large organisation's whole team is no agenda anyone reads).
+WEEK_HOOGSTENS = 300
 # The start page: the coming days, and at most this many rows per list.
 KOMENDE_DAGEN = 7
 STARTLIJST = 20
@@ -48,6 +51,7 @@ class Week:
     dagen: list[date]
     rijen: list[tuple[int, list[Vak]]]
     afspraken: list
+    afgekapt: bool = False
 
     @property
     def vorige(self):
@@ -78,8 +82,10 @@ def week(*, user, maandag: date, medewerkers) -> Week:
         .distinct()
         .select_related("deelnemer")
         .prefetch_related("medewerkers")
-        .order_by("begin", "id")
+        .order_by("begin", "id")[: WEEK_HOOGSTENS + 1]
     )
+    afgekapt = len(afspraken) > WEEK_HOOGSTENS
+    afspraken = afspraken[:WEEK_HOOGSTENS]
     leesbaar = set(
         Afspraak.objects.zichtbaar_voor(user)
         .filter(pk__in=[a.pk for a in afspraken])
@@ -92,7 +98,7 @@ def week(*, user, maandag: date, medewerkers) -> Week:
         uur = min(max(begin.hour, EERSTE_UUR), LAATSTE_UUR - 1)
         vakken[begin.date(), uur].afspraken.append(afspraak)
     rijen = [(u, [vakken[d, u] for d in dagen]) for u in range(EERSTE_UUR, LAATSTE_UUR)]
-    return Week(maandag, dagen, rijen, [a for a in afspraken if a.leesbaar])
+    return Week(maandag, dagen, rijen, [a for a in afspraken if a.leesbaar], afgekapt)
 
 
 def mijn_afspraken(user):

@@ -38,7 +38,9 @@ def week(request):
     form = WeekForm(request.GET or None, user=request.user)
     gekozen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     maandag = maandag_van(gekozen.get("week") or timezone.localdate())
-    medewerker = next((m for m in form.team if str(m.pk) == gekozen.get("medewerker")), None)
+    # Without a choice the user's own agenda (when he is in the team), else the team's.
+    keuze = gekozen.get("medewerker") or str(request.user.pk)
+    medewerker = next((m for m in form.team if str(m.pk) == keuze), None)
     medewerkers = [medewerker] if medewerker else form.team
     agenda = selectors.week(user=request.user, maandag=maandag, medewerkers=medewerkers)
     log_toegang(request, {a.deelnemer for a in agenda.afspraken}, AuditRecord.Actie.IN_LIJST)
