@@ -142,10 +142,11 @@ def van_deelnemer(*, user, deelnemer):
 
 def niet_verschenen_per_deelnemer(*, deelnemer_ids, van: date, tot: date) -> dict[int, int]:
     """How often each participant did not come to an appointment from ``van`` to ``tot``."""
-    begin, einde = _moment(van, 0), _moment(tot + timedelta(days=1), 0)
+    # By local date, not by a moment: a period may run to the ends of the calendar, where
+    # a moment cannot be made (0001-01-01 has no earlier UTC), and the set is a few people.
     rijen = (
         Afspraak.objects.niet_verschenen()
-        .filter(deelnemer_id__in=deelnemer_ids, begin__gte=begin, begin__lt=einde)
+        .filter(deelnemer_id__in=deelnemer_ids, begin__date__range=(van, tot))
         .values("deelnemer_id")
         .annotate(aantal=Count("pk"))
     )
