@@ -340,3 +340,10 @@ def test_teamleider_ziet_per_klantmanager_de_deelnemers_per_fase(client, wereld)
     assert tabel["fasen"] == [fase]
     assert tabel["rijen"] == [{"naam": "Wobbina van 't Wel", "aantallen": [1]}]
     assert wereld.deelnemer.achternaam not in pagina_tekst(response)
+
+
+def test_regel_bij_een_start_aan_het_einde_van_de_kalender_stelt_niets_voor(wereld):
+    traject = wereld.traject
+    traject.startdatum = dt.date(9999, 12, 31)
+    regel = Afspraakregel(trajecttype=traject.trajecttype, soort="intake", binnen_weken=4)
+    assert regels_toepassen(traject=traject, regels=[regel]) == []

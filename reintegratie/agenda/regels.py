@@ -86,7 +86,11 @@ def _vrij_begin(klantmanager, dag: date, duur: timedelta) -> datetime:
 
 def _pas_toe(regel: Afspraakregel, traject: Traject, vandaag: date) -> Afspraak | None:
     klantmanager = traject.klantmanager or traject.deelnemer.klantmanager
-    uiterst = uiterste_datum(regel, traject, vandaag)
+    try:
+        uiterst = uiterste_datum(regel, traject, vandaag)
+    except OverflowError:
+        # A start (or a pace) at the end of the calendar: no deadline to plan towards.
+        return None
     if klantmanager is None or uiterst is None or uiterst < vandaag:
         # Past its deadline the rule proposes nothing: the klantmanager decides what now.
         return None
