@@ -185,7 +185,8 @@ def test_weekagenda_vast_aantal_queries(client, wereld, django_assert_num_querie
     # of them the user reads (1), audit insert (1)
     with django_assert_num_queries(SESSIE + 5):
         response = client.get(url)
-    assert len(response.context["agenda"].afspraken) == 2 * extra + 1
+    woensdag = [a for a in response.context["agenda"].afspraken if a.begin.weekday() == 2]
+    assert len(woensdag) == 2 * extra + 1
 
 
 def test_overzicht_manager_vijf_minuten_uit_de_cache(client, wereld, django_assert_num_queries):
