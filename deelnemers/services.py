@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.views.decorators.debug import sensitive_variables
 
+from reintegratie.agenda.regels import regels_toepassen
 from reintegratie.taken.services import taak_uit_journaal
 from reintegratie.templatetags.opmaak import datum as datumtekst
 from trajecten.models import PlanVanAanpak, Traject
@@ -216,6 +217,8 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         klantmanager=deelnemer.klantmanager,
     )
     eerste.fase_vanaf(start, traject=traject).save()
+    # The trajecttype's rules put their appointments (verdiepende intake...) in the agenda.
+    regels_toepassen(traject=traject)
     PlanVanAanpak.objects.create(
         traject=traject,
         versie=1,

@@ -214,6 +214,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # Groups of the own organisation (sollicitatietraining, intervisie): plan them, move or
     # cancel a session. Who joins a group and whose attendance is saved, the matrix decides.
     "groepen": frozenset({KM, TB, MAN}),
+    # The team's week agenda; planning in it needs journaal_schrijven with the participant.
+    "agenda_zien": frozenset({KM, TB, MAN}),
+    "afspraken_plannen": frozenset({KM, TB}),
 }
 
 NIETS = Q(pk__in=[])

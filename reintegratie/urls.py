@@ -38,6 +38,7 @@ urlpatterns = [
     path("werkplekken/", include("werkplekken.urls")),
     path("overleg/", include("reintegratie.overleg.urls")),
     path("groepen/", include("reintegratie.groepen.urls")),
+    path("agenda/", include("reintegratie.agenda.urls")),
     path("verwerkingen/", verwerkingen.zoeken, name="verwerkingen"),
     path("verwerkingen/export.csv", verwerkingen.export, name="verwerkingen_export"),
     path("verwerkingen/register/", verwerkingen.register, name="verwerkingen_register"),

@@ -10,6 +10,7 @@ from deelnemers.models import Deelnemer, Intake
 from deelnemers.selectors import deelnemerlijst, met_toegang
 from reintegratie.access import log_toegang
 from reintegratie.accounts.models import Rol
+from reintegratie.agenda import selectors as agenda
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 from reintegratie.taken.selectors import start_taken
@@ -66,7 +67,17 @@ def _caseload(request):
         concepten=concepten,
         oude_concepten=sum(1 for i in concepten if i.aangemaakt_op < week_geleden),
         **start_taken(request),
+        **_afspraken(request),
     )
+
+
+def _afspraken(request) -> dict:
+    """The start page's "Mijn afspraken" and "Mijn te late afspraken"
+    (templates/agenda/_start_afspraken.html)."""
+    mijn = agenda.mijn_afspraken(request.user)
+    te_laat = agenda.mijn_te_late_afspraken(request.user)
+    log_toegang(request, {a.deelnemer for a in mijn + te_laat}, AuditRecord.Actie.IN_LIJST)
+    return {"mijn_afspraken": mijn, "te_late_afspraken": te_laat}
 
 
 def _verwijzingen(request):
@@ -87,9 +98,11 @@ def _vandaag(request):
         request,
         "start/trajectbegeleider.html",
         {"werkplekken": werkplekken, "vandaag": vandaag, **start_taken(request)},
+        {"werkplekken": werkplekken, "vandaag": vandaag, **_afspraken(request)},
     )
 
 
 def _overzicht(request):
-    """The manager lands on the dashboard of the organisation."""
-    return dashboard.dashboard(request)
+    """The manager lands on the dashboard of the organisation, with the team's participants
+    per klantmanager and phase (counts only)."""
+    return dashboard.dashboard(request, team_per_fase=agenda.team_per_fase(request.user))

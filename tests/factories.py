@@ -9,6 +9,7 @@ from django.utils import timezone
 from deelnemers.management.commands.demodata import elfproef_bsns
 from deelnemers.models import Deelnemer, Intake
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.agenda.models import Afspraak
 from reintegratie.groepen.models import Groep, Groepsbijeenkomst, Lidmaatschap
 from trajecten.models import Route, Traject, Trajecttype, Uitstroom, Urenregistratie
 from trajecten.services import registreer_uren
@@ -275,3 +276,39 @@ class LidmaatschapFactory(factory.django.DjangoModelFactory):
     deelnemer = factory.SubFactory(DeelnemerFactory)
     startdatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(weeks=4))
     toegevoegd_door = factory.SelfAttribute("groep.begeleider")
+
+
+def _morgen_om_tien():
+    morgen = vandaag() + dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(morgen, dt.time(10)))
+
+
+class AfspraakFactory(factory.django.DjangoModelFactory):
+    """An appointment tomorrow at 10:00 of one hour, with ``medewerkers`` (a list) added.
+
+    Written directly, as demo data does: the traits make the past states the planning
+    service refuses (an appointment in the past that is still gepland)."""
+
+    class Meta:
+        model = Afspraak
+        skip_postgeneration_save = True
+
+    deelnemer = factory.SubFactory(DeelnemerFactory)
+    soort = Afspraak.Soort.GESPREK
+    begin = factory.LazyFunction(_morgen_om_tien)
+    einde = factory.LazyAttribute(lambda o: o.begin + dt.timedelta(hours=1))
+    plaats = "Stadskantoor"
+
+    class Params:
+        gisteren = factory.Trait(
+            begin=factory.LazyFunction(lambda: _morgen_om_tien() - dt.timedelta(days=2))
+        )
+        te_laat = factory.Trait(gisteren=True, status=Afspraak.Status.GEPLAND)
+        niet_verschenen = factory.Trait(
+            gisteren=True, status=Afspraak.Status.NIET_VERSCHENEN_ZONDER_BERICHT
+        )
+
+    @factory.post_generation
+    def medewerkers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.medewerkers.set(extracted)

@@ -39,6 +39,7 @@ from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst, url_namen
 from .factories import (
+    AfspraakFactory,
     BijeenkomstFactory,
     DeelnemerFactory,
     GebruikerFactory,
@@ -277,6 +278,9 @@ def betrokken(db):
         uren=Decimal(2),
         vastgelegd_door=users["aanbieder", TB],
     )
+    afspraak = AfspraakFactory(
+        deelnemer=deelnemer, traject=traject, plaats=_m(C.JOURNAAL, 4), medewerkers=[door]
+    )
     return {
         "groep": groep,
         "groepsbijeenkomst": groepsbijeenkomst,
@@ -284,6 +288,7 @@ def betrokken(db):
         "users": users,
         "bijeenkomst": bijeenkomst,
         "bespreking": bespreking,
+        "afspraak": afspraak,
         "deelnemer": deelnemer,
         "traject": traject,
         "plan": plan,
@@ -312,6 +317,7 @@ def _args(b, naam_org):
         "taak": {"pk": b["medische_taak"].pk},
         "groep": {"pk": b["groep"].pk},
         "groepsbijeenkomst": {"pk": b["groepsbijeenkomst"].pk},
+        "afspraak": {"pk": b["afspraak"].pk},
     }
 
 
@@ -399,6 +405,15 @@ URLS = {
     "overleg:pakket": "bijeenkomst",
     "overleg:bespreking": "bespreking",
     "gezondheid": None,  # public, for the load balancer: read too, it must show no marker
+    "agenda:week": None,
+    "agenda:nieuw": None,
+    "agenda:plannen": "deelnemer",
+    "agenda:wijzigen": "afspraak",
+    "agenda:uitkomst": "geen",  # POST that records the outcome; shown on the dossier
+    "agenda:feed_instellingen": None,
+    # Read with its secret token, no session: first name and initial only, by default
+    # (tests/test_agenda.py); it carries what the user's own start page lists.
+    "agenda:feed": "geen",
 }
 # Shown by a POST: the full BSN, the journal partial (htmx) after an empty entry, the
 # dossier again after an empty ladder step.
@@ -531,6 +546,9 @@ ZONDER_PERSOONSGEGEVENS = {
     # A group and its sessions: name, rhythm, place; the members are in Lidmaatschap.
     "Groep",
     "Groepsbijeenkomst",
+    # Configuration, and a staff user's own feed setting: no participant in them.
+    "Afspraakregel",
+    "Agendafeed",
 }
 
 

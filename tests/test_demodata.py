@@ -149,3 +149,17 @@ def test_taken_uit_elke_bron_ook_te_laat(demo):
     for taak in open_.select_related("eigenaar", "deelnemer")[:50]:
         nodig = Categorie.MEDISCH if taak.medisch else Categorie.JOURNAAL
         assert toegang_van(taak.eigenaar, taak.deelnemer).leest(nodig), taak
+
+
+def test_afspraken_komend_gehouden_niet_verschenen_en_te_laat(demo):
+    """The demo shows every state of an appointment, the overdue ones included, each with
+    the participant's klantmanager."""
+    from reintegratie.agenda.models import Afspraak
+
+    assert set(Afspraak.objects.values_list("status", flat=True)) == set(Afspraak.Status.values)
+    assert Afspraak.objects.gepland().filter(begin__gt=timezone.now()).exists()
+    assert Afspraak.objects.te_laat().exists()
+    assert not Afspraak.objects.filter(einde__lte=F("begin")).exists()
+    assert not Afspraak.objects.filter(begin__week_day__in=[1, 7]).exists()  # no weekends
+    zonder = Afspraak.objects.exclude(medewerkers=F("deelnemer__klantmanager"))
+    assert not zonder.exists()

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from deelnemers.models import Contactmoment, Deelnemer, Intake, LadderTrede
 from reintegratie.accounts.models import Rol
+from reintegratie.agenda.models import Afspraak, Agendafeed
 from reintegratie.forms import MAX_TEKST_LENGTE
 from reintegratie.groepen.models import Aanwezigheid, Groep, Groepsbijeenkomst, Lidmaatschap
 from reintegratie.overleg.models import Bespreking, Bijeenkomst, Overleg, Overlegafspraak
@@ -97,12 +98,19 @@ MODELLEN = (
     Groepsbijeenkomst,
     Lidmaatschap,
     Aanwezigheid,
+    Afspraak,
+    Agendafeed,
 )
 
 KM, TB = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER
 TE_LANG_NU_MILJOEN = "Dit veld mag hoogstens 5.000 tekens bevatten (nu 1.000.000)."
 # Forms with no free text without a maximum of its own (their text fields have one).
 ZONDER_VRIJE_TEKST = {
+    # The agenda's place and video link have a maximum of their own (200).
+    "agenda:feed_instellingen",
+    "agenda:nieuw",
+    "agenda:plannen",
+    "agenda:wijzigen",
     "deelnemers:bewerken",
     "deelnemers:intake_start",
     "deelnemers:ladder",
@@ -210,6 +218,10 @@ FORMULIEREN = {
     "groepen:uitschrijven": ("groepen:detail", lambda w: {}),
     "groepen:aanwezigheid": (None, lambda w: {}),
     "groepen:verzetten": (None, lambda w: {}),
+    "agenda:plannen": (None, lambda w: _afspraak_velden()),
+    "agenda:nieuw": (None, lambda w: _afspraak_velden() | {"deelnemer": str(w.deelnemer.pk)}),
+    "agenda:wijzigen": (None, lambda w: {}),
+    "agenda:feed_instellingen": (None, lambda w: {"actie": "opslaan"}),
 }
 
 
@@ -225,6 +237,17 @@ def _nog_geen_lid(w):
     deelnemer = DeelnemerFactory(klantmanager=w.gebruikers[KM])
     TrajectFactory(deelnemer=deelnemer, aanbieder=w.eigen)
     return deelnemer
+
+
+def _afspraak_velden():
+    morgen = timezone.localdate() + dt.timedelta(days=1)
+    return {"datum": morgen.isoformat(), "begintijd": "10:00", "eindtijd": "11:00", "plaats": "Hal"}
+
+
+def _agendafeed(w):
+    feed = Agendafeed(gebruiker=w.gebruikers[KM])
+    feed.nieuw_token()
+    feed.save()
 
 
 def _plan_met_leerdoel(w):
@@ -251,6 +274,7 @@ VOORBEREIDING = {
     "trajecten:volgende_fase": _ondertekend_plan,
     # A colleague klantmanager to hand the caseload to.
     "taken:overdragen": lambda w: GebruikerFactory(organisatie=w.eigen, rol=KM),
+    "agenda:feed_instellingen": _agendafeed,
 }
 
 

@@ -4,7 +4,7 @@ Each page is measured with a small and a larger dataset; the count is asserted e
 the expected queries listed, so a query per row shows up as a failure.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -21,6 +21,7 @@ from trajecten.models import (
 )
 
 from .factories import (
+    AfspraakFactory,
     DeelnemerFactory,
     PlaatsingFactory,
     TaakFactory,
@@ -64,6 +65,7 @@ def _meer_deelnemers(wereld, aantal):
     _plan(wereld.traject, leerdoelen=1)
     TaakFactory(deelnemer=wereld.deelnemer, eigenaar=km)
     TaakFactory(deelnemer=wereld.deelnemer, eigenaar=wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+    _afspraken(wereld.deelnemer, km)
     for n in range(aantal):
         _plan(wereld.traject, leerdoelen=3)
         wereld.traject.instrumenten.create(
@@ -88,6 +90,23 @@ def _meer_deelnemers(wereld, aantal):
         _rapportage(traject, leerdoelen=[])
         TaakFactory(deelnemer=deelnemer, eigenaar=km, te_laat=True)
         TaakFactory(deelnemer=deelnemer, eigenaar=km, afgerond=True)
+        _afspraken(deelnemer, km)
+        _afspraken(wereld.deelnemer, km)
+
+
+def _woensdag_volgende_week():
+    vandaag = timezone.localdate()
+    woensdag = vandaag + timedelta(days=7 - vandaag.weekday() + 2)
+    return timezone.make_aware(datetime.combine(woensdag, time(10)))
+
+
+def _afspraken(deelnemer, km):
+    """Coming (tomorrow, and next week's Wednesday for the week view), overdue and missed
+    appointments of ``km`` with ``deelnemer``."""
+    AfspraakFactory(deelnemer=deelnemer, medewerkers=[km])
+    AfspraakFactory(deelnemer=deelnemer, medewerkers=[km], begin=_woensdag_volgende_week())
+    AfspraakFactory(deelnemer=deelnemer, medewerkers=[km], te_laat=True)
+    AfspraakFactory(deelnemer=deelnemer, medewerkers=[km], niet_verschenen=True)
 
 
 # Shared by every page: the session, and the user with its organisation (whose row also
@@ -100,16 +119,18 @@ PAGINAS = [
     # (role, url name, kwargs, queries). The comments list them.
     # audit insert (1), caseload page (1), count (1), trajecten with hours and signals (1),
     # fasen (1), signal counts (1), concept intakes (1); "Vandaag en te laat": the user's
-    # tasks due with their participants (1) and their audit insert (1)
-    (Rol.KLANTMANAGER, "start", None, SESSIE + 9),
+    # tasks due with their participants (1) and their audit insert (1); my appointments (1),
+    # my overdue ones (1) and their audit insert (1)
+    (Rol.KLANTMANAGER, "start", None, SESSIE + 12),
     # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1);
-    # "Vandaag en te laat": the user's tasks due (1) and their audit insert (1)
-    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 7),
+    # "Vandaag en te laat": the user's tasks due (1) and their audit insert (1); my
+    # appointments (1), my overdue ones (1): none here, so no audit for them
+    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 9),
     # the dashboard: phases (1), hours per week from the week totals (1), capacity per
     # werksoort (1) and placements on it (1), doelgroep mix (1) with the names of its
     # organisations (1) and doelgroepen (1), ladder (1), costs (1); then cached for five
-    # minutes
-    (Rol.MANAGER, "start", None, SESSIE + 9),
+    # minutes; on the start page the trajectories per klantmanager and phase (1), cached too
+    (Rol.MANAGER, "start", None, SESSIE + 10),
     (Rol.MANAGER, "dashboard", None, SESSIE + 9),
     # active targets (1) and one query per target (4 shipped: configuration, not data);
     # the filter form's choices: trajecttypes, aanbieders, verwijzers, gemeenten,
@@ -125,20 +146,24 @@ PAGINAS = [
     # instrumenten (1), rapportages (1), plaatsingen (1), contactmomenten (1), audit insert (1),
     # taken with their owners (1), the colleagues to choose as owner in the journal form (1)
     # and in the task form (1), group memberships with their groups (1), latest attendance
-    # with its sessions (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 18),
+    # with its sessions (1), afspraken (1) with their staff (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 20),
     # count (1), a page of the user's open tasks with their participants (1), audit (1)
     (Rol.KLANTMANAGER, "taken:mijn", None, SESSIE + 3),
     # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
     (Rol.KLANTMANAGER, "deelnemers:uren", "deelnemer", SESSIE + 4),
     # werkplek (1), placements with participants (1), hours per participant and kind (1),
-    # audit (1)
-    (Rol.MANAGER, "werkplekken:aanwezigheid", "werkplek", SESSIE + 4),
+    # audit (1); whose appointments the user reads (1) and how many they missed (1)
+    (Rol.MANAGER, "werkplekken:aanwezigheid", "werkplek", SESSIE + 6),
     # plans due this week with participants (1), reports of this week with participants (1),
     # audit insert (1)
     (Rol.MANAGER, "afdrukken_week", None, SESSIE + 3),
     # count (1), a page of werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 2),
+    # the team for the colleague choice (1), the participants the user plans for (1)
+    (Rol.KLANTMANAGER, "agenda:nieuw", None, SESSIE + 2),
+    # deelnemer with its involvement (1), audit (1), the team (1)
+    (Rol.KLANTMANAGER, "agenda:plannen", "deelnemer", SESSIE + 3),
     # werkplek (1), plaatsingen with deelnemers (1), audit (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:detail", "werkplek", SESSIE + 3),
 ]
@@ -160,6 +185,19 @@ def test_vast_aantal_queries(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 12], ids=["klein", "groter"])
+def test_weekagenda_vast_aantal_queries(client, wereld, django_assert_num_queries, extra):
+    _meer_deelnemers(wereld, extra)
+    client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
+    url = reverse("agenda:week") + f"?week={_woensdag_volgende_week():%Y-%m-%d}"
+    # the team (1), the week's appointments with participants (1), their staff (1), which
+    # of them the user reads (1), audit insert (1)
+    with django_assert_num_queries(SESSIE + 5):
+        response = client.get(url)
+    woensdag = [a for a in response.context["agenda"].afspraken if a.begin.weekday() == 2]
+    assert len(woensdag) == 2 * extra + 1
 
 
 def test_overzicht_manager_vijf_minuten_uit_de_cache(client, wereld, django_assert_num_queries):

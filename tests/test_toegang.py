@@ -188,6 +188,17 @@ def _komende_groepsbijeenkomst(w, organisatie=None):
     return {"pk": _groep(w, organisatie)[3].pk}
 
 
+def _afspraak(w, deelnemer=None):
+    from tests.factories import AfspraakFactory
+
+    afspraak = AfspraakFactory(deelnemer=deelnemer or w.deelnemer, medewerkers=[w.gebruikers[KM]])
+    return {"pk": afspraak.pk}
+
+
+def _vreemde_afspraak(w):
+    return _afspraak(w, w.vreemde_deelnemer)
+
+
 # name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
 # Roles not listed get a 404: the default is no.
 URLS = {
@@ -288,6 +299,14 @@ URLS = {
     "verwerkingen_export": (None, None, (MAN, PRIV)),
     "verwerkingen_register": (None, None, ALLE),
     "verwerkingen_deelnemer": (_deelnemer, _vreemde_deelnemer, (KM, MAN, PRIV)),
+    # The team's week; planning and outcomes for who writes the participant's journal.
+    "agenda:week": (None, None, (KM, TB, MAN)),
+    "agenda:nieuw": (None, None, (KM, TB)),
+    "agenda:plannen": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
+    "agenda:wijzigen": (_afspraak, _vreemde_afspraak, (KM, TB)),
+    "agenda:uitkomst": (_afspraak, _vreemde_afspraak, (KM, TB)),
+    # The user's own feed setting: no participant data, every role.
+    "agenda:feed_instellingen": (None, None, ALLE),
 }
 # State changes are POST only; these are tested with a POST (an empty one: the view must
 # refuse or render the form again, never act).
@@ -305,6 +324,7 @@ ALLEEN_POST = {
     "taken:nieuw",
     "taken:afronden",
     "groepen:uitschrijven",
+    "agenda:uitkomst",
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
@@ -314,6 +334,7 @@ DOORSTUREN = {
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
     "overleg:vooruit",  # back to the meeting
     "taken:afronden",  # an empty POST finishes nothing: back to the dossier
+    "agenda:uitkomst",  # no outcome chosen: back to the dossier with the message
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}
@@ -321,6 +342,8 @@ BUITEN_BESCHOUWING = {"login", "logout"}
 BUITEN_BESCHOUWING |= {"tweestaps:controleren", "tweestaps:instellen"}
 # The load balancer's health check: public, no participant data (tests/test_gezondheid.py).
 BUITEN_BESCHOUWING |= {"gezondheid"}
+# The iCalendar feed: no session, its secret token is the key (tests/test_agenda.py).
+BUITEN_BESCHOUWING |= {"agenda:feed"}
 
 
 def test_elke_url_heeft_toegangsregels():

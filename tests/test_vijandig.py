@@ -385,6 +385,24 @@ PAGINAS = [
     ("groep", "groepen:detail", Rol.TRAJECTBEGELEIDER, "groep", {}, ["onbekend"]),
     ("bijeenkomst", "groepen:aanwezigheid", Rol.TRAJECTBEGELEIDER, "groepsbijeenkomst", {}, ["x"]),
     ("verzetten", "groepen:verzetten", Rol.TRAJECTBEGELEIDER, "groepsbijeenkomst", {}, ["x"]),
+    ("agenda-week", "agenda:week", Rol.KLANTMANAGER, None, {}, ["week", "medewerker"]),
+    (
+        "agenda-nieuw",
+        "agenda:nieuw",
+        Rol.KLANTMANAGER,
+        None,
+        {},
+        ["datum", "uur", "medewerker", "deelnemer"],
+    ),
+    (
+        "agenda-plannen",
+        "agenda:plannen",
+        Rol.KLANTMANAGER,
+        "deelnemer",
+        {},
+        ["datum", "uur", "medewerker"],
+    ),
+    ("agenda-feed", "agenda:feed_instellingen", Rol.KLANTMANAGER, None, {}, ["onbekend"]),
 ]
 
 

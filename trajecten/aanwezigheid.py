@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from reintegratie.access import Categorie, categorie_scope
+
 from .models import NUL_UREN, Urenregistratie
 
 
@@ -23,6 +25,9 @@ def werkdagen_tussen(van: date, tot: date) -> int:
 class Aanwezigheid:
     deelnemer: object
     gepland: Decimal = NUL_UREN
+    # Appointments missed in the period (with or without notice); None where the user may
+    # not read the participant's appointments (category journaal: not a workplace host).
+    niet_verschenen: int | None = None
     per_soort: dict = field(default_factory=lambda: defaultdict(lambda: NUL_UREN))
 
     @property
@@ -39,8 +44,11 @@ class Aanwezigheid:
         return [(label, self.per_soort[waarde]) for waarde, label in Urenregistratie.Soort.choices]
 
 
-def aanwezigheid(*, plaatsingen, van: date, tot: date, werkplek=None) -> list[Aanwezigheid]:
-    """Attendance per participant over the placements given, in two queries.
+def aanwezigheid(
+    *, plaatsingen, van: date, tot: date, werkplek=None, user=None
+) -> list[Aanwezigheid]:
+    """Attendance per participant over the placements given, in two queries; with ``user``
+    two more count the appointments each participant missed, as far as ``user`` reads them.
 
     With ``werkplek`` only the hours booked there count; otherwise all of the participant's.
     """
@@ -57,4 +65,19 @@ def aanwezigheid(*, plaatsingen, van: date, tot: date, werkplek=None) -> list[Aa
         uren = uren.filter(werkplek=werkplek)
     for rij in uren.values("deelnemer_id", "soort").annotate(totaal=Sum("uren")):
         regels[rij["deelnemer_id"]].per_soort[rij["soort"]] = rij["totaal"]
+    if user is not None:
+        _niet_verschenen(regels, user=user, van=van, tot=tot)
     return list(regels.values())
+
+
+def _niet_verschenen(regels: dict, *, user, van: date, tot: date) -> None:
+    """Two queries: whose appointments ``user`` reads, and how many of them were missed."""
+    from deelnemers.models import Deelnemer
+    from reintegratie.agenda.selectors import niet_verschenen_per_deelnemer
+
+    leesbaar = Deelnemer.objects.filter(
+        categorie_scope(user, Categorie.JOURNAAL), pk__in=list(regels)
+    ).values_list("pk", flat=True)
+    aantallen = niet_verschenen_per_deelnemer(deelnemer_ids=list(leesbaar), van=van, tot=tot)
+    for pk in leesbaar:
+        regels[pk].niet_verschenen = aantallen.get(pk, 0)

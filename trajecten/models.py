@@ -525,8 +525,12 @@ class Traject(Periode):
         phases' counters (prefetched ones when present)."""
         if self.trajecttype.max_uren is None:
             return None
-        gebruikt = sum((f.uren_gebruikt for f in self.fasen.all()), NUL_UREN)
-        return max(self.trajecttype.max_uren - gebruikt, NUL_UREN)
+        return max(self.trajecttype.max_uren - self.productieve_uren(), NUL_UREN)
+
+    def productieve_uren(self) -> Decimal:
+        """The productive hours used in all phases, from their counters (prefetched ones
+        when present): the one sum for the cap and for the appointment rules."""
+        return sum((f.uren_gebruikt for f in self.fasen.all()), NUL_UREN)
 
     def ruimte(self, fase) -> Decimal | None:
         """Productive hours that still fit: what is left of ``fase``'s budget and of the

@@ -17,6 +17,7 @@ from reintegratie.access import (
     log_toegang,
     vereist_recht,
 )
+from reintegratie.agenda.selectors import van_deelnemer as afspraken_van
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 from reintegratie.pdf import render_to_pdf
@@ -47,6 +48,8 @@ def _render_dossier(request, deelnemer, **extra):
     }
     if request.htmx and "contact_form" in extra:
         return render(request, "deelnemers/dossier.html#journaal", context)
+    if mag[Categorie.JOURNAAL]:
+        context["afspraken"] = afspraken_van(user=request.user, deelnemer=deelnemer)
     return render(request, "deelnemers/dossier.html", context)
 
 

@@ -30,6 +30,8 @@ def navigatie(request):
         items.append(("Partneroverleg", reverse("overleg:lijst")))
     if heeft_recht(user, "groepen"):
         items.append(("Groepen", reverse("groepen:lijst")))
+    if heeft_recht(user, "agenda_zien"):
+        items.append(("Agenda", reverse("agenda:week")))
     if heeft_recht(user, "rapportages_zien"):
         items.append(("Resultaten", reverse("resultaten")))
         items.append(("Doelstellingen", reverse("doelstellingen")))

@@ -189,6 +189,23 @@ REGISTER = (
         bewaartermijn_jaren=10,
     ),
     Activiteit(
+        "agenda",
+        "Afspraken plannen en bijhouden",
+        "Afspraken met deelnemers plannen, verzetten en vastleggen of ze zijn verschenen",
+        PARTICIPATIEWET,
+        ("naam", "journaal"),
+    ),
+    Activiteit(
+        "agendafeed",
+        "Afspraken in de eigen agenda",
+        "De eigen afspraken met deelnemers tonen in de agenda-app van de medewerker, met "
+        "alleen voornaam en voorletter van de achternaam tenzij de medewerker anders kiest",
+        PARTICIPATIEWET,
+        ("naam", "journaal"),
+        "normaal",
+        bewaartermijn_jaren=1,
+    ),
+    Activiteit(
         "beveiliging",
         "Toegang beveiligen",
         "Inloggen, vergrendelen en tweestapsverificatie bewaken",

@@ -156,7 +156,11 @@ def test_dashboard_en_doelstellingen(page, inloggen):
     main = page.get_by_role("main")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
     expect(main.get_by_role("img", name=re.compile("Lopende trajecten per fase"))).to_be_visible()
-    expect(main.get_by_role("heading", level=2)).to_have_count(7)
+    # The dashboard's seven parts, and on the start page the team's participants per phase
+    # (counts only: a klantmanager's name, no participant's).
+    expect(main.get_by_role("heading", level=2)).to_have_count(8)
+    team = main.get_by_role("table", name="Lopende trajecten per klantmanager en huidige fase")
+    expect(team.get_by_role("row", name=re.compile("Karin de Jong"))).to_be_visible()
     assert_toegankelijk(page)
     with page.expect_download() as download:
         main.get_by_role("link", name="Excel").click()

@@ -48,7 +48,7 @@ def werkplek(request, pk):
             werkplek=plek,
             startdatum__lte=periode["tot"],
         )
-        regels = aanwezigheid(plaatsingen=plaatsingen, werkplek=plek, **periode)
+        regels = aanwezigheid(plaatsingen=plaatsingen, werkplek=plek, user=request.user, **periode)
         log_toegang(request, [r.deelnemer for r in regels], AuditRecord.Actie.IN_LIJST)
     return render(
         request,

@@ -13,7 +13,8 @@ from .. import dashboard as berekening
 
 
 @verwerking("sturing")
-def dashboard(request):
+def dashboard(request, **extra):
+    """``extra``: what the start page adds around the figures (reintegratie/views.py)."""
     vereist_recht(request.user, "rapportages_zien")
     context = berekening.cijfers(request.user)
     formaat = request.GET.get("formaat")
@@ -26,7 +27,7 @@ def dashboard(request):
             onderdelen=context["onderdelen"],
             organisatie=request.user.organisatie,
         )
-    return render(request, "trajecten/dashboard.html", context)
+    return render(request, "trajecten/dashboard.html", context | extra)
 
 
 @verwerking("sturing")

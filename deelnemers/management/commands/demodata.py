@@ -39,6 +39,7 @@ from deelnemers.models import (
     ladder_uitersten,
 )
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
+from reintegratie.agenda.demo import maak_demodata as agenda_demodata
 from reintegratie.groepen.demo import maak_demodata as groepen_demodata
 from reintegratie.overleg.demo import maak_demodata as overleg_demodata
 from reintegratie.taken.demo import maak_demodata as taken_demodata
@@ -315,6 +316,7 @@ class Command(BaseCommand):
                     self.chunk(ctx, n)
                     balk.update(n)
             groepen_demodata(rng=random.Random(seed))
+            agenda_demodata(vandaag=ctx.vandaag)
             # The week totals in one pass over the hours, instead of an upsert per chunk.
             weektotalen_opnieuw_opbouwen()
             overleg_demodata()
@@ -470,7 +472,13 @@ class Command(BaseCommand):
 
         beheerder.user_permissions.set(
             Permission.objects.filter(
-                content_type__app_label__in=["accounts", "trajecten", "werkplekken", "deelnemers"],
+                content_type__app_label__in=[
+                    "accounts",
+                    "trajecten",
+                    "werkplekken",
+                    "deelnemers",
+                    "agenda",
+                ],
                 content_type__model__in=[
                     "organisatie",
                     "gebruiker",
@@ -480,6 +488,7 @@ class Command(BaseCommand):
                     "doelgroep",
                     "doelstelling",
                     "routetrajecttype",
+                    "afspraakregel",
                 ],
             )
         )
