@@ -97,8 +97,12 @@ def _vandaag(request):
     return render(
         request,
         "start/trajectbegeleider.html",
-        {"werkplekken": werkplekken, "vandaag": vandaag, **start_taken(request)},
-        {"werkplekken": werkplekken, "vandaag": vandaag, **_afspraken(request)},
+        {
+            "werkplekken": werkplekken,
+            "vandaag": vandaag,
+            **start_taken(request),
+            **_afspraken(request),
+        },
     )
 
 

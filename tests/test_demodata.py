@@ -153,7 +153,7 @@ def test_taken_uit_elke_bron_ook_te_laat(demo):
 
 def test_afspraken_komend_gehouden_niet_verschenen_en_te_laat(demo):
     """The demo shows every state of an appointment, the overdue ones included, each with
-    the participant's klantmanager."""
+    the participant's klantmanager or, for a group session, the group's begeleider."""
     from reintegratie.agenda.models import Afspraak
 
     assert set(Afspraak.objects.values_list("status", flat=True)) == set(Afspraak.Status.values)
@@ -161,5 +161,11 @@ def test_afspraken_komend_gehouden_niet_verschenen_en_te_laat(demo):
     assert Afspraak.objects.te_laat().exists()
     assert not Afspraak.objects.filter(einde__lte=F("begin")).exists()
     assert not Afspraak.objects.filter(begin__week_day__in=[1, 7]).exists()  # no weekends
-    zonder = Afspraak.objects.exclude(medewerkers=F("deelnemer__klantmanager"))
+    # A group session's appointment is with the group's begeleider, the rest with the
+    # participant's klantmanager.
+    groep = Afspraak.objects.filter(soort=Afspraak.Soort.GROEPSBIJEENKOMST)
+    assert groep.exists()
+    zonder = Afspraak.objects.exclude(pk__in=groep).exclude(
+        medewerkers=F("deelnemer__klantmanager")
+    )
     assert not zonder.exists()

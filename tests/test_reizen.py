@@ -103,14 +103,19 @@ def test_de_pdf_van_deze_week_heeft_het_weeknummer_van_de_pagina(client, wereld,
 
 
 def test_een_verlopen_volgende_actie_ziet_er_anders_uit(client, wereld, km):
-    Contactmoment.objects.create(
-        deelnemer=wereld.deelnemer,
-        soort="telefoon",
-        onderwerp="Gebeld",
-        volgende_actie="Terugbellen",
-        volgende_actie_op=timezone.localdate() - dt.timedelta(days=2),
-        door=km,
+    """A next action written in the journal (it becomes a task) whose date has passed."""
+    eergisteren = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    client.post(
+        reverse("deelnemers:contactmoment", args=[wereld.deelnemer.pk]),
+        {
+            "datum": eergisteren,
+            "soort": "telefoon",
+            "onderwerp": "Gebeld",
+            "volgende_actie": "Terugbellen",
+            "volgende_actie_op": eergisteren,
+        },
     )
+    assert Contactmoment.objects.filter(onderwerp="Gebeld").exists()
     lijst = client.get(reverse("deelnemers:lijst")).content.decode()
     assert "te laat" in lijst
     assert "te laat" in _dossier(client, wereld)

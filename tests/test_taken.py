@@ -250,7 +250,7 @@ class TestAfrondenEnWijzigen:
         response = client.post(url, {"eigenaar": klantmanager.pk, "vervaldatum": vandaag()})
         assert services.AL_AFGEROND in response.context["form"].non_field_errors()
 
-    @pytest.mark.django_db(transaction=True)
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
     def test_twee_tegelijk_afronden_een_uitkomst(self, wereld):
         if connection.vendor != "postgresql":
             pytest.skip("Gelijktijdige transacties vragen PostgreSQL.")
