@@ -109,7 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reintegratie.accounts.context_processors.navigatie",
             ],
-            "builtins": ["reintegratie.templatetags.opmaak"],
+            "builtins": ["django.templatetags.l10n", "reintegratie.templatetags.opmaak"],
             "string_if_invalid": env.str("TEMPLATE_STRING_IF_INVALID", default=""),
         },
     },

@@ -69,6 +69,42 @@ def pytest_unconfigure(config):
         reis.stop()
 
 
+EERSTE_SLEUTEL = 100_000
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with every primary key from here on at 100,000 or more.
+
+    A production database has such keys; a fresh test database starts at 1. A key printed as a
+    number (``{{ taak.pk }}``) then comes out as "100.123" in Dutch, which breaks an element
+    id, an htmx target and a checkbox value. With small keys only a long run showed it, and
+    only when the tests before had used a thousand keys: now every test meets it.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(format('%%I.%%I', schemaname, sequencename), %s, false) "
+                "FROM pg_sequences WHERE schemaname = current_schema() "
+                "AND coalesce(last_value, 0) < %s",
+                [EERSTE_SLEUTEL, EERSTE_SLEUTEL],
+            )
+        else:
+            # SQLite: Django's AUTOINCREMENT keys continue after the row in sqlite_sequence.
+            tabellen = connection.introspection.table_names(cursor)
+            cursor.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%%AUTOINCREMENT%%'")
+            for (tabel,) in cursor.fetchall():
+                if tabel in tabellen:
+                    cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [tabel])
+                    cursor.execute(
+                        "INSERT INTO sqlite_sequence (name, seq) SELECT %s, max(coalesce("
+                        f"(SELECT max(rowid) FROM {connection.ops.quote_name(tabel)}), 0), %s)",
+                        [tabel, EERSTE_SLEUTEL - 1],
+                    )
+
+
 @pytest.fixture(autouse=True)
 def lege_cache():
     """Every test starts without cached counts (the manager's overview caches them)."""

@@ -275,3 +275,26 @@ def test_scan_vindt_een_tweede_formaat():
     formaten = [f for _, _, f in DATUMFORMAAT.findall(tekst)]
     assert [f for f in formaten if f not in MACHINE and not WEEKDAG.fullmatch(f)] == ["d-m-Y"]
     assert VERBODEN.search(tekst)
+
+
+# A primary key printed bare comes out grouped, "100.123", in Dutch: an element id, an htmx
+# target, a checkbox value or a query parameter is then wrong. ``{% url %}`` does not group.
+SLEUTEL_ZONDER_UNLOCALIZE = re.compile(r"\{\{\s*[\w.]*(?:\.pk|\.id|(?<!auto)_id)\s*\}\}")
+
+
+def test_templates_drukken_sleutels_ongegroepeerd_af():
+    map_, paden = _templates()
+    fouten = [
+        f"{pad.relative_to(map_).as_posix()}: {m.group(0)}"
+        for pad in paden
+        for m in SLEUTEL_ZONDER_UNLOCALIZE.finditer(pad.read_text(encoding="utf-8"))
+    ]
+    assert not fouten, "Print a key as {{ x.pk|unlocalize }}:\n" + "\n".join(fouten)
+
+
+def test_sleutel_in_een_template_ongegroepeerd():
+    """What the scan asks for works: the key stays one number, and a count is still grouped."""
+    tekst = Template("{{ pk|unlocalize }} {{ pk }}").render(Context({"pk": 100123}))
+    assert tekst == "100123 100.123"
+    assert SLEUTEL_ZONDER_UNLOCALIZE.search('id="taak-{{ taak.pk }}"')
+    assert not SLEUTEL_ZONDER_UNLOCALIZE.search('id="taak-{{ taak.pk|unlocalize }}"')
