@@ -80,8 +80,8 @@ def batch(werker, gebruiker, plannen, stap):
         gebruiker=gebruiker,
         soort="deze_week",
         periode="2000-01-03",
-        plannen=plannen,
-        rapportages=[],
+        inhoud={"plannen": plannen, "rapportages": []},
+        totaal=len(plannen),
     )
     begin, volgende, metingen = time.monotonic(), 0, []
     while True:

@@ -122,6 +122,33 @@ def pagina(client, naam, url, herhalingen):
     _regel(naam, tijden, queries)
 
 
+def vergaderstukken_maken(km, bijeenkomst, herhalingen):
+    """The meeting pack as the task worker makes it (run here, in this process): from the
+    batch waiting to its PDF stored."""
+    from reintegratie.afdrukken.models import Afdrukopdracht
+    from reintegratie.afdrukken.taken import afdrukopdracht_maken
+    from reintegratie.overleg import vergaderstukken
+
+    tijden = []
+    for _ in range(herhalingen):
+        opdracht = Afdrukopdracht.objects.create(
+            gebruiker=km,
+            organisatie=km.organisatie,
+            soort=Afdrukopdracht.Soort.OVERLEGPAKKET,
+            periode=bijeenkomst.begin.date(),
+            onderwerp=str(bijeenkomst.pk),
+            inhoud=vergaderstukken.inhoud(bijeenkomst),
+            totaal=vergaderstukken.aantal(bijeenkomst, km),
+        )
+        begin = time.perf_counter()
+        afdrukopdracht_maken.call(str(opdracht.pk))
+        tijden.append((time.perf_counter() - begin) * 1000)
+        opdracht.refresh_from_db()
+        assert opdracht.status == Afdrukopdracht.Status.KLAAR, opdracht.melding
+        opdracht.delete()
+    _regel("vergaderstukken (taak)", tijden, "–", f" {opdracht.totaal} documenten")
+
+
 def main(herhalingen=20):
     km = Gebruiker.objects.get(username="klantmanager")
     overleg = Overleg.objects.filter(organisator=km.organisatie).first()
@@ -146,7 +173,7 @@ def main(herhalingen=20):
             reverse("overleg:bespreking", args=[bespreking.pk]),
             herhalingen,
         )
-        pagina(client, "pakket (PDF)", reverse("overleg:pakket", args=[bijeenkomst.pk]), 3)
+        vergaderstukken_maken(km, bijeenkomst, 3)
 
 
 if __name__ == "__main__":

@@ -180,6 +180,24 @@ def snelle_wachtwoorden(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def vergaderstukken(taakwerker):
+    """Ask for a meeting's pack as the user of ``client``, let the task worker make it, and
+    return the download's response (the batch's page when it failed); a refused request's
+    own response (404) when the user may not ask."""
+    from django.urls import resolve, reverse
+
+    def maken(client, bijeenkomst):
+        gevraagd = client.post(reverse("overleg:pakket", args=[bijeenkomst.pk]))
+        if gevraagd.status_code != 302:
+            return gevraagd
+        taakwerker()
+        opdracht = resolve(gevraagd.url).kwargs["pk"]
+        return client.get(reverse("afdrukopdracht_pdf", args=[opdracht]))
+
+    return maken
+
+
 @dataclass
 class Wereld:
     eigen: Organisatie

@@ -402,7 +402,8 @@ URLS = {
     "overleg:vooruit": "geen",  # POST that plans ahead; shows the meeting
     "overleg:bijeenkomst": "bijeenkomst",
     "overleg:verplaatsen": "bijeenkomst",
-    "overleg:pakket": "bijeenkomst",
+    # POST that queues the pack; the walk below reads the PDF the worker makes.
+    "overleg:pakket": "geen",
     "overleg:bespreking": "bespreking",
     "gezondheid": None,  # public, for the load balancer: read too, it must show no marker
     "agenda:week": None,
@@ -483,7 +484,9 @@ def _toegestaan(naam_org, rol) -> set:
 
 @pytest.mark.parametrize("rol", ROLLEN, ids=lambda r: r.value)
 @pytest.mark.parametrize("naam_org", ORGANISATIES)
-def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_org, rol):
+def test_elke_marker_alleen_waar_de_matrix_het_toestaat(
+    client, betrokken, naam_org, rol, vergaderstukken
+):
     b = betrokken
     client.force_login(b["users"][naam_org, rol])
     toegestaan = _toegestaan(naam_org, rol)
@@ -518,6 +521,15 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(client, betrokken, naam_
             te_veel = gezien - toegestaan
             assert not te_veel, f"{naam}{extra}: {sorted(te_veel)} voor {naam_org}/{rol.value}"
             overal |= gezien
+    # The meeting pack, as the task worker makes it for this user.
+    pakket = vergaderstukken(client, b["bijeenkomst"])
+    assert pakket.status_code in (200, 404), pakket.status_code
+    if pakket.status_code == 200:
+        assert pakket["Content-Type"] == "application/pdf"
+        gezien = _gezien(_tekst(pakket), b)
+        te_veel = gezien - toegestaan
+        assert not te_veel, f"vergaderstukken: {sorted(te_veel)} voor {naam_org}/{rol.value}"
+        overal |= gezien
     ontbreekt = toegestaan - overal - NERGENS_EEN_PAGINA.get((naam_org, rol), set())
     assert not ontbreekt, f"nergens getoond voor {naam_org}/{rol.value}: {sorted(ontbreekt)}"
 

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from deelnemers.models import Contactmoment
 from reintegratie.accounts.models import Organisatie, Rol
+from reintegratie.afdrukken.models import Afdrukopdracht
+from reintegratie.audit.models import AuditRecord
 from reintegratie.overleg import agenda, planning
 from reintegratie.overleg.models import Bespreking, Bijeenkomst, Overleg, Overlegafspraak
 from reintegratie.overleg.verslag import VEROUDERD
@@ -193,7 +195,7 @@ def test_de_agenda_is_met_de_hand_bij_te_werken(client, arnhem):
         agenda.voeg_toe(bijeenkomst=bijeenkomst, deelnemer=arnhem["alleen"])
 
 
-def test_elke_partner_ziet_alleen_zijn_eigen_deelnemers(client, arnhem):
+def test_elke_partner_ziet_alleen_zijn_eigen_deelnemers(client, arnhem, vergaderstukken):
     bijeenkomst = arnhem["bijeenkomst"]
     agenda.stel_agenda_voor(bijeenkomst=bijeenkomst)
     url = reverse("overleg:bijeenkomst", args=[bijeenkomst.pk])
@@ -206,11 +208,77 @@ def test_elke_partner_ziet_alleen_zijn_eigen_deelnemers(client, arnhem):
         client.force_login(arnhem["mensen"][naam, MAN])
         tekst = pagina_tekst(client.get(url))
         assert {n for n in ("Aanbiederman", "Hostvrouw") if n in tekst} == namen, naam
-        pakket = pdf_tekst(client.get(reverse("overleg:pakket", args=[bijeenkomst.pk])).content)
+        pakket = pdf_tekst(vergaderstukken(client, bijeenkomst).content)
         assert {n for n in ("Aanbiederman", "Hostvrouw") if n in pakket} == namen, naam
     # An organisation not at the table does not see the meeting at all.
     client.force_login(arnhem["mensen"]["Elders", KM])
     assert client.get(url).status_code == 404
+
+
+def test_vergaderstukken_op_de_achtergrond_gelogd_als_partneroverleg(
+    client, arnhem, vergaderstukken
+):
+    """A host's trajectbegeleider, who has no right to print the week's batch, asks for the pack;
+    the batch's page leads back to the meeting; the download is logged per participant under
+    the partner meeting's processing."""
+    bijeenkomst = arnhem["bijeenkomst"]
+    agenda.stel_agenda_voor(bijeenkomst=bijeenkomst)
+    scalabor = arnhem["mensen"]["Scalabor", TB]
+    client.force_login(scalabor)
+    assert client.get(reverse("afdrukken_week")).status_code == 404
+    pagina = client.get(reverse("overleg:bijeenkomst", args=[bijeenkomst.pk]))
+    assert "Vergaderstukken maken (PDF)" in pagina_tekst(pagina)
+
+    gevraagd = client.post(reverse("overleg:pakket", args=[bijeenkomst.pk]), follow=True)
+    tekst = pagina_tekst(gevraagd)
+    assert "Vergaderstukken van een partneroverleg" in tekst
+    assert "Wacht op de verwerking" in tekst
+    assert reverse("overleg:bijeenkomst", args=[bijeenkomst.pk]) in gevraagd.content.decode()
+    # A second click joins the batch that runs.
+    nog_eens = client.post(reverse("overleg:pakket", args=[bijeenkomst.pk]))
+    assert nog_eens.url == gevraagd.redirect_chain[0][0]
+    assert Afdrukopdracht.objects.count() == 1
+
+    response = vergaderstukken(client, bijeenkomst)
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        f"vergaderstukken-{timezone.localdate(bijeenkomst.begin):%Y-%m-%d}.pdf"
+        in (response["Content-Disposition"])
+    )
+    assert "Hostvrouw" in pdf_tekst(response.content)
+    (record,) = AuditRecord.objects.filter(actie=AuditRecord.Actie.AFGEDRUKT)
+    assert (record.deelnemer, record.gebruiker) == (arnhem["sc"], scalabor)
+    assert record.activiteit.code == "partneroverleg"
+
+
+def test_vergaderstukken_van_twee_overleggen_op_een_dag_los_van_elkaar(client, arnhem):
+    bijeenkomst = arnhem["bijeenkomst"]
+    tweede = BijeenkomstFactory(
+        overleg__organisator=arnhem["org"]["Gemeente Arnhem"],
+        overleg__partners=[arnhem["org"]["Refugee Company"]],
+        begin=bijeenkomst.begin + dt.timedelta(hours=2),
+    )
+    for b in (bijeenkomst, tweede):
+        agenda.stel_agenda_voor(bijeenkomst=b)
+    client.force_login(arnhem["km"])
+    eerste = client.post(reverse("overleg:pakket", args=[bijeenkomst.pk])).url
+    assert client.post(reverse("overleg:pakket", args=[tweede.pk])).url != eerste
+    assert Afdrukopdracht.objects.count() == 2
+
+
+def test_vergaderstukken_voor_wie_het_overleg_niet_meer_ziet_mislukken(client, arnhem, taakwerker):
+    """Access is read again when the worker makes the pack: an organisation taken off the
+    meeting in between gets a message, not the participants."""
+    bijeenkomst = arnhem["bijeenkomst"]
+    agenda.stel_agenda_voor(bijeenkomst=bijeenkomst)
+    client.force_login(arnhem["mensen"]["Scalabor", MAN])
+    gevraagd = client.post(reverse("overleg:pakket", args=[bijeenkomst.pk]))
+    arnhem["overleg"].organisaties.remove(arnhem["org"]["Scalabor"])
+    arnhem["overleg"].aanwezigen.remove(arnhem["mensen"]["Scalabor", MAN])
+    taakwerker()
+    pagina = pagina_tekst(client.get(gevraagd.url))
+    assert "U mag dit overleg niet meer zien." in pagina
+    assert "Hostvrouw" not in pagina
 
 
 def test_de_host_ziet_de_leerdoelen_maar_niet_het_plan(client, arnhem):

@@ -321,6 +321,7 @@ ALLEEN_POST = {
     "trajecten:plan_nieuwe_versie",
     "trajecten:plan_ondertekenen",
     "overleg:vooruit",
+    "overleg:pakket",
     "taken:nieuw",
     "taken:afronden",
     "groepen:uitschrijven",
@@ -333,6 +334,7 @@ DOORSTUREN = {
     "trajecten:plan_nieuwe_versie",
     "afdrukken_week_pdf",  # nothing due this week in the fixture: back to the list
     "overleg:vooruit",  # back to the meeting
+    "overleg:pakket",  # on to the batch's page, where a task worker makes the pack
     "taken:afronden",  # an empty POST finishes nothing: back to the dossier
     "agenda:uitkomst",  # no outcome chosen: back to the dossier with the message
 }

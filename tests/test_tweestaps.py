@@ -302,7 +302,7 @@ def test_onjuiste_code_wordt_gelogd_en_vertraagd(client, wereld, klok):
     apparaat.refresh_from_db()
     assert apparaat.throttling_failure_count == 0  # a right code resets the count
 
-    records = AuditRecord.objects.filter(actie=Actie.TWEESTAPS_MISLUKT).order_by("tijdstip")
+    records = AuditRecord.objects.filter(actie=Actie.TWEESTAPS_MISLUKT).order_by("tijdstip", "pk")
     assert [r.omschrijving for r in records] == [
         "Onjuiste code bij inloggen",
         "Code geweigerd: wachttijd na onjuiste codes",

@@ -45,6 +45,7 @@ class AfdrukopdrachtQuerySet(models.QuerySet):
 class Afdrukopdracht(models.Model):
     class Soort(models.TextChoices):
         DEZE_WEEK = "deze_week", "Plannen en rapportages van deze week"
+        OVERLEGPAKKET = "overlegpakket", "Vergaderstukken van een partneroverleg"
 
     class Status(models.TextChoices):
         WACHTEND = "wachtend", "Wacht op de verwerking"
@@ -59,8 +60,11 @@ class Afdrukopdracht(models.Model):
     )
     organisatie = models.ForeignKey("accounts.Organisatie", on_delete=models.CASCADE)
     soort = models.CharField(max_length=20, choices=Soort.choices)
-    # The Monday of the week printed: with the user and the kind, what "the same batch" is.
+    # The Monday of the week printed, or the day of the meeting: with the user, the kind and
+    # the subject, what "the same batch" is.
     periode = models.DateField()
+    # Which one of its kind and period: the meeting (its pk) for a pack; empty for a week.
+    onderwerp = models.CharField(max_length=40, blank=True, default="")
     # The ids of the plans and reports as the list showed them when the batch was asked for;
     # the worker reads them again through the user's access, as the request did.
     inhoud = models.JSONField(default=dict)
@@ -82,9 +86,10 @@ class Afdrukopdracht(models.Model):
         verbose_name = "afdrukopdracht"
         verbose_name_plural = "afdrukopdrachten"
         constraints = [
-            # One running batch per user, kind and week: a second click joins the first.
+            # One running batch per user, kind, period and subject: a second click joins
+            # the first.
             models.UniqueConstraint(
-                fields=["gebruiker", "soort", "periode"],
+                fields=["gebruiker", "soort", "periode", "onderwerp"],
                 condition=Q(status__in=["wachtend", "bezig"]),
                 name="afdrukopdracht_een_lopend",
             )
@@ -104,6 +109,28 @@ class Afdrukopdracht(models.Model):
 
     @property
     def bestandsnaam(self) -> str:
+        if self.soort == self.Soort.OVERLEGPAKKET:
+            return f"vergaderstukken-{self.periode:%Y-%m-%d}.pdf"
         # The ISO week, as the page shows it (%W counts weeks differently and was one behind).
         jaar, week, _ = self.periode.isocalendar()
         return f"afdrukken-week-{jaar}-{week:02d}.pdf"
+
+    @property
+    def recht(self) -> str:
+        """The right that asking for, following and downloading this kind takes."""
+        return RECHT[self.soort]
+
+    @property
+    def verwerking(self) -> str:
+        """The processing of the register that this kind serves, for the log."""
+        return VERWERKING[self.soort]
+
+
+RECHT = {
+    Afdrukopdracht.Soort.DEZE_WEEK: "afdrukken",
+    Afdrukopdracht.Soort.OVERLEGPAKKET: "overleg_zien",
+}
+VERWERKING = {
+    Afdrukopdracht.Soort.DEZE_WEEK: "afdrukken",
+    Afdrukopdracht.Soort.OVERLEGPAKKET: "partneroverleg",
+}

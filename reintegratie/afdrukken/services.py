@@ -11,9 +11,12 @@ GESTOPT = (
 
 
 @transaction.atomic
-def starten(*, gebruiker, soort: str, periode, plannen: list[int], rapportages: list[int]):
-    """The running batch of this user, kind and week, or a new one queued for a task worker.
-    Returns the batch and whether it is new.
+def starten(*, gebruiker, soort: str, periode, inhoud: dict, totaal: int, onderwerp: str = ""):
+    """The running batch of this user, kind, period and subject, or a new one queued for a
+    task worker. Returns the batch and whether it is new.
+
+    ``inhoud`` says what goes in, as ids the worker reads again through the user's access
+    (``taken.MAKERS``); ``totaal`` is the number of documents as the page knew it.
 
     The task is queued in the same transaction as the batch (django-tasks-db stores it in
     the database): a worker never sees a task without its batch, and a failed request leaves
@@ -26,7 +29,7 @@ def starten(*, gebruiker, soort: str, periode, plannen: list[int], rapportages: 
         status=Afdrukopdracht.Status.MISLUKT, melding=GESTOPT
     )
     lopend = Afdrukopdracht.objects.lopend().filter(
-        gebruiker=gebruiker, soort=soort, periode=periode
+        gebruiker=gebruiker, soort=soort, periode=periode, onderwerp=onderwerp
     )
     if (bestaand := lopend.first()) is not None:
         return bestaand, False
@@ -37,8 +40,9 @@ def starten(*, gebruiker, soort: str, periode, plannen: list[int], rapportages: 
                 organisatie_id=gebruiker.organisatie_id,
                 soort=soort,
                 periode=periode,
-                inhoud={"plannen": plannen, "rapportages": rapportages},
-                totaal=len(plannen) + len(rapportages),
+                onderwerp=onderwerp,
+                inhoud=inhoud,
+                totaal=totaal,
             )
     except IntegrityError:  # a second click, at the same moment, made it first
         return lopend.get(), False

@@ -8,6 +8,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from reintegratie.access import heeft_recht
+from reintegratie.overleg import vergaderstukken
 from reintegratie.pdf import PdfFout, render_batch
 from trajecten import afdrukken as deze_week
 
@@ -55,6 +56,23 @@ def afdrukopdracht_maken(opdracht_id: str) -> None:
         )
 
 
+def _deze_week(gebruiker, *, inhoud, afgedrukt_op):
+    return deze_week.documenten(
+        gebruiker,
+        plannen=inhoud.get("plannen", []),
+        rapportages=inhoud.get("rapportages", []),
+        afgedrukt_op=afgedrukt_op,
+    )
+
+
+# Per kind: what reads the batch's ``inhoud`` again through the user's access and returns
+# (participants, number of documents, the (template, context) of each, lazily).
+MAKERS = {
+    Afdrukopdracht.Soort.DEZE_WEEK: _deze_week,
+    Afdrukopdracht.Soort.OVERLEGPAKKET: vergaderstukken.documenten,
+}
+
+
 def _maken(opdracht):
     gebruiker = opdracht.gebruiker
     # The user's access when the batch is made, as the request's would be: a user who left
@@ -62,14 +80,11 @@ def _maken(opdracht):
     if not (
         gebruiker.is_active
         and gebruiker.organisatie_id == opdracht.organisatie_id
-        and heeft_recht(gebruiker, "afdrukken")
+        and heeft_recht(gebruiker, opdracht.recht)
     ):
         raise PdfFout("U mag deze documenten niet meer afdrukken.")
-    deelnemers, totaal, documenten = deze_week.documenten(
-        gebruiker,
-        plannen=opdracht.inhoud.get("plannen", []),
-        rapportages=opdracht.inhoud.get("rapportages", []),
-        afgedrukt_op=timezone.localtime(),
+    deelnemers, totaal, documenten = MAKERS[opdracht.soort](
+        gebruiker, inhoud=opdracht.inhoud, afgedrukt_op=timezone.localtime()
     )
     if not totaal:
         raise PdfFout("U mag geen van deze documenten nog zien.")

@@ -155,7 +155,7 @@ class AuditRecord(models.Model):
     class Meta:
         verbose_name = "auditrecord"
         verbose_name_plural = "auditlog"
-        ordering = ["-tijdstip"]
+        ordering = ["-tijdstip", "-pk"]
         indexes = [
             models.Index(fields=["deelnemer", "-tijdstip"], name="audit_deelnemer_tijd"),
             models.Index(fields=["gebruiker", "-tijdstip"], name="audit_gebruiker_tijd"),

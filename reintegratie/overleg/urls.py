@@ -11,6 +11,6 @@ urlpatterns = [
     path("<int:pk>/vooruit/", views.vooruit, name="vooruit"),
     path("bijeenkomst/<int:pk>/", views.bijeenkomst, name="bijeenkomst"),
     path("bijeenkomst/<int:pk>/verplaatsen/", views.verplaatsen, name="verplaatsen"),
-    path("bijeenkomst/<int:pk>/pakket.pdf", views.pakket, name="pakket"),
+    path("bijeenkomst/<int:pk>/vergaderstukken/", views.pakket, name="pakket"),
     path("bespreking/<int:pk>/", views.bespreking, name="bespreking"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,11 +15,12 @@ from reintegratie.access import (
     log_toegang,
     vereist_recht,
 )
+from reintegratie.afdrukken import services as afdrukken
+from reintegratie.afdrukken.models import Afdrukopdracht
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
-from reintegratie.pdf import render_to_pdf
 
-from . import agenda, planning
+from . import agenda, planning, vergaderstukken
 from .forms import AfspraakFormSet, OverlegForm, ToevoegenForm, VerplaatsForm, VerslagForm
 from .models import Bespreking, Bijeenkomst, Overleg
 from .samenvatting import agenda_voor, samenvattingen, sinds_vorige
@@ -303,31 +304,18 @@ def _fout_bij_afspraak(afspraken, fout: AfspraakFout):
     _fout_bij_velden(regels[fout.index], fout.fout, {})
 
 
+@require_POST
 @verwerking("partneroverleg")
 def pakket(request, pk):
-    """The meeting pack of the user's organisation: its participants only, each part as the
-    user's access allows."""
+    """Ask for the meeting pack of the user's organisation (its participants only); a task
+    worker makes it while the batch's page shows how far it is."""
     bijeenkomst = _bijeenkomst(request, pk)
-    besprekingen = agenda_voor(bijeenkomst, request.user)
-    van, tot = sinds_vorige(bijeenkomst)
-    per_deelnemer = samenvattingen(besprekingen=besprekingen, lezer=request.user, van=van, tot=tot)
-    log_toegang(request, [b.deelnemer for b in besprekingen], AuditRecord.Actie.AFGEDRUKT)
-    _, inhoud = render_to_pdf(
-        "overleg/pakket_pdf.html",
-        {
-            "bijeenkomst": bijeenkomst,
-            "organisatie": request.user.organisatie,
-            "onderdelen": [
-                (b, b.deelnemer.toegang.sjabloon, per_deelnemer[b.deelnemer_id])
-                for b in besprekingen
-            ],
-            "van": van,
-            "tot": tot,
-            "afgedrukt_op": timezone.localtime(),
-        },
+    opdracht, _ = afdrukken.starten(
+        gebruiker=request.user,
+        soort=Afdrukopdracht.Soort.OVERLEGPAKKET,
+        periode=timezone.localdate(bijeenkomst.begin),
+        onderwerp=str(bijeenkomst.pk),
+        inhoud=vergaderstukken.inhoud(bijeenkomst),
+        totaal=vergaderstukken.aantal(bijeenkomst, request.user),
     )
-    response = HttpResponse(inhoud, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="overleg-{timezone.localtime(bijeenkomst.begin):%Y-%m-%d}.pdf"'
-    )
-    return response
+    return redirect("afdrukopdracht", pk=opdracht.pk)

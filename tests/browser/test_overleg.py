@@ -16,7 +16,7 @@ from .test_rollen import assert_toegankelijk
 pytestmark = pytest.mark.browser
 
 
-def test_een_heel_partneroverleg(page, inloggen, demo):
+def test_een_heel_partneroverleg(page, inloggen, demo, taakwerker):
     from reintegratie.accounts.models import Gebruiker
     from reintegratie.overleg.models import Bespreking, Overleg
     from reintegratie.taken.models import Taak
@@ -89,7 +89,15 @@ def test_een_heel_partneroverleg(page, inloggen, demo):
         inloggen(page, gebruikersnaam)
         page.goto(f"{demo.url}/overleg/bijeenkomst/{bijeenkomst.pk}/")
         assert_toegankelijk(page)
-        link = page.get_by_role("link", name="Vergaderstukken (PDF)")
+        page.get_by_role("button", name="Vergaderstukken maken (PDF)").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Vergaderstukken van een partneroverleg"
+        )
+        expect(page.get_by_role("status")).to_contain_text("Wacht op de verwerking")
+        taakwerker()
+        # The page asks again by itself (htmx) and then offers the PDF.
+        link = page.get_by_role("link", name="PDF-bestand openen")
+        expect(link).to_be_visible()
         antwoord = page.request.get(demo.url + link.get_attribute("href"))
         assert antwoord.headers["content-type"] == "application/pdf"
         tekst = pdf_tekst(antwoord.body())

@@ -62,17 +62,21 @@ def deze_week_pdf(request):
         gebruiker=request.user,
         soort=Afdrukopdracht.Soort.DEZE_WEEK,
         periode=maandag,
-        plannen=plannen,
-        rapportages=rapportages,
+        inhoud={"plannen": plannen, "rapportages": rapportages},
+        totaal=len(plannen) + len(rapportages),
     )
     return redirect("afdrukopdracht", pk=opdracht.pk)
 
 
 def _opdracht(request, pk):
-    vereist_recht(request.user, "afdrukken")
-    return get_object_or_404(
+    """The user's own batch, with the right its kind takes; logged as the processing that
+    kind serves (a meeting pack as the partner meeting, not as the week's printing)."""
+    opdracht = get_object_or_404(
         Afdrukopdracht.objects.zichtbaar_voor(request.user).defer("pdf"), pk=pk
     )
+    vereist_recht(request.user, opdracht.recht)
+    request.verwerking = opdracht.verwerking
+    return opdracht
 
 
 @verwerking("afdrukken")
