@@ -399,6 +399,7 @@ URLS = {
     "overleg:lijst": None,
     "overleg:nieuw": None,
     "overleg:detail": "overleg",
+    "overleg:wijzigen": "overleg",
     "overleg:vooruit": "geen",  # POST that plans ahead; shows the meeting
     "overleg:bijeenkomst": "bijeenkomst",
     "overleg:verplaatsen": "bijeenkomst",

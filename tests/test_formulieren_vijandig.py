@@ -117,6 +117,7 @@ ZONDER_VRIJE_TEKST = {
     "deelnemers:uren_registreren",
     "login",
     "overleg:nieuw",
+    "overleg:wijzigen",
     "overleg:verplaatsen",
     "trajecten:instrument_nieuw",
     "werkplekken:observaties",
@@ -192,6 +193,7 @@ FORMULIEREN = {
             "tijd": "10:00",
         },
     ),
+    "overleg:wijzigen": (None, lambda w: {}),
     "overleg:verplaatsen": (None, lambda w: {"datum": _morgen(), "tijd": "09:30"}),
     "overleg:bespreking": (None, lambda w: {"verslag": "Goed besproken."}),
     "taken:nieuw": (

@@ -163,6 +163,84 @@ def test_het_formulier_plant_een_overleg(client, arnhem):
     assert overleg.bijeenkomsten.count() == planning.VOORUIT
 
 
+def _wijzigen(overleg, **velden):
+    return {
+        "naam": overleg.naam,
+        "organisaties": [o.pk for o in overleg.organisaties.exclude(pk=overleg.organisator_id)],
+        "aanwezigen": [a.pk for a in overleg.aanwezigen.all()],
+        "duur_minuten": str(overleg.duur_minuten),
+        "plaats": overleg.plaats,
+        **velden,
+    }
+
+
+def test_de_organisator_wijzigt_wie_aan_tafel_zit(client, arnhem):
+    """Scalabor off, Elders on, a new place: Scalabor no longer sees the meeting, Elders does;
+    the coming occurrences get the place, except the one moved on its own."""
+    overleg, org, mensen = arnhem["overleg"], arnhem["org"], arnhem["mensen"]
+    komend = list(overleg.bijeenkomsten.order_by("begin"))
+    planning.verplaats(bijeenkomst=komend[1], begin=komend[1].begin, plaats="Stadhuis")
+    client.force_login(arnhem["km"])
+    detail = reverse("overleg:detail", args=[overleg.pk])
+    assert reverse("overleg:wijzigen", args=[overleg.pk]) in client.get(detail).content.decode()
+    pagina = client.get(reverse("overleg:wijzigen", args=[overleg.pk]))
+    assert pagina.context["form"]["naam"].value() == overleg.naam
+
+    response = client.post(
+        reverse("overleg:wijzigen", args=[overleg.pk]),
+        _wijzigen(
+            overleg,
+            naam="Casusoverleg Arnhem",
+            organisaties=[org["Refugee Company"].pk, org["Elders"].pk],
+            aanwezigen=[arnhem["km"].pk, mensen["Elders", KM].pk],
+            plaats="Wijkcentrum",
+        ),
+    )
+    assert response.url == detail
+    overleg.refresh_from_db()
+    assert overleg.naam == "Casusoverleg Arnhem"
+    assert set(overleg.organisaties.all()) == {
+        org["Gemeente Arnhem"],
+        org["Refugee Company"],
+        org["Elders"],
+    }
+    plaatsen = [b.plaats for b in overleg.bijeenkomsten.order_by("begin")]
+    assert plaatsen[1] == "Stadhuis"
+    assert set(plaatsen[:1] + plaatsen[2:]) == {"Wijkcentrum"}
+    client.force_login(mensen["Scalabor", MAN])
+    assert client.get(detail).status_code == 404
+    client.force_login(mensen["Elders", KM])
+    assert client.get(detail).status_code == 200
+    # Only the organiser changes it.
+    assert client.get(reverse("overleg:wijzigen", args=[overleg.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("velden", "veld", "bericht"),
+    [
+        ({"organisaties": []}, "organisaties", "Kies minstens één andere organisatie"),
+        # Scalabor off the table, its manager still among the attendees.
+        ("scalabor_eraf", "aanwezigen", "werkt niet bij een van de deelnemende organisaties"),
+        ({"duur_minuten": "5"}, "duur_minuten", "minstens 15 minuten"),
+        ({"naam": ""}, "naam", "verplicht"),
+    ],
+)
+def test_een_onjuiste_wijziging_bewaart_niets(client, arnhem, velden, veld, bericht):
+    overleg = arnhem["overleg"]
+    if velden == "scalabor_eraf":
+        velden = {"organisaties": [arnhem["org"]["Refugee Company"].pk]}
+    voor = (overleg.naam, set(overleg.organisaties.all()), set(overleg.aanwezigen.all()))
+    client.force_login(arnhem["km"])
+    response = client.post(
+        reverse("overleg:wijzigen", args=[overleg.pk]), _wijzigen(overleg, plaats="X", **velden)
+    )
+    assert response.status_code == 200
+    assert bericht in " ".join(response.context["form"].errors[veld])
+    overleg.refresh_from_db()
+    assert (overleg.naam, set(overleg.organisaties.all()), set(overleg.aanwezigen.all())) == voor
+    assert not overleg.bijeenkomsten.filter(plaats="X").exists()
+
+
 def test_de_agenda_stelt_de_gedeelde_deelnemers_voor_de_dringendste_eerst(arnhem):
     besprekingen = agenda.stel_agenda_voor(bijeenkomst=arnhem["bijeenkomst"])
     op_agenda = [b.deelnemer for b in besprekingen]

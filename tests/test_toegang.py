@@ -291,6 +291,7 @@ URLS = {
     "overleg:lijst": (None, None, (KM, TB, MAN, KP)),
     "overleg:nieuw": (None, None, (KM, MAN)),
     "overleg:detail": (_in("overleg"), _in("overleg", True), (KM, TB, MAN, KP)),
+    "overleg:wijzigen": (_in("overleg"), _in("overleg", True), (KM, MAN)),
     "overleg:vooruit": (_in("overleg"), _in("overleg", True), (KM, MAN)),
     "overleg:bijeenkomst": (_in("pk"), _in("pk", True), (KM, TB, MAN, KP)),
     "overleg:verplaatsen": (_in("pk"), _in("pk", True), (KM, MAN)),

@@ -36,7 +36,9 @@ class MomentMixin:
             self.cleaned_data["begin"] = timezone.make_aware(datetime.combine(dag, tijd))
 
 
-class OverlegForm(NLDesignFormMixin, MomentMixin, forms.Form):
+class OverlegWijzigenForm(NLDesignFormMixin, forms.Form):
+    """Who sits at the table, and the meeting's name, duration and place."""
+
     naam = forms.CharField(label="Naam", max_length=200)
     organisaties = Keuzes(
         label="Deelnemende organisaties",
@@ -52,14 +54,6 @@ class OverlegForm(NLDesignFormMixin, MomentMixin, forms.Form):
         required=False,
         help_text="Mensen van de deelnemende organisaties, uw eigen organisatie ook.",
     )
-    interval_weken = forms.IntegerField(
-        label="Elke zoveel weken",
-        min_value=1,
-        max_value=52,
-        error_messages={"min_value": INTERVAL_FOUT, "max_value": INTERVAL_FOUT},
-    )
-    datum = forms.DateField(label="Eerste bijeenkomst: datum", widget=DatumInput())
-    tijd = forms.TimeField(label="Eerste bijeenkomst: tijd", widget=TijdInput())
     duur_minuten = forms.IntegerField(
         label="Duur in minuten",
         initial=120,
@@ -87,6 +81,30 @@ class OverlegForm(NLDesignFormMixin, MomentMixin, forms.Form):
         self.fields["aanwezigen"].label_from_instance = lambda g: (
             f"{g.get_full_name() or g.username} ({g.organisatie})"
         )
+
+
+class OverlegForm(MomentMixin, OverlegWijzigenForm):
+    """A new meeting: the table, and when it first meets and how often it comes back."""
+
+    interval_weken = forms.IntegerField(
+        label="Elke zoveel weken",
+        min_value=1,
+        max_value=52,
+        error_messages={"min_value": INTERVAL_FOUT, "max_value": INTERVAL_FOUT},
+    )
+    datum = forms.DateField(label="Eerste bijeenkomst: datum", widget=DatumInput())
+    tijd = forms.TimeField(label="Eerste bijeenkomst: tijd", widget=TijdInput())
+
+    field_order = [
+        "naam",
+        "organisaties",
+        "aanwezigen",
+        "interval_weken",
+        "datum",
+        "tijd",
+        "duur_minuten",
+        "plaats",
+    ]
 
     def clean(self):
         super().clean()

@@ -32,15 +32,7 @@ def maak_overleg(
 ) -> Overleg:
     """A meeting of ``organisator`` with ``organisaties`` (at least one other), its
     attendees from those organisations, and its next occurrences planned ahead."""
-    partners = {o.pk for o in organisaties} - {organisator.pk}
-    if not partners:
-        raise ValidationError({"organisaties": GEEN_PARTNER})
-    toegestaan = partners | {organisator.pk}
-    for persoon in aanwezigen:
-        if persoon.organisatie_id not in toegestaan:
-            raise ValidationError(
-                {"aanwezigen": AANWEZIGE_BUITEN_OVERLEG.format(naam=persoon.get_full_name())}
-            )
+    toegestaan = _aan_tafel(organisator, organisaties, aanwezigen)
     overleg = Overleg(
         naam=naam,
         organisator=organisator,
@@ -55,6 +47,40 @@ def maak_overleg(
     overleg.organisaties.set(toegestaan)
     overleg.aanwezigen.set(aanwezigen)
     plan_vooruit(overleg=overleg, nu=nu)
+    return overleg
+
+
+def _aan_tafel(organisator, organisaties, aanwezigen) -> set[int]:
+    """The organisations at the table (the organiser and at least one partner); every
+    attendee works at one of them."""
+    partners = {o.pk for o in organisaties} - {organisator.pk}
+    if not partners:
+        raise ValidationError({"organisaties": GEEN_PARTNER})
+    toegestaan = partners | {organisator.pk}
+    for persoon in aanwezigen:
+        if persoon.organisatie_id not in toegestaan:
+            raise ValidationError(
+                {"aanwezigen": AANWEZIGE_BUITEN_OVERLEG.format(naam=persoon.get_full_name())}
+            )
+    return toegestaan
+
+
+@transaction.atomic
+def wijzig_overleg(
+    *, overleg: Overleg, naam: str, organisaties, aanwezigen, duur_minuten: int, plaats: str
+) -> Overleg:
+    """Another name, other partners or attendees, another duration or place. The organiser
+    and the rhythm stay. A new place goes to the coming occurrences that were not moved on
+    their own (``verplaats`` set theirs). A partner taken off no longer sees the meeting, its
+    agenda or its pack, from this moment: visibility follows the table."""
+    overleg = Overleg.objects.select_for_update().get(pk=overleg.pk)
+    toegestaan = _aan_tafel(overleg.organisator, organisaties, aanwezigen)
+    overleg.naam, overleg.duur_minuten, overleg.plaats = naam, duur_minuten, plaats
+    overleg.full_clean()
+    overleg.save(update_fields=["naam", "duur_minuten", "plaats"])
+    overleg.bijeenkomsten.filter(begin__gt=timezone.now(), verplaatst=False).update(plaats=plaats)
+    overleg.organisaties.set(toegestaan)
+    overleg.aanwezigen.set(aanwezigen)
     return overleg
 
 

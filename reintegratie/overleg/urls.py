@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.lijst, name="lijst"),
     path("nieuw/", views.nieuw, name="nieuw"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/wijzigen/", views.wijzigen, name="wijzigen"),
     path("<int:pk>/vooruit/", views.vooruit, name="vooruit"),
     path("bijeenkomst/<int:pk>/", views.bijeenkomst, name="bijeenkomst"),
     path("bijeenkomst/<int:pk>/verplaatsen/", views.verplaatsen, name="verplaatsen"),

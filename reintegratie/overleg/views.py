@@ -21,7 +21,14 @@ from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 
 from . import agenda, planning, vergaderstukken
-from .forms import AfspraakFormSet, OverlegForm, ToevoegenForm, VerplaatsForm, VerslagForm
+from .forms import (
+    AfspraakFormSet,
+    OverlegForm,
+    OverlegWijzigenForm,
+    ToevoegenForm,
+    VerplaatsForm,
+    VerslagForm,
+)
 from .models import Bespreking, Bijeenkomst, Overleg
 from .samenvatting import agenda_voor, samenvattingen, sinds_vorige
 from .verslag import AfspraakFout, leg_verslag_vast
@@ -110,6 +117,38 @@ def detail(request, pk):
             "organiseert": _organiseert(request.user, overleg),
         },
     )
+
+
+@verwerking("partneroverleg")
+@require_http_methods(["GET", "POST"])
+def wijzigen(request, pk):
+    """The organiser changes who sits at the table, the name, duration and place."""
+    vereist_recht(request.user, "overleg_plannen")
+    overleg = get_object_or_404(
+        Overleg.objects.zichtbaar_voor(request.user).select_related("organisator"), pk=pk
+    )
+    if not _organiseert(request.user, overleg):
+        raise Http404(NIET_DE_ORGANISATOR)
+    form = OverlegWijzigenForm(
+        request.POST or None,
+        organisator=overleg.organisator,
+        initial={
+            "naam": overleg.naam,
+            "organisaties": overleg.organisaties.exclude(pk=overleg.organisator_id),
+            "aanwezigen": overleg.aanwezigen.all(),
+            "duur_minuten": overleg.duur_minuten,
+            "plaats": overleg.plaats,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning.wijzig_overleg(overleg=overleg, **form.cleaned_data)
+        except ValidationError as fout:
+            _fout_bij_velden(form, fout, {})
+        else:
+            messages.success(request, "Het overleg is gewijzigd.")
+            return redirect("overleg:detail", overleg.pk)
+    return render(request, "overleg/wijzigen.html", {"form": form, "overleg": overleg})
 
 
 @verwerking("partneroverleg")
