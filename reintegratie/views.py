@@ -37,12 +37,34 @@ def start(request):
     return render(request, "start/beheer.html")
 
 
-def _deelnemerlijst(request, queryset, template, **extra):
+def _deelnemerlijst(request, queryset, template, ook_getoond=(), **extra):
+    """A start page with the first participants of ``queryset``; ``ook_getoond`` are those
+    its other sections show. Logged in one insert, each participant once."""
     deelnemers = met_toegang(deelnemerlijst(queryset, request.user)[:STARTLIJST], request.user)
-    log_toegang(request, deelnemers, AuditRecord.Actie.IN_LIJST)
+    _log_getoond(request, deelnemers, ook_getoond)
     return render(
         request, template, {"deelnemers": deelnemers, "aantal": queryset.count(), **extra}
     )
+
+
+def _log_getoond(request, *lijsten) -> None:
+    """One list record per participant a start page shows, whichever sections show him; the
+    first row of each keeps the access it was shown with."""
+    getoond = {}
+    for lijst in lijsten:
+        for deelnemer in lijst:
+            getoond.setdefault(deelnemer.pk, deelnemer)
+    log_toegang(request, getoond.values(), AuditRecord.Actie.IN_LIJST)
+
+
+def _taken_en_afspraken(user) -> tuple[dict, list]:
+    """The start page's tasks (Vandaag en te laat) and appointments (Mijn afspraken, Mijn te
+    late afspraken), and the participants they show."""
+    taken = start_taken(user)
+    mijn = agenda.mijn_afspraken(user)
+    te_laat = agenda.mijn_te_late_afspraken(user)
+    getoond = [t.deelnemer for t in taken["taken_vandaag"]] + [a.deelnemer for a in mijn + te_laat]
+    return {**taken, "mijn_afspraken": mijn, "te_late_afspraken": te_laat}, getoond
 
 
 def _caseload(request):
@@ -59,25 +81,17 @@ def _caseload(request):
     signalen = [(s, aantallen[s.value]) for s in Signaal if aantallen[s.value]]
     week_geleden = timezone.now() - timedelta(days=7)
     concepten = list(Intake.objects.zichtbaar_voor(user).concepten().filter(aangemaakt_door=user))
+    secties, getoond = _taken_en_afspraken(user)
     return _deelnemerlijst(
         request,
         caseload,
         "start/klantmanager.html",
+        ook_getoond=getoond,
         signalen=signalen,
         concepten=concepten,
         oude_concepten=sum(1 for i in concepten if i.aangemaakt_op < week_geleden),
-        **start_taken(request),
-        **_afspraken(request),
+        **secties,
     )
-
-
-def _afspraken(request) -> dict:
-    """The start page's "Mijn afspraken" and "Mijn te late afspraken"
-    (templates/agenda/_start_afspraken.html)."""
-    mijn = agenda.mijn_afspraken(request.user)
-    te_laat = agenda.mijn_te_late_afspraken(request.user)
-    log_toegang(request, {a.deelnemer for a in mijn + te_laat}, AuditRecord.Actie.IN_LIJST)
-    return {"mijn_afspraken": mijn, "te_late_afspraken": te_laat}
 
 
 def _verwijzingen(request):
@@ -89,20 +103,14 @@ def _verwijzingen(request):
 def _vandaag(request):
     vandaag = timezone.localdate()
     werkplekken = werkplekken_vandaag(user=request.user, datum=vandaag)
-    log_toegang(
-        request,
-        [p.deelnemer for w in werkplekken for p in w.lopende_plaatsingen],
-        AuditRecord.Actie.IN_LIJST,
+    secties, getoond = _taken_en_afspraken(request.user)
+    _log_getoond(
+        request, [p.deelnemer for w in werkplekken for p in w.lopende_plaatsingen], getoond
     )
     return render(
         request,
         "start/trajectbegeleider.html",
-        {
-            "werkplekken": werkplekken,
-            "vandaag": vandaag,
-            **start_taken(request),
-            **_afspraken(request),
-        },
+        {"werkplekken": werkplekken, "vandaag": vandaag, **secties},
     )
 
 

@@ -149,6 +149,19 @@ def test_startpagina_toont_mijn_afspraken_en_de_te_late(client, wereld, km):
     assert "Mijn te late afspraken" in pagina_tekst(response)
 
 
+def test_startpagina_logt_een_deelnemer_een_keer_in_hoeveel_secties_ook(client, wereld, km):
+    """In the caseload, with a task due and an appointment: one list record, not three."""
+    from .factories import TaakFactory
+
+    AfspraakFactory(deelnemer=wereld.deelnemer, medewerkers=[km], soort="intake")
+    TaakFactory(deelnemer=wereld.deelnemer, eigenaar=km, vervaldatum=timezone.localdate())
+    response = client.get(reverse("start"))
+    assert response.context["taken_vandaag"] and response.context["mijn_afspraken"]
+    assert wereld.deelnemer in response.context["deelnemers"]
+    records = AuditRecord.objects.filter(actie=AuditRecord.Actie.IN_LIJST, gebruiker=km)
+    assert list(records.values_list("deelnemer", flat=True)) == [wereld.deelnemer.pk]
+
+
 def _woensdag_volgende_week_om(uur):
     vandaag = timezone.localdate()
     woensdag = vandaag + dt.timedelta(days=7 - vandaag.weekday() + 2)

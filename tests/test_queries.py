@@ -119,15 +119,15 @@ pytestmark = pytest.mark.usefixtures("register_in_de_cache")
 
 PAGINAS = [
     # (role, url name, kwargs, queries). The comments list them.
-    # audit insert (1), caseload page (1), count (1), trajecten with hours and signals (1),
-    # fasen (1), signal counts (1), concept intakes (1); "Vandaag en te laat": the user's
-    # tasks due with their participants (1) and their audit insert (1); my appointments (1),
-    # my overdue ones (1) and their audit insert (1)
-    (Rol.KLANTMANAGER, "start", None, SESSIE + 12),
-    # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1), audit insert (1);
-    # "Vandaag en te laat": the user's tasks due (1) and their audit insert (1); my
-    # appointments (1), my overdue ones (1): none here, so no audit for them
-    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 9),
+    # signal counts (1), concept intakes (1); "Vandaag en te laat": the user's tasks due with
+    # their participants (1); my appointments (1), my overdue ones (1); caseload page (1),
+    # trajecten with hours and signals (1), fasen (1); one audit insert for every participant
+    # the page shows (1); count (1)
+    (Rol.KLANTMANAGER, "start", None, SESSIE + 10),
+    # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1); "Vandaag en te
+    # laat": the user's tasks due (1); my appointments (1), my overdue ones (1); one audit
+    # insert for all of them (1)
+    (Rol.TRAJECTBEGELEIDER, "start", None, SESSIE + 8),
     # the dashboard: phases (1), hours per week from the week totals (1), capacity per
     # werksoort (1) and placements on it (1), doelgroep mix (1) with the names of its
     # organisations (1) and doelgroepen (1), ladder (1), costs (1); then cached for five
