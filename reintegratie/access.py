@@ -203,6 +203,9 @@ RECHTEN: dict[str, frozenset[Rol]] = {
     # A placement that starts further back than PLAATSING_TERUG_DAGEN opens old hours to the
     # host: a manager's decision.
     "plaatsing_terugdateren": frozenset({MAN}),
+    # A workplace full on some day of the period: only a manager places there anyway, with a
+    # reason that is kept (werkplekken.services.plaatsing_aanmaken).
+    "boven_capaciteit_plaatsen": frozenset({MAN}),
     "auditlog_zien": frozenset({MAN, PRIV}),
     # Partner meetings: the partners' staff take part; case staff plan them and keep the
     # agenda. What of a participant each sees there is the matrix above.

@@ -20,6 +20,7 @@ class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
             "uren_per_week",
             "taken",
             "voorkeur_deelnemer",
+            "reden_boven_capaciteit",
         ]
         widgets = {
             "startdatum": DatumInput(),
@@ -27,10 +28,15 @@ class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
             "taken": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, deelnemer, mag_terugdateren=False, **kwargs):
+    def __init__(
+        self, *args, deelnemer, mag_terugdateren=False, mag_boven_capaciteit=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.instance.deelnemer = deelnemer
         self.mag_terugdateren = mag_terugdateren
+        if not mag_boven_capaciteit:
+            # Only a manager may place beyond the capacity; nobody else is asked for a reason.
+            del self.fields["reden_boven_capaciteit"]
         self.fields["werkplek"].queryset = Werkplek.objects.actief().select_related("organisatie")
         self.fields["uren_per_week"].localize = True
         self.fields["uren_per_week"].widget = forms.TextInput(

@@ -92,6 +92,25 @@ class Werkplek(models.Model):
     def __str__(self):
         return f"{self.naam} ({self.organisatie})"
 
+    def drukste_dag(self, van, tot=None, *, zonder=None) -> tuple[int, object]:
+        """The most participants placed here at once between ``van`` and ``tot`` (open: from
+        ``van`` on), and the first day it is that many. The one home of "how full": placing
+        asks it. ``zonder`` leaves one placement out (the one being changed)."""
+        plaatsingen = self.plaatsingen.filter(Q(einddatum__isnull=True) | Q(einddatum__gte=van))
+        if tot is not None:
+            plaatsingen = plaatsingen.filter(startdatum__lte=tot)
+        if zonder is not None:
+            plaatsingen = plaatsingen.exclude(pk=zonder.pk)
+        perioden = list(plaatsingen.values_list("startdatum", "einddatum"))
+        # The count only rises on a day a placement starts: those days (and ``van``) suffice.
+        dagen = sorted({van} | {start for start, _ in perioden if start > van})
+        drukst, op = 0, van
+        for dag in dagen:
+            aantal = sum(1 for s, e in perioden if s <= dag and (e is None or e >= dag))
+            if aantal > drukst:
+                drukst, op = aantal, dag
+        return drukst, op
+
 
 class PlaatsingQuerySet(models.QuerySet):
     def zichtbaar_voor(self, user):
@@ -135,6 +154,13 @@ class Plaatsing(Periode):
         default=False,
         help_text="De deelnemer heeft zelf voor deze werkplek gekozen.",
     )
+    # Set only when a manager placed beyond the workplace's capacity (werkplekken.services).
+    reden_boven_capaciteit = models.CharField(
+        "reden boven de capaciteit",
+        max_length=300,
+        blank=True,
+        help_text="De werkplek is vol in deze periode; alleen een manager plaatst toch, met reden.",
+    )
 
     objects = PlaatsingQuerySet.as_manager()
     CATEGORIEEN = {
@@ -147,6 +173,7 @@ class Plaatsing(Periode):
             "uren_per_week",
             "taken",
             "voorkeur_deelnemer",
+            "reden_boven_capaciteit",
         ),
         **velden(None, "id", "deelnemer"),
     }

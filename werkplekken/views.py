@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -85,24 +86,36 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def plaatsing_nieuw(request, pk):
     deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.PLAATSEN)
+    boven_capaciteit = heeft_recht(request.user, "boven_capaciteit_plaatsen")
     form = PlaatsingForm(
         request.POST or None,
         deelnemer=deelnemer,
         mag_terugdateren=heeft_recht(request.user, "plaatsing_terugdateren"),
+        mag_boven_capaciteit=boven_capaciteit,
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plaatsing = services.plaatsing_aanmaken(form=form, deelnemer=deelnemer)
-            # A placement opens the file to the host: say to whom, from when.
-            log_toegang(
-                request,
-                deelnemer,
-                AuditRecord.Actie.AANGEMAAKT,
-                f"plaatsing bij {plaatsing.werkplek.organisatie} vanaf "
-                f"{datumtekst(plaatsing.startdatum)}",
+        try:
+            with transaction.atomic():
+                plaatsing = services.plaatsing_aanmaken(
+                    form=form, deelnemer=deelnemer, mag_boven_capaciteit=boven_capaciteit
+                )
+                # A placement opens the file to the host: say to whom, from when.
+                log_toegang(
+                    request,
+                    deelnemer,
+                    AuditRecord.Actie.AANGEMAAKT,
+                    f"plaatsing bij {plaatsing.werkplek.organisatie} vanaf "
+                    f"{datumtekst(plaatsing.startdatum)}"
+                    + (", boven de capaciteit" if plaatsing.reden_boven_capaciteit else ""),
+                )
+        except ValidationError as fout:
+            for veld, berichten in fout.message_dict.items():
+                form.add_error(veld, berichten)
+        else:
+            messages.success(
+                request, f"{deelnemer.naam} is geplaatst bij {plaatsing.werkplek.naam}."
             )
-        messages.success(request, f"{deelnemer.naam} is geplaatst bij {plaatsing.werkplek.naam}.")
-        return redirect("deelnemers:dossier", pk=deelnemer.pk)
+            return redirect("deelnemers:dossier", pk=deelnemer.pk)
     log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)
     return render(
         request, "werkplekken/plaatsing_form.html", {"form": form, "deelnemer": deelnemer}
