@@ -298,3 +298,25 @@ def test_sleutel_in_een_template_ongegroepeerd():
     assert tekst == "100123 100.123"
     assert SLEUTEL_ZONDER_UNLOCALIZE.search('id="taak-{{ taak.pk }}"')
     assert not SLEUTEL_ZONDER_UNLOCALIZE.search('id="taak-{{ taak.pk|unlocalize }}"')
+
+
+def test_keuzelijst_schrijft_dezelfde_select_als_django():
+    """The fast select (a whole organisation's staff on the dossier) is Django's select as
+    HTML: the same attributes, options, escaping and choice (whitespace and the order of
+    attributes aside)."""
+    from django import forms
+    from django.test.html import parse_html
+
+    from reintegratie.forms import Keuzelijst
+
+    keuzes = [("", "Mijzelf"), ("1", "Jan <b>"), ("100123", "Piet & Co")]
+
+    def select(widget):
+        class F(forms.Form):
+            a = forms.ChoiceField(choices=keuzes, widget=widget, required=True)
+
+        return str(F(initial={"a": "100123"})["a"])
+
+    attrs = {"class": "utrecht-select", "aria-describedby": "x"}
+    assert parse_html(select(Keuzelijst(attrs=attrs))) == parse_html(select(forms.Select(attrs)))
+    assert '<option value="100123" selected>Piet &amp; Co</option>' in select(Keuzelijst())

@@ -3,10 +3,11 @@ caseload. Who may own a task is checked by the services (the owner must open the
 forms only offer colleagues and check the input."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from reintegratie.accounts.models import Gebruiker, Rol
-from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin
 
 from . import services
 from .models import Taak
@@ -22,6 +23,20 @@ def collegas(user, rollen=(Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER)
 class Collega(forms.ModelChoiceField):
     """Refuses a key that is no whole number of a sane length before the database sees it
     (SQLite cannot compare an integer of 50 digits), and names a colleague by full name."""
+
+    # A whole organisation's staff: written without a template per option, read without a
+    # model instance per person.
+    widget = Keuzelijst
+
+    class iterator(ModelChoiceIterator):  # the name ModelChoiceField looks for
+        def __iter__(self):
+            if self.field.empty_label is not None:
+                yield ("", self.field.empty_label)
+            for pk, voornaam, achternaam, gebruikersnaam in self.queryset.values_list(
+                "pk", "first_name", "last_name", "username"
+            ):
+                # As Gebruiker.get_full_name, then the user name, as label_from_instance.
+                yield (pk, f"{voornaam} {achternaam}".strip() or gebruikersnaam)
 
     def to_python(self, value):
         if value not in self.empty_values and (not str(value).isdecimal() or len(str(value)) > 18):
