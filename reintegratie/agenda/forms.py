@@ -10,7 +10,7 @@ from django.utils import timezone
 from deelnemers.forms import Keuzes
 from deelnemers.models import Deelnemer
 from reintegratie.access import Handeling, handeling_scope
-from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin
 
 from . import selectors
 from .models import EINDE_VOOR_BEGIN, Afspraak
@@ -156,7 +156,8 @@ TEAM = "team"
 
 class WeekForm(NLDesignFormMixin, forms.Form):
     week = forms.DateField(label="Week van", widget=DatumInput, required=False)
-    medewerker = forms.ChoiceField(label="Agenda van", required=False)
+    # The whole organisation's staff at a large one: written without a template per option.
+    medewerker = forms.ChoiceField(label="Agenda van", required=False, widget=Keuzelijst)
 
     def clean_week(self):
         return _binnen_bereik(self.cleaned_data["week"])
