@@ -3,7 +3,7 @@ the period is refused, or done by a manager with a reason that is kept; two plac
 cannot both take the last place."""
 
 import datetime as dt
-import threading
+import functools
 import time
 
 import pytest
@@ -17,6 +17,7 @@ from werkplekken import services
 from werkplekken.forms import PlaatsingForm
 from werkplekken.models import Plaatsing, Werkplek
 
+from .conftest import tegelijk
 from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, WerkplekFactory
 
 KM, MAN = Rol.KLANTMANAGER, Rol.MANAGER
@@ -116,25 +117,13 @@ def test_twee_tegelijk_op_de_laatste_plaats(wereld, monkeypatch):
         return uitkomst
 
     monkeypatch.setattr(Werkplek, "drukste_dag", traag_tellen)
-    start = threading.Barrier(2)
-    uitkomsten = []
+    formulieren = [(PlaatsingForm(_velden(werkplek, _dag(0)), deelnemer=d), d) for d in deelnemers]
+    assert all(form.is_valid() for form, _ in formulieren)
 
-    def plaatsen(deelnemer):
-        form = PlaatsingForm(_velden(werkplek, _dag(0)), deelnemer=deelnemer)
-        try:
-            assert form.is_valid(), form.errors
-            start.wait(timeout=5)
-            services.plaatsing_aanmaken(form=form, deelnemer=deelnemer)
-            uitkomsten.append("geplaatst")
-        except Exception as fout:
-            uitkomsten.append(fout)
-        finally:
-            connection.close()
+    def plaatsen(form, deelnemer):
+        services.plaatsing_aanmaken(form=form, deelnemer=deelnemer)
+        return "geplaatst"
 
-    draden = [threading.Thread(target=plaatsen, args=(d,)) for d in deelnemers]
-    for d in draden:
-        d.start()
-    for d in draden:
-        d.join()
+    uitkomsten = tegelijk(*(functools.partial(plaatsen, f, d) for f, d in formulieren))
     assert uitkomsten.count("geplaatst") == 1, uitkomsten
     assert Plaatsing.objects.filter(werkplek=werkplek).count() == 1

@@ -3,13 +3,13 @@ every three weeks. Each session is in every member's agenda; attendance is booke
 scholing hours against the phase's budget where the group counts toward it."""
 
 import datetime as dt
+import functools
 import itertools
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from reintegratie.groepen import services
 from reintegratie.groepen.models import Aanwezigheid, Groep, Groepsbijeenkomst
 from trajecten.models import Fase, UrenMutatie, Urenregistratie
 
-from .conftest import pagina_tekst
+from .conftest import pagina_tekst, tegelijk
 from .factories import (
     DeelnemerFactory,
     GroepFactory,
@@ -315,27 +315,15 @@ def test_twee_begeleiders_tegelijk_boeken_de_uren_eenmaal(wereld, gisteren):
     """Two begeleiders save the same session's attendance at the same moment: the session's
     row lock puts them one after the other; the second corrects to the same, never doubles.
     SQLite (development only) may refuse a conflicting writer outright."""
-    start = threading.Barrier(2)
-    uitkomsten = []
 
     def schrijver(rol):
-        try:
-            start.wait()
-            _opslaan(wereld, gisteren, {wereld.deelnemer: (AANWEZIG, Decimal("2.5"))}, rol)
-            uitkomsten.append("opgeslagen")
-        except Exception as fout:  # SQLite: "database table is locked"
-            uitkomsten.append(f"fout: {fout}")
-        finally:
-            connections.close_all()
+        # SQLite may raise "database table is locked": tegelijk returns it as the outcome.
+        _opslaan(wereld, gisteren, {wereld.deelnemer: (AANWEZIG, Decimal("2.5"))}, rol)
+        return "opgeslagen"
 
-    threads = [
-        threading.Thread(target=schrijver, args=(rol,))
-        for rol in (Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    uitkomsten = tegelijk(
+        *(functools.partial(schrijver, rol) for rol in (Rol.TRAJECTBEGELEIDER, Rol.KLANTMANAGER))
+    )
     opgeslagen = uitkomsten.count("opgeslagen")
     assert _scholing(wereld) == ([Decimal("2.5")] if opgeslagen else [])
     assert _fase(wereld).uren_gebruikt == (Decimal("2.5") if opgeslagen else 0)

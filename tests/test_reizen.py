@@ -296,34 +296,26 @@ class TestObservatiesGelijktijdig:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twintig_gelijktijdige_observaties_een_wint_de_rest_hoort_het(wereld):
     """Twenty writers at once on a new week: one saves, nineteen are told, none is a 500."""
-    import threading
+    import functools
 
-    from django.db import connections
     from django.test import Client
 
     from trajecten.models import Observatie
     from trajecten.weekrooster import maandag_van
 
+    from .conftest import tegelijk
+
     maandag = maandag_van(timezone.localdate())
     url = reverse("werkplekken:observaties", args=[wereld.werkplek.pk]) + f"?week={maandag}"
     p = f"d{wereld.deelnemer.pk}"
-    statussen = []
-    samen = threading.Barrier(20)
+    clients = []
+    for _ in range(20):
+        clients.append(Client())
+        clients[-1].force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
 
-    def schrijver(n):
-        client = Client()
-        client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
-        samen.wait()
-        try:
-            response = client.post(url, {f"{p}-omgang": 1 + n % 5, f"{p}-wijziging": ""})
-            statussen.append(response.status_code)
-        finally:
-            connections.close_all()
+    def schrijver(client, n):
+        return client.post(url, {f"{p}-omgang": 1 + n % 5, f"{p}-wijziging": ""}).status_code
 
-    threads = [threading.Thread(target=schrijver, args=(n,)) for n in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    statussen = tegelijk(*(functools.partial(schrijver, c, n) for n, c in enumerate(clients)))
     assert sorted(statussen) == [200] * 19 + [302]
     assert Observatie.objects.get().wijziging == 1

@@ -2,7 +2,7 @@
 one click, derived from signals, and handed over with the caseload."""
 
 import datetime as dt
-import threading
+import functools
 
 import pytest
 from django.apps import apps
@@ -21,7 +21,7 @@ from reintegratie.taken.models import Taak
 from reintegratie.taken.signalen import taken_uit_signalen
 from trajecten.models import Instrumentinzet
 
-from .conftest import pagina_tekst
+from .conftest import pagina_tekst, tegelijk
 from .factories import DeelnemerFactory, GebruikerFactory, TaakFactory
 
 KM, TB, MAN = Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER
@@ -257,22 +257,10 @@ class TestAfrondenEnWijzigen:
         km = wereld.gebruikers[KM]
         taak = TaakFactory(deelnemer=wereld.deelnemer, eigenaar=km)
         door = [km, wereld.gebruikers[TB]]
-        fouten = []
-
-        def afronden(gebruiker):
-            try:
-                services.rond_af(taak=taak, door=gebruiker)
-            except Exception as fout:
-                fouten.append(fout)
-            finally:
-                connection.close()
-
-        draden = [threading.Thread(target=afronden, args=(g,)) for g in door]
-        for d in draden:
-            d.start()
-        for d in draden:
-            d.join()
-        assert not fouten
+        uitkomsten = tegelijk(
+            *(functools.partial(services.rond_af, taak=taak, door=g) for g in door)
+        )
+        assert not [u for u in uitkomsten if isinstance(u, Exception)]
         taak.refresh_from_db()
         assert taak.afgerond_door in door
 
