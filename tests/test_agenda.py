@@ -197,6 +197,26 @@ def test_weekoverzicht_toont_afspraken_in_hun_uur_en_verbergt_wat_de_gebruiker_n
     assert vakken == {(2, 10): [eigen.pk], (2, 14): [bezet.pk]}
 
 
+def test_weekoverzicht_van_een_collega_en_standaard_van_de_gebruiker_zelf(client, wereld, km):
+    collega = GebruikerFactory(organisatie=wereld.eigen, rol=KM, first_name="Chris")
+    eigen = AfspraakFactory(
+        deelnemer=wereld.deelnemer, medewerkers=[km], begin=_woensdag_volgende_week_om(10)
+    )
+    van_collega = AfspraakFactory(
+        deelnemer=wereld.deelnemer, medewerkers=[collega], begin=_woensdag_volgende_week_om(14)
+    )
+    week = f"{eigen.begin:%Y-%m-%d}"
+    for params, medewerker, afspraken in [
+        ({"week": week}, km, [eigen]),
+        ({"week": week, "medewerker": collega.pk}, collega, [van_collega]),
+        # Not a colleague (another organisation's user): the form refuses, the user's own.
+        ({"week": week, "medewerker": wereld.buitenstaander.pk}, km, [eigen]),
+    ]:
+        response = client.get(reverse("agenda:week"), params)
+        assert response.context["medewerker"] == medewerker, params
+        assert response.context["agenda"].afspraken == afspraken, params
+
+
 def test_vrij_uur_opent_het_formulier_met_datum_tijd_en_medewerker(client, wereld, km):
     begin = _woensdag_volgende_week_om(11)
     response = client.get(

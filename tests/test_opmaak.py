@@ -306,10 +306,17 @@ def test_keuzelijst_schrijft_dezelfde_select_als_django():
     attributes aside)."""
     from django import forms
     from django.test.html import parse_html
+    from django.utils.safestring import mark_safe
 
     from reintegratie.forms import Keuzelijst
 
-    keuzes = [("", "Mijzelf"), ("1", "Jan <b>"), ("100123", "Piet & Co")]
+    keuzes = [
+        ("", "Mijzelf"),
+        ("1", "Jan <b>"),
+        ("2", 'O\'Brien "de" Vries'),
+        ("3", mark_safe("<i>al veilig</i>")),
+        ("100123", "Piet & Co"),
+    ]
 
     def select(widget):
         class F(forms.Form):
@@ -320,3 +327,4 @@ def test_keuzelijst_schrijft_dezelfde_select_als_django():
     attrs = {"class": "utrecht-select", "aria-describedby": "x"}
     assert parse_html(select(Keuzelijst(attrs=attrs))) == parse_html(select(forms.Select(attrs)))
     assert '<option value="100123" selected>Piet &amp; Co</option>' in select(Keuzelijst())
+    assert "O&#x27;Brien &quot;de&quot; Vries" in select(Keuzelijst())

@@ -164,10 +164,10 @@ class WeekForm(NLDesignFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.team = list(selectors.team(user))
-        self.fields["medewerker"].choices = [(TEAM, "Het hele team")] + [
-            (str(m.pk), str(m)) for m in self.team
-        ]
+        # Names only, not a model instance per colleague: the view reads the one it shows.
+        namen = [(str(pk), naam) for pk, naam in selectors.team_namen(user)]
+        self.team_ids = {pk for pk, _ in namen}
+        self.fields["medewerker"].choices = [(TEAM, "Het hele team"), *namen]
 
 
 class FeedForm(NLDesignFormMixin, forms.Form):

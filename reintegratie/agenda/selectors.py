@@ -33,6 +33,16 @@ def team(user):
     ).order_by("first_name", "last_name", "pk")
 
 
+def team_namen(user) -> list[tuple[int, str]]:
+    """The team as (pk, name) pairs, named as ``Gebruiker.__str__`` does, for a pick list."""
+    return [
+        (pk, f"{voornaam} {achternaam}".strip() or gebruikersnaam)
+        for pk, voornaam, achternaam, gebruikersnaam in team(user).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    ]
+
+
 @dataclass
 class Vak:
     """One hour of one day in the week view."""

@@ -36,12 +36,21 @@ from .models import Afspraak, Agendafeed
 def week(request):
     vereist_recht(request.user, "agenda_zien")
     form = WeekForm(request.GET or None, user=request.user)
-    gekozen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    gekozen = {}
+    if form.is_bound:
+        form.is_valid()  # each valid choice counts; one that is not shows its error
+        gekozen = form.cleaned_data
     maandag = maandag_van(gekozen.get("week") or timezone.localdate())
     # Without a choice the user's own agenda (when he is in the team), else the team's.
     keuze = gekozen.get("medewerker") or str(request.user.pk)
-    medewerker = next((m for m in form.team if str(m.pk) == keuze), None)
-    medewerkers = [medewerker] if medewerker else form.team
+    team = selectors.team(request.user)
+    if keuze not in form.team_ids:
+        medewerker = None
+    elif keuze == str(request.user.pk):
+        medewerker = request.user
+    else:
+        medewerker = team.filter(pk=keuze).first()  # None if just deactivated: the team
+    medewerkers = [medewerker] if medewerker else team
     agenda = selectors.week(user=request.user, maandag=maandag, medewerkers=medewerkers)
     log_toegang(request, {a.deelnemer for a in agenda.afspraken}, AuditRecord.Actie.IN_LIJST)
     return render(
