@@ -18,7 +18,7 @@ from trajecten.models import (
     Uitstroom,
     Voortgangsrapportage,
 )
-from werkplekken.models import Plaatsing
+from werkplekken.models import Plaatsing, Voorkeur, Wachtlijstplaats
 
 from .filters import CaseloadFilter
 from .models import Contactmoment, Deelnemer, LadderTrede
@@ -130,6 +130,19 @@ def dossier_queryset(user):
             queryset=Plaatsing.objects.zichtbaar_voor(user)
             .select_related("werkplek__organisatie")
             .order_by("-startdatum"),
+        ),
+        Prefetch(
+            "voorkeuren",
+            queryset=Voorkeur.objects.zichtbaar_voor(user).select_related(
+                "werkplek__organisatie", "vastgelegd_door"
+            ),
+        ),
+        Prefetch(
+            "wachtlijstplaatsen",
+            queryset=Wachtlijstplaats.objects.zichtbaar_voor(user)
+            .open()
+            .met_plaats()
+            .select_related("werkplek__organisatie"),
         ),
         Prefetch(
             "contactmomenten",

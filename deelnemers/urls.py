@@ -1,7 +1,7 @@
 from django.urls import path
 
 from trajecten.views import uren as uren_views
-from werkplekken.views import plaatsing_nieuw
+from werkplekken.views import plaatsing_nieuw, van_wachtlijst, voorkeuren, wachtlijst
 
 from .views import caseload, dossier, intake, inzage
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:pk>/contactmomenten/", dossier.contactmoment, name="contactmoment"),
     path("<int:pk>/participatieladder/", dossier.ladder, name="ladder"),
     path("<int:pk>/plaatsingen/nieuw/", plaatsing_nieuw, name="plaatsing_nieuw"),
+    path("<int:pk>/voorkeuren/", voorkeuren, name="voorkeuren"),
+    path("<int:pk>/wachtlijst/", wachtlijst, name="wachtlijst"),
+    path("<int:pk>/wachtlijst/<int:plaats>/af/", van_wachtlijst, name="van_wachtlijst"),
     path("<int:pk>/uren/", uren_views.overzicht, name="uren"),
     path("<int:pk>/uren/nieuw/", uren_views.registreren, name="uren_registreren"),
     path("<int:pk>/inzage/", inzage.inzage, name="inzage"),

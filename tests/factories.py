@@ -13,7 +13,7 @@ from reintegratie.agenda.models import Afspraak
 from reintegratie.groepen.models import Groep, Groepsbijeenkomst, Lidmaatschap
 from trajecten.models import Route, Traject, Trajecttype, Uitstroom, Urenregistratie
 from trajecten.services import registreer_uren
-from werkplekken.models import Plaatsing, Werkplek, Werksoort
+from werkplekken.models import Plaatsing, Voorkeur, Wachtlijstplaats, Werkplek, Werksoort
 
 _bsns = elfproef_bsns(200_000_000)
 
@@ -125,6 +125,42 @@ class PlaatsingFactory(factory.django.DjangoModelFactory):
     werkplek = factory.SubFactory(WerkplekFactory)
     startdatum = factory.LazyFunction(lambda: vandaag() - dt.timedelta(days=60))
     uren_per_week = Decimal(24)
+
+
+class VoorkeurFactory(factory.django.DjangoModelFactory):
+    """A workplace the participant chose, first by default; ``werksoort`` trait: a kind of
+    work instead of one workplace."""
+
+    class Meta:
+        model = Voorkeur
+
+    deelnemer = factory.SubFactory(DeelnemerFactory)
+    rang = 1
+    werkplek = factory.SubFactory(WerkplekFactory)
+    reden = "Dichtbij huis en buiten werken"
+    vastgelegd_door = factory.SubFactory(GebruikerFactory)
+    vastgelegd_op = factory.LazyFunction(timezone.now)
+
+    class Params:
+        soort = factory.Trait(werkplek=None, werksoort=Werksoort.GROEN)
+
+
+class WachtlijstplaatsFactory(factory.django.DjangoModelFactory):
+    """Waiting for a place, registered now; ``geplaatst`` trait: off the list, placed."""
+
+    class Meta:
+        model = Wachtlijstplaats
+
+    werkplek = factory.SubFactory(WerkplekFactory)
+    deelnemer = factory.SubFactory(DeelnemerFactory)
+    aangemeld_op = factory.LazyFunction(timezone.now)
+    aangemeld_door = factory.SubFactory(GebruikerFactory)
+
+    class Params:
+        geplaatst = factory.Trait(
+            afgemeld_op=factory.LazyFunction(timezone.now),
+            uitkomst=Wachtlijstplaats.Uitkomst.GEPLAATST,
+        )
 
 
 class UrenregistratieFactory(factory.django.DjangoModelFactory):

@@ -50,6 +50,8 @@ from .factories import (
     OverlegFactory,
     PlaatsingFactory,
     TrajectFactory,
+    VoorkeurFactory,
+    WachtlijstplaatsFactory,
     WerkplekFactory,
 )
 
@@ -281,6 +283,20 @@ def betrokken(db):
     afspraak = AfspraakFactory(
         deelnemer=deelnemer, traject=traject, plaats=_m(C.JOURNAAL, 4), medewerkers=[door]
     )
+    # The participant's own choice, and waiting for the old host's workplace: its pages show
+    # that someone waits, not who (it is no longer involved).
+    VoorkeurFactory(
+        deelnemer=deelnemer,
+        werkplek=werkplekken["oudhost"],
+        reden=_m(C.TRAJECT, 7),
+        vastgelegd_door=door,
+    )
+    WachtlijstplaatsFactory(
+        werkplek=werkplekken["oudhost"],
+        deelnemer=deelnemer,
+        toelichting=_m(C.TRAJECT, 8),
+        aangemeld_door=door,
+    )
     return {
         "groep": groep,
         "groepsbijeenkomst": groepsbijeenkomst,
@@ -345,6 +361,9 @@ URLS = {
     "deelnemers:contactmoment": "deelnemer",
     "deelnemers:ladder": "deelnemer",
     "deelnemers:plaatsing_nieuw": "deelnemer",
+    "deelnemers:voorkeuren": "deelnemer",
+    "deelnemers:wachtlijst": "deelnemer",
+    "deelnemers:van_wachtlijst": "geen",  # POST that acts; the dossier shows the list
     "deelnemers:uren_registreren": "deelnemer",
     "deelnemers:uren": "deelnemer",
     "deelnemers:inzage": "deelnemer",  # counts only: the name, as the dossier

@@ -169,3 +169,22 @@ def test_afspraken_komend_gehouden_niet_verschenen_en_te_laat(demo):
         medewerkers=F("deelnemer__klantmanager")
     )
     assert not zonder.exists()
+
+
+def test_voorkeuren_en_wachtlijsten_die_de_demo_rollen_zien(client, demo):
+    """The demo klantmanager's dossiers hold preferences and waiting places; the demo
+    trajectbegeleider's own workplace has a waiting list, its names only where he may."""
+    from werkplekken.models import Voorkeur, Wachtlijstplaats
+
+    km = Gebruiker.objects.get(username="klantmanager")
+    assert Voorkeur.objects.filter(deelnemer__klantmanager=km).exists()
+    assert Voorkeur.objects.filter(werkplek__isnull=True).exists()  # a werksoort too
+    plaats = Wachtlijstplaats.objects.open().filter(deelnemer__klantmanager=km).first()
+    client.force_login(km)
+    dossier = client.get(reverse("deelnemers:dossier", args=[plaats.deelnemer_id]))
+    assert f"{plaats.werkplek.naam}, {plaats.werkplek.organisatie}: plaats" in dossier.text
+    tb = Gebruiker.objects.get(username="trajectbegeleider")
+    eigen = Wachtlijstplaats.objects.open().filter(werkplek__begeleider=tb).first()
+    client.force_login(tb)
+    pagina = client.get(reverse("werkplekken:detail", args=[eigen.werkplek_id]))
+    assert "Wachtlijst in volgorde van aanmelding" in pagina.text

@@ -54,6 +54,8 @@ from .factories import (
     PlaatsingFactory,
     TrajectFactory,
     UrenregistratieFactory,
+    VoorkeurFactory,
+    WachtlijstplaatsFactory,
     WerkplekFactory,
 )
 from .test_betrokkenheid import PERSOONSMODELLEN, ZONDER_PERSOONSGEGEVENS, _m
@@ -98,6 +100,15 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
         startdatum=traject.startdatum,
         einddatum=traject.einddatum,
         voorkeur_deelnemer=True,
+    )
+    VoorkeurFactory(deelnemer=d, werkplek=werkplek, rang=2 if afgesloten else 1, vastgelegd_door=km)
+    WachtlijstplaatsFactory(
+        werkplek=werkplek,
+        deelnemer=d,
+        aangemeld_door=km,
+        gewenste_start=vandaag,
+        toelichting="Na de zomer",
+        geplaatst=afgesloten,
     )
     gisteren = vandaag - dt.timedelta(days=1)
     if afgesloten:  # the service books no hours on a closed trajectory

@@ -21,6 +21,7 @@ from trajecten.models import (
     PlanVanAanpak,
     Voortgangsrapportage,
 )
+from werkplekken.models import MAX_VOORKEUREN
 
 from .factories import (
     AfspraakFactory,
@@ -29,6 +30,8 @@ from .factories import (
     TaakFactory,
     TrajectFactory,
     UrenregistratieFactory,
+    VoorkeurFactory,
+    WachtlijstplaatsFactory,
 )
 
 
@@ -94,6 +97,11 @@ def _meer_deelnemers(wereld, aantal):
         TaakFactory(deelnemer=deelnemer, eigenaar=km, afgerond=True)
         _afspraken(deelnemer, km)
         _afspraken(wereld.deelnemer, km)
+        # Waiting: the new one at our workplace, ours at one more workplace each time.
+        WachtlijstplaatsFactory(werkplek=wereld.werkplek, deelnemer=deelnemer, aangemeld_door=km)
+        WachtlijstplaatsFactory(deelnemer=wereld.deelnemer, aangemeld_door=km)
+        if n < MAX_VOORKEUREN:
+            VoorkeurFactory(deelnemer=wereld.deelnemer, rang=n + 1, vastgelegd_door=km)
 
 
 def _woensdag_volgende_week():
@@ -145,11 +153,12 @@ PAGINAS = [
     (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 5),
     # deelnemer with joins and its involvement (1), doelgroepen (1), ladder (1), trajecten
     # with hours and signals (1), fasen (1), uitstroom (1), plannen (1), leerdoelen (1),
-    # instrumenten (1), rapportages (1), plaatsingen (1), contactmomenten (1), audit insert (1),
-    # taken with their owners (1), the colleagues to choose as owner in the journal form (1)
-    # and in the task form (1), group memberships with their groups (1), latest attendance
-    # with its sessions (1), afspraken (1) with their staff (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 20),
+    # instrumenten (1), rapportages (1), plaatsingen (1), voorkeuren (1), waiting lists with
+    # their positions (1), contactmomenten (1), audit insert (1), taken with their owners (1),
+    # the colleagues to choose as owner in the journal form (1) and in the task form (1),
+    # group memberships with their groups (1), latest attendance with its sessions (1),
+    # afspraken (1) with their staff (1)
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 22),
     # count (1), a page of the user's open tasks with their participants (1), audit (1)
     (Rol.KLANTMANAGER, "taken:mijn", None, SESSIE + 3),
     # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
@@ -166,8 +175,9 @@ PAGINAS = [
     (Rol.KLANTMANAGER, "agenda:nieuw", None, SESSIE + 2),
     # deelnemer with its involvement (1), audit (1), the team (1)
     (Rol.KLANTMANAGER, "agenda:plannen", "deelnemer", SESSIE + 3),
-    # werkplek (1), plaatsingen with deelnemers (1), audit (1)
-    (Rol.TRAJECTBEGELEIDER, "werkplekken:detail", "werkplek", SESSIE + 3),
+    # werkplek with its occupancy (1), plaatsingen with deelnemers (1), the waiting list the
+    # user reads with its participants (1) and the whole list's dates (1), audit (1)
+    (Rol.TRAJECTBEGELEIDER, "werkplekken:detail", "werkplek", SESSIE + 5),
 ]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import PlanVanAanpak, Voortgangsrapportage
+from werkplekken.models import Wachtlijstplaats
 
 from .conftest import pagina_tekst, url_namen
 
@@ -199,6 +200,21 @@ def _vreemde_afspraak(w):
     return _afspraak(w, w.vreemde_deelnemer)
 
 
+def _wachtende(w, deelnemer=None):
+    deelnemer = deelnemer or w.deelnemer
+    plaats = Wachtlijstplaats.objects.create(
+        werkplek=w.werkplek,
+        deelnemer=deelnemer,
+        aangemeld_op=timezone.now(),
+        aangemeld_door=w.gebruikers[KM],
+    )
+    return {"pk": deelnemer.pk, "plaats": plaats.pk}
+
+
+def _vreemde_wachtende(w):
+    return _wachtende(w, w.vreemde_deelnemer)
+
+
 # name -> (kwargs for our object, kwargs for an outsider's object, roles that get a 200).
 # Roles not listed get a 404: the default is no.
 URLS = {
@@ -223,6 +239,10 @@ URLS = {
     "deelnemers:contactmoment": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "deelnemers:ladder": (_deelnemer, _vreemde_deelnemer, (KM,)),
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
+    # Who places records the participant's own choice and the waiting list (Handeling.PLAATSEN).
+    "deelnemers:voorkeuren": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
+    "deelnemers:wachtlijst": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
+    "deelnemers:van_wachtlijst": (_wachtende, _vreemde_wachtende, (KM, MAN)),
     # The manager as host of the workplace: locked hours are corrected there.
     "deelnemers:uren_registreren": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN)),
     "deelnemers:uren": (_deelnemer, _vreemde_deelnemer, (KM, TB, MAN)),
@@ -327,6 +347,7 @@ ALLEEN_POST = {
     "taken:afronden",
     "groepen:uitschrijven",
     "agenda:uitkomst",
+    "deelnemers:van_wachtlijst",
 }
 # These answer an allowed request with a redirect back to the page they act on.
 DOORSTUREN = {
@@ -338,6 +359,7 @@ DOORSTUREN = {
     "overleg:pakket",  # on to the batch's page, where a task worker makes the pack
     "taken:afronden",  # an empty POST finishes nothing: back to the dossier
     "agenda:uitkomst",  # no outcome chosen: back to the dossier with the message
+    "deelnemers:van_wachtlijst",  # off the list: back to the dossier's placements
 }
 # Django's own: the log-in page is public, log-out is POST-only, the admin checks is_staff.
 BUITEN_BESCHOUWING = {"login", "logout"}

@@ -2,12 +2,13 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
-from .models import Plaatsing, Werkplek
+from .models import MAX_VOORKEUREN, Plaatsing, Werkplek, Werksoort
 
 
 class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
@@ -54,4 +55,136 @@ class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
                 f"beginnen (niet voor {datumtekst(grens)}). Vraag een manager om een eerdere "
                 "start vast te leggen."
             )
+        return start
+
+
+class Werkplekkeuze(forms.ModelChoiceField):
+    """The active workplaces of every organisation, named with their organisation: read as
+    names, written without a template per option (a region has thousands)."""
+
+    widget = Keuzelijst
+
+    class iterator(ModelChoiceIterator):  # the name ModelChoiceField looks for
+        def __iter__(self):
+            if self.field.empty_label is not None:
+                yield ("", self.field.empty_label)
+            for pk, naam, organisatie in self.queryset.values_list(
+                "pk", "naam", "organisatie__naam"
+            ):
+                yield (pk, f"{naam} ({organisatie})")
+
+    def to_python(self, value):
+        # A key that is no sane whole number never reaches the database (SQLite cannot
+        # compare an integer of 50 digits).
+        if value not in self.empty_values and (not str(value).isdecimal() or len(str(value)) > 18):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+def _werkplekken():
+    return Werkplek.objects.actief().order_by("naam", "organisatie__naam", "pk")
+
+
+GEEN_WERKPLEK = "Kies een werkplek uit de lijst."
+
+
+class VoorkeurForm(NLDesignFormMixin, forms.Form):
+    """One place in the ranked choice: a workplace or a werksoort, and why."""
+
+    werkplek = Werkplekkeuze(
+        label="Werkplek",
+        queryset=Werkplek.objects.none(),
+        required=False,
+        empty_label="Geen bepaalde werkplek",
+        error_messages={"invalid_choice": GEEN_WERKPLEK},
+    )
+    werksoort = forms.ChoiceField(
+        label="Of een werksoort",
+        choices=[("", "Geen bepaalde werksoort"), *Werksoort.choices],
+        required=False,
+        error_messages={"invalid_choice": "Kies een werksoort uit de lijst."},
+    )
+    reden = forms.CharField(
+        label="Waarom",
+        max_length=300,
+        required=False,
+        help_text="In de woorden van de deelnemer.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["werkplek"].queryset = _werkplekken()
+
+    @property
+    def leeg(self) -> bool:
+        g = getattr(self, "cleaned_data", {})
+        return not (g.get("werkplek") or g.get("werksoort") or g.get("reden"))
+
+    def clean(self):
+        g = super().clean()
+        if self.leeg:
+            return g
+        if not g.get("werkplek") and not g.get("werksoort") and "werkplek" not in self.errors:
+            self.add_error("werkplek", "Kies een werkplek of een werksoort.")
+        if not g.get("reden") and "reden" not in self.errors:
+            self.add_error("reden", "Schrijf op waarom de deelnemer dit kiest.")
+        return g
+
+
+class BaseVoorkeurenFormSet(forms.BaseFormSet):
+    def clean(self):
+        # The page always posts every row; fewer means a form tampered with (or cut off),
+        # whose missing rows would otherwise delete preferences nobody meant to delete.
+        if self.total_form_count() != MAX_VOORKEUREN:
+            raise forms.ValidationError(
+                "Het formulier is niet compleet aangekomen. Open de pagina opnieuw."
+            )
+        if any(self.errors):
+            return
+        gezien = set()
+        for form in self.forms:
+            werkplek = form.cleaned_data.get("werkplek")
+            if werkplek is None:
+                continue
+            if werkplek.pk in gezien:
+                form.add_error("werkplek", "Deze werkplek staat al hoger in de lijst.")
+            gezien.add(werkplek.pk)
+
+    def voorkeuren(self) -> list[dict]:
+        """The filled rows, in order: the first is the participant's first choice."""
+        return [f.cleaned_data for f in self.forms if not f.leeg]
+
+
+VoorkeurenFormSet = forms.formset_factory(
+    VoorkeurForm,
+    formset=BaseVoorkeurenFormSet,
+    extra=0,
+    min_num=MAX_VOORKEUREN,
+    max_num=MAX_VOORKEUREN,
+    absolute_max=MAX_VOORKEUREN,
+    validate_max=True,
+)
+
+
+class WachtlijstForm(NLDesignFormMixin, forms.Form):
+    werkplek = Werkplekkeuze(
+        label="Werkplek",
+        queryset=Werkplek.objects.none(),
+        error_messages={"invalid_choice": GEEN_WERKPLEK, "required": GEEN_WERKPLEK},
+    )
+    gewenste_start = forms.DateField(
+        label="Gewenste startdatum", widget=DatumInput(), required=False
+    )
+    toelichting = forms.CharField(label="Toelichting", max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["werkplek"].queryset = _werkplekken()
+
+    def clean_gewenste_start(self):
+        start = self.cleaned_data["gewenste_start"]
+        if start and start < timezone.localdate():
+            raise forms.ValidationError("De gewenste startdatum ligt in het verleden.")
         return start

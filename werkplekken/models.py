@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from reintegratie.access import Categorie, categorie_scope, heeft_recht, velden
+from reintegratie.access import Categorie, ToegangQuerySet, categorie_scope, heeft_recht, velden
 from reintegratie.periode import Periode
 from reintegratie.validators import Postcode
 
@@ -195,3 +195,174 @@ class Plaatsing(Periode):
 
     def __str__(self):
         return f"{self.deelnemer} bij {self.werkplek.naam}"
+
+
+# A participant's ranked choice holds this many places: the top few, as a conversation does.
+MAX_VOORKEUREN = 5
+
+
+class VoorkeurQuerySet(ToegangQuerySet):
+    categorie = Categorie.TRAJECT
+
+
+class Voorkeur(models.Model):
+    """One place in a participant's own ranked choice of where to work: a workplace, or a
+    kind of work (werksoort) anywhere, with the reason in the participant's words. Recorded
+    by the begeleider with the participant; matching reads it."""
+
+    deelnemer = models.ForeignKey(
+        "deelnemers.Deelnemer",
+        verbose_name="deelnemer",
+        on_delete=models.CASCADE,
+        related_name="voorkeuren",
+    )
+    rang = models.PositiveSmallIntegerField("rang")
+    werkplek = models.ForeignKey(
+        Werkplek,
+        verbose_name="werkplek",
+        on_delete=models.PROTECT,
+        related_name="voorkeuren",
+        null=True,
+        blank=True,
+    )
+    werksoort = models.CharField("werksoort", max_length=20, choices=Werksoort.choices, blank=True)
+    reden = models.CharField("waarom", max_length=300)
+    vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vastgelegd_op = models.DateTimeField("vastgelegd op")
+
+    objects = VoorkeurQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.TRAJECT, "rang", "werkplek", "werksoort", "reden", "vastgelegd_op"),
+        **velden(None, "id", "deelnemer", "vastgelegd_door"),
+    }
+
+    class Meta:
+        verbose_name = "voorkeur"
+        verbose_name_plural = "voorkeuren"
+        ordering = ["deelnemer", "rang"]
+        constraints = [
+            models.UniqueConstraint(fields=["deelnemer", "rang"], name="voorkeur_rang_uniek"),
+            models.CheckConstraint(
+                condition=Q(werkplek__isnull=False) | ~Q(werksoort=""),
+                name="voorkeur_werkplek_of_werksoort",
+                violation_error_message="Kies een werkplek of een werksoort.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rang__gte=1) & Q(rang__lte=MAX_VOORKEUREN), name="voorkeur_rang"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.rang}. {self.werkplek.naam if self.werkplek else self.get_werksoort_display()}"
+        )
+
+
+class WachtlijstQuerySet(ToegangQuerySet):
+    categorie = Categorie.TRAJECT
+
+    def open(self):
+        return self.filter(afgemeld_op__isnull=True)
+
+    def met_plaats(self):
+        """Annotate ``plaats``: the position on its workplace's list, in order of
+        registration (1 is next), counted over everyone waiting there, whoever may see them."""
+        voor = (
+            Wachtlijstplaats.objects.open()
+            .filter(werkplek=OuterRef("werkplek"))
+            .filter(
+                Q(aangemeld_op__lt=OuterRef("aangemeld_op"))
+                | Q(aangemeld_op=OuterRef("aangemeld_op"), pk__lte=OuterRef("pk"))
+            )
+            .order_by()
+            .values("werkplek")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        wachtend = (
+            Wachtlijstplaats.objects.open()
+            .filter(werkplek=OuterRef("werkplek"))
+            .order_by()
+            .values("werkplek")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(plaats=Subquery(voor), wachtend=Subquery(wachtend))
+
+
+class Wachtlijstplaats(models.Model):
+    """A participant waiting for a place at a full workplace, in order of registration. The
+    klantmanager places from it when a place comes free; placing there closes the entry."""
+
+    class Uitkomst(models.TextChoices):
+        GEPLAATST = "geplaatst", "Geplaatst"
+        AFGEMELD = "afgemeld", "Van de wachtlijst gehaald"
+
+    werkplek = models.ForeignKey(
+        Werkplek, verbose_name="werkplek", on_delete=models.PROTECT, related_name="wachtlijst"
+    )
+    deelnemer = models.ForeignKey(
+        "deelnemers.Deelnemer",
+        verbose_name="deelnemer",
+        on_delete=models.CASCADE,
+        related_name="wachtlijstplaatsen",
+    )
+    aangemeld_op = models.DateTimeField("aangemeld op")
+    aangemeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="aangemeld door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    gewenste_start = models.DateField("gewenste startdatum", null=True, blank=True)
+    toelichting = models.CharField("toelichting", max_length=300, blank=True)
+    afgemeld_op = models.DateTimeField("van de wachtlijst op", null=True, blank=True)
+    uitkomst = models.CharField("uitkomst", max_length=10, choices=Uitkomst.choices, blank=True)
+
+    objects = WachtlijstQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(
+            Categorie.TRAJECT,
+            "werkplek",
+            "aangemeld_op",
+            "gewenste_start",
+            "toelichting",
+            "afgemeld_op",
+            "uitkomst",
+        ),
+        **velden(None, "id", "deelnemer", "aangemeld_door"),
+    }
+
+    class Meta:
+        verbose_name = "plaats op de wachtlijst"
+        verbose_name_plural = "wachtlijst"
+        ordering = ["aangemeld_op", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["werkplek", "deelnemer"],
+                condition=Q(afgemeld_op__isnull=True),
+                name="wachtlijst_eenmaal_per_werkplek",
+                violation_error_message="Deze deelnemer staat al op de wachtlijst van deze "
+                "werkplek.",
+            ),
+            models.CheckConstraint(
+                condition=Q(afgemeld_op__isnull=True, uitkomst="")
+                | (Q(afgemeld_op__isnull=False) & ~Q(uitkomst="")),
+                name="wachtlijst_uitkomst_bij_afmelden",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["werkplek", "aangemeld_op"],
+                condition=Q(afgemeld_op__isnull=True),
+                name="wachtlijst_open_per_werkplek",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.deelnemer} wacht op {self.werkplek.naam}"

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Sum
 
 from trajecten.models import Urenregistratie
 
-from .models import Plaatsing, Werkplek
+from .models import Plaatsing, Wachtlijstplaats, Werkplek
 
 
 def werkplekken_vandaag(*, user, datum):
@@ -42,3 +42,22 @@ def werkplekken_vandaag(*, user, datum):
         for plaatsing in werkplek.lopende_plaatsingen:
             plaatsing.uren_vandaag = uren[werkplek.pk].get(plaatsing.deelnemer_id)
     return werkplekken
+
+
+def wachtlijst(*, user, werkplek) -> list[Wachtlijstplaats]:
+    """Everyone waiting for ``werkplek``, in order of registration; each carries ``leesbaar``:
+    whether ``user`` may read who it is (the matrix's traject category). Of the others only
+    the dates are read: a host learns that someone waits, not who, until it is involved. Two
+    queries: the list's dates, and the rows the user reads, with their participants."""
+    wachtend = Wachtlijstplaats.objects.open().filter(werkplek=werkplek)
+    leesbaar = {
+        p.pk: p for p in wachtend.zichtbaar_voor(user).select_related("deelnemer").order_by()
+    }
+    plaatsen = []
+    for plaats in wachtend.only("pk", "aangemeld_op", "gewenste_start").order_by(
+        "aangemeld_op", "pk"
+    ):
+        plaats = leesbaar.get(plaats.pk, plaats)
+        plaats.leesbaar = plaats.pk in leesbaar
+        plaatsen.append(plaats)
+    return plaatsen

@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from reintegratie.access import (
     Handeling,
@@ -22,9 +23,9 @@ from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
-from . import services
-from .forms import PlaatsingForm
-from .models import Plaatsing, Werkplek
+from . import selectors, services
+from .forms import PlaatsingForm, VoorkeurenFormSet, WachtlijstForm
+from .models import Plaatsing, Wachtlijstplaats, Werkplek
 
 PAGINA_GROOTTE = 50
 
@@ -56,6 +57,7 @@ def detail(request, pk):
     werkplek = get_object_or_404(
         Werkplek.objects.zichtbaar_voor(request.user)
         .select_related("organisatie", "begeleider")
+        .met_bezetting(vandaag)
         .prefetch_related(
             Prefetch(
                 "plaatsingen",
@@ -68,8 +70,12 @@ def detail(request, pk):
         ),
         pk=pk,
     )
+    wachtlijst = selectors.wachtlijst(user=request.user, werkplek=werkplek)
     log_toegang(
-        request, [p.deelnemer for p in werkplek.lopende_plaatsingen], AuditRecord.Actie.IN_LIJST
+        request,
+        [p.deelnemer for p in werkplek.lopende_plaatsingen]
+        + [w.deelnemer for w in wachtlijst if w.leesbaar],
+        AuditRecord.Actie.IN_LIJST,
     )
     return render(
         request,
@@ -77,6 +83,7 @@ def detail(request, pk):
         {
             "werkplek": werkplek,
             "vandaag": vandaag,
+            "wachtlijst": wachtlijst,
             "mag_weekrooster": heeft_recht(request.user, "weekrooster"),
         },
     )
@@ -93,6 +100,7 @@ def plaatsing_nieuw(request, pk):
         mag_terugdateren=heeft_recht(request.user, "plaatsing_terugdateren"),
         mag_boven_capaciteit=boven_capaciteit,
     )
+    vol = None
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -109,6 +117,8 @@ def plaatsing_nieuw(request, pk):
                     + (", boven de capaciteit" if plaatsing.reden_boven_capaciteit else ""),
                 )
         except ValidationError as fout:
+            # Refused for capacity (the service's only refusal): offer the waiting list.
+            vol = form.cleaned_data["werkplek"]
             for veld, berichten in fout.message_dict.items():
                 form.add_error(veld, berichten)
         else:
@@ -118,5 +128,123 @@ def plaatsing_nieuw(request, pk):
             return redirect("deelnemers:dossier", pk=deelnemer.pk)
     log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN)
     return render(
-        request, "werkplekken/plaatsing_form.html", {"form": form, "deelnemer": deelnemer}
+        request,
+        "werkplekken/plaatsing_form.html",
+        {"form": form, "deelnemer": deelnemer, "vol": vol},
     )
+
+
+def _naar_plaatsingen(deelnemer):
+    return redirect(f"{reverse('deelnemers:dossier', args=[deelnemer.pk])}#kop-plaatsingen")
+
+
+@verwerking("plaatsing")
+@require_http_methods(["GET", "POST"])
+def voorkeuren(request, pk):
+    """The participant's own ranked choice of workplaces or werksoorten, with the reason,
+    recorded with the begeleider: the whole list on one form, first choice on top."""
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.PLAATSEN)
+    opgeslagen = list(deelnemer.voorkeuren.select_related("werkplek__organisatie"))
+    formset = VoorkeurenFormSet(
+        request.POST if request.method == "POST" else None,
+        initial=[
+            {"werkplek": v.werkplek, "werksoort": v.werksoort, "reden": v.reden} for v in opgeslagen
+        ],
+        prefix="voorkeur",
+    )
+    stand = services.voorkeuren_stand(deelnemer)
+    gewijzigd = None
+    if request.method == "POST" and formset.is_valid():
+        try:
+            with transaction.atomic():
+                services.voorkeuren_vastleggen(
+                    deelnemer=deelnemer,
+                    voorkeuren=formset.voorkeuren(),
+                    door=request.user,
+                    stand=request.POST.get("stand", ""),
+                )
+                log_toegang(request, deelnemer, AuditRecord.Actie.GEWIJZIGD, "voorkeuren")
+        except ValidationError as fout:
+            # A colleague saved first: what they saved is shown, what this user typed stays
+            # in the form, and saving again (with the new stand) is a conscious choice.
+            gewijzigd = " ".join(fout.messages)
+        else:
+            messages.success(request, f"De voorkeuren van {deelnemer.naam} zijn opgeslagen.")
+            return _naar_plaatsingen(deelnemer)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN, "voorkeuren")
+    return render(
+        request,
+        "werkplekken/voorkeuren.html",
+        {
+            "deelnemer": deelnemer,
+            "formset": formset,
+            "stand": stand,
+            "gewijzigd": gewijzigd,
+            "opgeslagen": opgeslagen,
+        },
+    )
+
+
+@verwerking("plaatsing")
+@require_http_methods(["GET", "POST"])
+def wachtlijst(request, pk):
+    """Put the participant on a (full) workplace's waiting list; from the placement form,
+    the workplace and start it refused come along."""
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.PLAATSEN)
+    form = WachtlijstForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "werkplek": request.GET.get("werkplek"),
+            "gewenste_start": request.GET.get("start"),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                plaats = services.op_wachtlijst(
+                    deelnemer=deelnemer, door=request.user, **form.cleaned_data
+                )
+                log_toegang(
+                    request,
+                    deelnemer,
+                    AuditRecord.Actie.GEWIJZIGD,
+                    f"op de wachtlijst van {plaats.werkplek.naam} ({plaats.werkplek.organisatie})",
+                )
+        except ValidationError as fout:
+            for veld, berichten in fout.message_dict.items():
+                form.add_error(veld, berichten)
+        else:
+            messages.success(
+                request, f"{deelnemer.naam} staat op de wachtlijst van {plaats.werkplek.naam}."
+            )
+            return _naar_plaatsingen(deelnemer)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN, "wachtlijst")
+    return render(
+        request, "werkplekken/wachtlijst_form.html", {"form": form, "deelnemer": deelnemer}
+    )
+
+
+@verwerking("plaatsing")
+@require_POST
+def van_wachtlijst(request, pk, plaats):
+    deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.PLAATSEN)
+    wachtende = get_object_or_404(
+        Wachtlijstplaats.objects.zichtbaar_voor(request.user).select_related("werkplek"),
+        pk=plaats,
+        deelnemer=deelnemer,
+    )
+    with transaction.atomic():
+        if services.van_wachtlijst(plaats=wachtende):
+            log_toegang(
+                request,
+                deelnemer,
+                AuditRecord.Actie.GEWIJZIGD,
+                f"van de wachtlijst van {wachtende.werkplek.naam}",
+            )
+            messages.success(
+                request,
+                f"{deelnemer.naam} staat niet meer op de wachtlijst van {wachtende.werkplek.naam}.",
+            )
+        else:
+            messages.info(request, "Deze deelnemer stond daar al niet meer op de wachtlijst.")
+    return _naar_plaatsingen(deelnemer)

@@ -59,6 +59,7 @@ from trajecten.models import (
     Werknemersvaardigheid,
 )
 from trajecten.services import weektotalen_opnieuw_opbouwen
+from werkplekken.demo import maak_demodata as wachtlijst_demodata
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
 DEMO_WACHTWOORD = "demo"
@@ -321,6 +322,7 @@ class Command(BaseCommand):
             weektotalen_opnieuw_opbouwen()
             overleg_demodata()
             taken_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
+            wachtlijst_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
         if postgres:
             # Statistics for the planner; after a large load also the visibility map for
             # index-only scans, as autovacuum would set it shortly: benchmarks see a settled
