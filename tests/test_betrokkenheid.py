@@ -390,6 +390,7 @@ URLS = {
     "taken:wijzigen": "taak",
     "taken:overdragen": None,
     "werkplekken:lijst": None,
+    "werkplekken:bezetting": None,  # counts only: no marker may show
     "werkplekken:detail": "werkplek",
     "werkplekken:week": "werkplek",
     "werkplekken:observaties": "werkplek",

@@ -171,6 +171,9 @@ PAGINAS = [
     (Rol.MANAGER, "afdrukken_week", None, SESSIE + 3),
     # count (1), a page of werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 2),
+    # capacity per werksoort (1), placements per werksoort and week (1), a page of
+    # workplaces (1) and its count (1), the page's weeks and waiting lists (1)
+    (Rol.TRAJECTBEGELEIDER, "werkplekken:bezetting", None, SESSIE + 5),
     # the team for the colleague choice (1), the participants the user plans for (1)
     (Rol.KLANTMANAGER, "agenda:nieuw", None, SESSIE + 2),
     # deelnemer with its involvement (1), audit (1), the team (1)

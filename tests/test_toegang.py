@@ -272,6 +272,7 @@ URLS = {
     "taken:wijzigen": (_taak, _vreemde_taak, (KM, TB)),
     "taken:overdragen": (None, None, (KM,)),
     "werkplekken:lijst": (None, None, (KM, TB, MAN)),
+    "werkplekken:bezetting": (None, None, (KM, TB, MAN)),  # counts only
     "werkplekken:detail": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:observaties": (_werkplek, _vreemde_werkplek, (TB, MAN)),

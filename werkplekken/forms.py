@@ -188,3 +188,26 @@ class WachtlijstForm(NLDesignFormMixin, forms.Form):
         if start and start < timezone.localdate():
             raise forms.ValidationError("De gewenste startdatum ligt in het verleden.")
         return start
+
+
+class BezettingForm(NLDesignFormMixin, forms.Form):
+    van = forms.DateField(
+        label="Vanaf de week van",
+        widget=DatumInput(),
+        required=False,
+        error_messages={"invalid": "Vul een geldige datum in, bijvoorbeeld 2 maart 2026."},
+    )
+    werksoort = forms.ChoiceField(
+        label="Werksoort",
+        choices=[("", "Alle werksoorten"), *Werksoort.choices],
+        required=False,
+        error_messages={"invalid_choice": "Kies een werksoort uit de lijst."},
+    )
+
+    def clean_van(self):
+        van = self.cleaned_data["van"]
+        # Weeks are counted from here on: a year far off has no placements and no Monday
+        # twelve weeks on (9999-12-31).
+        if van and not (2000 <= van.year <= 2100):
+            raise forms.ValidationError("Kies een datum tussen 2000 en 2100.")
+        return van

@@ -1,12 +1,20 @@
 """Reads for the trajectbegeleider's work-floor pages."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Prefetch, Sum
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from trajecten.models import Urenregistratie
+from trajecten.weekrooster import maandag_van
 
-from .models import Plaatsing, Wachtlijstplaats, Werkplek
+from .models import Plaatsing, Wachtlijstplaats, Werkplek, Werksoort
+
+PAGINA = 50
 
 
 def werkplekken_vandaag(*, user, datum):
@@ -61,3 +69,85 @@ def wachtlijst(*, user, werkplek) -> list[Wachtlijstplaats]:
         plaats.leesbaar = plaats.pk in leesbaar
         plaatsen.append(plaats)
     return plaatsen
+
+
+# The occupancy overview: this many weeks, starting this many weeks back.
+BEZETTING_WEKEN = 12
+BEZETTING_TERUG = 4
+
+
+def _geplaatst_op(dag, pad=""):
+    return Q(**{f"{pad}startdatum__lte": dag}) & (
+        Q(**{f"{pad}einddatum__isnull": True}) | Q(**{f"{pad}einddatum__gte": dag})
+    )
+
+
+@dataclass
+class Bezetting:
+    """Occupancy per week: the number placed on each week's Monday, against the capacity.
+    Per werksoort for all of the organisation's active workplaces (``soorten``: werksoort,
+    label, capacity, counts), and per workplace for one page of them (``pagina``, each
+    workplace with ``weken`` and ``wachtend``)."""
+
+    weken: list[date]
+    soorten: list[tuple[str, str, int, list[int]]]
+    pagina: object
+
+    @property
+    def deze_week(self) -> date:
+        return maandag_van(timezone.localdate())
+
+
+def bezetting(*, user, maandag: date, werksoort: str = "", pagina=None) -> Bezetting:
+    """The organisation's occupancy over ``BEZETTING_WEKEN`` weeks from ``maandag``, past and
+    planned. Counts only, no names. Five queries whatever the data: capacity per werksoort,
+    placements per werksoort and week, a page of workplaces and its count, and that page's
+    weeks and waiting lists."""
+    weken = [maandag + timedelta(weeks=i) for i in range(BEZETTING_WEKEN)]
+    werkplekken = Werkplek.objects.zichtbaar_voor(user).actief()
+    capaciteit = dict(werkplekken.order_by().values_list("werksoort").annotate(Sum("capaciteit")))
+    per_soort = {
+        r.pop("werkplek__werksoort"): r
+        for r in Plaatsing.objects.filter(
+            werkplek__in=werkplekken,
+            startdatum__lte=weken[-1],
+        )
+        .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=weken[0]))
+        .order_by()
+        .values("werkplek__werksoort")
+        .annotate(**{f"w{i}": Count("pk", filter=_geplaatst_op(w)) for i, w in enumerate(weken)})
+    }
+    labels = dict(Werksoort.choices)
+    soorten = [
+        (
+            soort,
+            labels[soort],
+            cap,
+            [per_soort.get(soort, {}).get(f"w{i}", 0) for i in range(len(weken))],
+        )
+        for soort, cap in sorted(capaciteit.items(), key=lambda s: labels[s[0]])
+    ]
+    if werksoort:
+        werkplekken = werkplekken.filter(werksoort=werksoort)
+    wachtend = (
+        Wachtlijstplaats.objects.open()
+        .filter(werkplek=OuterRef("pk"))
+        .order_by()
+        .values("werkplek")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    blad = Paginator(werkplekken.order_by("werksoort", "naam", "pk"), PAGINA).get_page(pagina)
+    # The weeks counted for the page's workplaces only, not for all before the page is cut.
+    geteld = Werkplek.objects.filter(pk__in=[w.pk for w in blad.object_list]).annotate(
+        wachtend=Coalesce(Subquery(wachtend), 0),
+        **{
+            f"w{i}": Count("plaatsingen", filter=_geplaatst_op(w, "plaatsingen__"))
+            for i, w in enumerate(weken)
+        },
+    )
+    per_werkplek = {w.pk: w for w in geteld}
+    blad.object_list = [per_werkplek[w.pk] for w in blad.object_list]
+    for werkplek in blad.object_list:
+        werkplek.weken = [getattr(werkplek, f"w{i}") for i in range(len(weken))]
+    return Bezetting(weken, soorten, blad)

@@ -8,6 +8,7 @@ app_name = "werkplekken"
 
 urlpatterns = [
     path("", views.lijst, name="lijst"),
+    path("bezetting/", views.bezetting, name="bezetting"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/week/", week.week, name="week"),
     path("<int:pk>/week/observaties/", week.observaties, name="observaties"),

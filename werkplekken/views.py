@@ -1,5 +1,6 @@
 """Workplace pages and placing a participant on a workplace."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,9 +23,10 @@ from reintegratie.access import (
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum as datumtekst
+from trajecten.weekrooster import maandag_van
 
 from . import selectors, services
-from .forms import PlaatsingForm, VoorkeurenFormSet, WachtlijstForm
+from .forms import BezettingForm, PlaatsingForm, VoorkeurenFormSet, WachtlijstForm
 from .models import Plaatsing, Wachtlijstplaats, Werkplek
 
 PAGINA_GROOTTE = 50
@@ -47,6 +49,30 @@ def lijst(request):
         request,
         "werkplekken/lijst.html",
         {"pagina": pagina, "zoek": zoek, "querystring": urlencode({"q": zoek}) if zoek else ""},
+    )
+
+
+@verwerking("plaatsing")
+def bezetting(request):
+    """Occupancy over time per werksoort and workplace, past and planned: counts only."""
+    vereist_recht(request.user, "werkplekken_zien")
+    form = BezettingForm(request.GET or None)
+    gekozen = {}
+    if form.is_bound:
+        form.is_valid()  # each valid choice counts; one that is not shows its error
+        gekozen = form.cleaned_data
+    van = gekozen.get("van") or timezone.localdate() - timedelta(weeks=selectors.BEZETTING_TERUG)
+    overzicht = selectors.bezetting(
+        user=request.user,
+        maandag=maandag_van(van),
+        werksoort=gekozen.get("werksoort", ""),
+        pagina=request.GET.get("pagina"),
+    )
+    keuzes = {k: v for k, v in request.GET.items() if k in form.fields and k not in form.errors}
+    return render(
+        request,
+        "werkplekken/bezetting.html",
+        {"form": form, "bezetting": overzicht, "querystring": urlencode(keuzes)},
     )
 
 
