@@ -1,7 +1,13 @@
 from django.urls import path
 
 from trajecten.views import uren as uren_views
-from werkplekken.views import plaatsing_nieuw, van_wachtlijst, voorkeuren, wachtlijst
+from werkplekken.views import (
+    plaatsing_nieuw,
+    van_wachtlijst,
+    voorkeuren,
+    wachtlijst,
+    wie_past_waar,
+)
 
 from .views import caseload, dossier, intake, inzage
 
@@ -20,6 +26,7 @@ urlpatterns = [
     path("<int:pk>/participatieladder/", dossier.ladder, name="ladder"),
     path("<int:pk>/plaatsingen/nieuw/", plaatsing_nieuw, name="plaatsing_nieuw"),
     path("<int:pk>/voorkeuren/", voorkeuren, name="voorkeuren"),
+    path("<int:pk>/wie-past-waar/", wie_past_waar, name="wie_past_waar"),
     path("<int:pk>/wachtlijst/", wachtlijst, name="wachtlijst"),
     path("<int:pk>/wachtlijst/<int:plaats>/af/", van_wachtlijst, name="van_wachtlijst"),
     path("<int:pk>/uren/", uren_views.overzicht, name="uren"),

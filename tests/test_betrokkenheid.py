@@ -362,6 +362,7 @@ URLS = {
     "deelnemers:ladder": "deelnemer",
     "deelnemers:plaatsing_nieuw": "deelnemer",
     "deelnemers:voorkeuren": "deelnemer",
+    "deelnemers:wie_past_waar": "deelnemer",
     "deelnemers:wachtlijst": "deelnemer",
     "deelnemers:van_wachtlijst": "geen",  # POST that acts; the dossier shows the list
     "deelnemers:uren_registreren": "deelnemer",
@@ -571,6 +572,7 @@ ZONDER_PERSOONSGEGEVENS = {
     "Doelstelling",
     "RouteTrajecttype",
     "Werkplek",
+    "Mixdoel",  # an organisation's target share of a doelgroep
     "UrenPerWeek",
     # A partner meeting and its occurrences: organisations, staff, dates; who is discussed
     # is in Bespreking.

@@ -188,3 +188,17 @@ def test_voorkeuren_en_wachtlijsten_die_de_demo_rollen_zien(client, demo):
     client.force_login(tb)
     pagina = client.get(reverse("werkplekken:detail", args=[eigen.werkplek_id]))
     assert "Wachtlijst in volgorde van aanmelding" in pagina.text
+    # Matching for one of them: the own choice and De Fabriek's mix among the reasons.
+    from werkplekken.models import Mixdoel
+
+    assert Mixdoel.objects.filter(organisatie__naam="De Fabriek (PI Almelo)").exists()
+    # (Not a workplace the participant works at now: matching leaves that out.)
+    metkeuze = (
+        Voorkeur.objects.filter(deelnemer__klantmanager=km, werkplek__isnull=False)
+        .exclude(werkplek__plaatsingen__deelnemer=F("deelnemer"))
+        .order_by("rang", "pk")
+        .first()
+    )
+    client.force_login(km)
+    voorstel = client.get(reverse("deelnemers:wie_past_waar", args=[metkeuze.deelnemer_id]))
+    assert f"Eigen keuze nummer {metkeuze.rang}: {metkeuze.reden}" in voorstel.text

@@ -171,6 +171,10 @@ PAGINAS = [
     (Rol.MANAGER, "afdrukken_week", None, SESSIE + 3),
     # count (1), a page of werkplekken with occupancy (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:lijst", None, SESSIE + 2),
+    # deelnemer with its involvement and municipality (1), the plan's intern/extern (1),
+    # voorkeuren (1), doelgroepen (1), the active workplaces (1), placed today per workplace
+    # (1), waiting per workplace (1), the mix targets (1), audit (1)
+    (Rol.KLANTMANAGER, "deelnemers:wie_past_waar", "deelnemer", SESSIE + 9),
     # capacity per werksoort (1), placements per werksoort and week (1), a page of
     # workplaces (1) and its count (1), the page's weeks and waiting lists (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:bezetting", None, SESSIE + 5),

@@ -241,6 +241,7 @@ URLS = {
     "deelnemers:plaatsing_nieuw": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     # Who places records the participant's own choice and the waiting list (Handeling.PLAATSEN).
     "deelnemers:voorkeuren": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
+    "deelnemers:wie_past_waar": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     "deelnemers:wachtlijst": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     "deelnemers:van_wachtlijst": (_wachtende, _vreemde_wachtende, (KM, MAN)),
     # The manager as host of the workplace: locked hours are corrected there.

@@ -223,7 +223,13 @@ class PlanForm(NLDesignFormMixin, forms.ModelForm):
 
     class Meta:
         model = PlanVanAanpak
-        fields = ["afstand_tot_arbeidsmarkt", "afspraken", "vervolgroute", "elearning"]
+        fields = [
+            "afstand_tot_arbeidsmarkt",
+            "werkplek_soort",
+            "afspraken",
+            "vervolgroute",
+            "elearning",
+        ]
         widgets = {
             "afspraken": forms.Textarea(attrs={"rows": 4}),
             "vervolgroute": forms.Textarea(attrs={"rows": 2}),

@@ -27,6 +27,7 @@ from reintegratie.access import (
 )
 from reintegratie.periode import Periode
 from reintegratie.templatetags.opmaak import datum as datumtekst
+from werkplekken.models import Werkplek
 
 NUL_UREN = Decimal("0.00")
 UREN_BEREIK_FOUT = "Vul een aantal uren in groter dan 0 en hoogstens 24."
@@ -820,6 +821,14 @@ class PlanVanAanpak(models.Model):
     afspraken = models.TextField("afspraken", blank=True)
     vervolgroute = models.TextField("vervolgroute", blank=True)
     elearning = models.TextField("e-learningroute", blank=True)
+    # What matching (werkplekken.matching) reads: the plan decides intern or extern.
+    werkplek_soort = models.CharField(
+        "soort werkplek",
+        max_length=6,
+        choices=Werkplek.Soort.choices,
+        blank=True,
+        help_text="Leeg: geen voorkeur.",
+    )
     opgesteld_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="opgesteld door",
@@ -847,6 +856,7 @@ class PlanVanAanpak(models.Model):
             "afspraken",
             "vervolgroute",
             "elearning",
+            "werkplek_soort",
             "opgesteld_op",
             "ondertekend_op",
         ),

@@ -722,6 +722,7 @@ def plan_nieuwe_versie(*, traject, door) -> PlanVanAanpak:
         afspraken=laatste.afspraken if laatste else "",
         vervolgroute=laatste.vervolgroute if laatste else "",
         elearning=laatste.elearning if laatste else "",
+        werkplek_soort=laatste.werkplek_soort if laatste else "",
         opgesteld_door=door,
     )
     Leerdoel.objects.bulk_create(

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from reintegratie.accounts.models import Gebruiker, Rol
 
-from .models import Werkplek
+from .models import Mixdoel, Werkplek
 
 
 @admin.register(Werkplek)
@@ -51,3 +51,34 @@ class WerkplekAdmin(admin.ModelAdmin):
         if not change and not request.user.is_superuser:
             obj.organisatie_id = request.user.organisatie_id
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Mixdoel)
+class MixdoelAdmin(admin.ModelAdmin):
+    """The doelgroep mix the own organisation aims for; matching reads it."""
+
+    list_display = ["doelgroep", "aandeel", "organisatie"]
+    list_select_related = ["organisatie", "doelgroep"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(organisatie_id=request.user.organisatie_id)
+
+    def get_exclude(self, request, obj=None):
+        return [] if request.user.is_superuser else ["organisatie"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser:
+            # Set before validation, so the model's check of the total sees the organisation.
+            eigen = request.user.organisatie_id
+
+            class EigenForm(form):
+                def _post_clean(self):
+                    self.instance.organisatie_id = eigen
+                    super()._post_clean()
+
+            return EigenForm
+        return form

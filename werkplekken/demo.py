@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from reintegratie.accounts.models import Gebruiker
+from deelnemers.models import Doelgroep
+from reintegratie.accounts.models import Gebruiker, Organisatie
 
-from .models import MAX_VOORKEUREN, Voorkeur, Wachtlijstplaats, Werkplek, Werksoort
+from .models import MAX_VOORKEUREN, Mixdoel, Voorkeur, Wachtlijstplaats, Werkplek, Werksoort
 
 REDENEN = [
     "Wil graag buiten werken, liefst in de buurt van huis.",
@@ -18,13 +19,25 @@ REDENEN = [
     "Kan er met de fiets komen.",
     "Werkt liever in een kleine groep.",
 ]
+# De Fabriek's aim: about a fifth from justice, half from the gemeenten, the rest SW.
+MIX = {
+    "De Fabriek (PI Almelo)": {"gedetineerde": 20, "bijstand": 50, "beschut-werk": 30},
+}
 MET_VOORKEUR = 12
 VOLLE_WERKPLEKKEN = 3
 WACHTENDEN = 3
 
 
 def maak_demodata(*, rng, vandaag) -> tuple[int, int]:
-    """Preferences and waiting lists; returns how many of each."""
+    """Preferences, waiting lists and the doelgroep mix aimed for; returns how many
+    preferences and waiting places."""
+    doelgroepen = {d.code: d for d in Doelgroep.objects.all()}
+    Mixdoel.objects.bulk_create(
+        Mixdoel(organisatie=org, doelgroep=doelgroepen[code], aandeel=aandeel)
+        for org in Organisatie.objects.filter(naam__in=MIX)
+        for code, aandeel in MIX[org.naam].items()
+        if code in doelgroepen
+    )
     km = Gebruiker.objects.filter(username="klantmanager").first()
     if km is None:
         return 0, 0

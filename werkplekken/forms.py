@@ -211,3 +211,21 @@ class BezettingForm(NLDesignFormMixin, forms.Form):
         if van and not (2000 <= van.year <= 2100):
             raise forms.ValidationError("Kies een datum tussen 2000 en 2100.")
         return van
+
+
+class MatchingForm(NLDesignFormMixin, forms.Form):
+    start = forms.DateField(
+        label="Geplande start",
+        widget=DatumInput(),
+        required=False,
+        help_text="Leeg: vandaag.",
+        error_messages={"invalid": "Vul een geldige datum in, bijvoorbeeld 2 maart 2026."},
+    )
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start and not (
+            timezone.localdate() <= start <= timezone.localdate() + timedelta(days=366)
+        ):
+            raise forms.ValidationError("Kies een start van vandaag tot een jaar vooruit.")
+        return start

@@ -1,6 +1,8 @@
 """Workplaces (werkplekken) and the placements (plaatsingen) of participants on them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -366,3 +368,65 @@ class Wachtlijstplaats(models.Model):
 
     def __str__(self):
         return f"{self.deelnemer} wacht op {self.werkplek.naam}"
+
+
+class Mixdoel(models.Model):
+    """The share of a doelgroep an organisation aims for among those placed at its
+    workplaces (De Fabriek: about 20% from justice, half from the gemeenten); matching
+    prefers a participant whose doelgroep is below its target. Configuration, no personal
+    data."""
+
+    organisatie = models.ForeignKey(
+        "accounts.Organisatie",
+        verbose_name="organisatie",
+        on_delete=models.CASCADE,
+        related_name="mixdoelen",
+    )
+    doelgroep = models.ForeignKey(
+        "deelnemers.Doelgroep", verbose_name="doelgroep", on_delete=models.CASCADE
+    )
+    aandeel = models.PositiveSmallIntegerField(
+        "aandeel (procent)",
+        validators=[
+            MinValueValidator(1, "Vul een aandeel in van 1 tot en met 100 procent."),
+            MaxValueValidator(100, "Vul een aandeel in van 1 tot en met 100 procent."),
+        ],
+    )
+
+    class Meta:
+        verbose_name = "doel voor de mix van doelgroepen"
+        verbose_name_plural = "doelen voor de mix van doelgroepen"
+        ordering = ["organisatie", "doelgroep"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisatie", "doelgroep"],
+                name="mixdoel_uniek",
+                violation_error_message="Voor deze doelgroep is al een aandeel vastgelegd.",
+            ),
+            models.CheckConstraint(
+                condition=Q(aandeel__gte=1) & Q(aandeel__lte=100), name="mixdoel_aandeel"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.doelgroep}: {self.aandeel}%"
+
+    def clean(self):
+        super().clean()
+        if self.organisatie_id is None or self.aandeel is None:
+            return
+        andere = Mixdoel.objects.filter(organisatie_id=self.organisatie_id).exclude(pk=self.pk)
+        # Also here, not only in the constraint: a form without the organisation (the
+        # beheerder's own) would otherwise skip it and fail at the database.
+        if self.doelgroep_id and andere.filter(doelgroep_id=self.doelgroep_id).exists():
+            raise ValidationError(
+                {"doelgroep": "Voor deze doelgroep is al een aandeel vastgelegd."}
+            )
+        anderen = andere.aggregate(som=models.Sum("aandeel"))["som"] or 0
+        if anderen + self.aandeel > 100:
+            raise ValidationError(
+                {
+                    "aandeel": f"Samen met de andere doelgroepen ({anderen}%) wordt dit "
+                    f"{anderen + self.aandeel}%: meer dan 100%. Kies hoogstens {100 - anderen}%."
+                }
+            )

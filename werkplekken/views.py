@@ -11,8 +11,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from deelnemers.models import Deelnemer
 from reintegratie.access import (
     Handeling,
     deelnemer_voor_view,
@@ -25,8 +26,8 @@ from reintegratie.audit.verwerking import verwerking
 from reintegratie.templatetags.opmaak import datum as datumtekst
 from trajecten.weekrooster import maandag_van
 
-from . import selectors, services
-from .forms import BezettingForm, PlaatsingForm, VoorkeurenFormSet, WachtlijstForm
+from . import matching, selectors, services
+from .forms import BezettingForm, MatchingForm, PlaatsingForm, VoorkeurenFormSet, WachtlijstForm
 from .models import Plaatsing, Wachtlijstplaats, Werkplek
 
 PAGINA_GROOTTE = 50
@@ -122,6 +123,8 @@ def plaatsing_nieuw(request, pk):
     boven_capaciteit = heeft_recht(request.user, "boven_capaciteit_plaatsen")
     form = PlaatsingForm(
         request.POST or None,
+        # From "wie past waar": the workplace and start chosen there (the form checks them).
+        initial={k: request.GET[k] for k in ("werkplek", "startdatum") if k in request.GET},
         deelnemer=deelnemer,
         mag_terugdateren=heeft_recht(request.user, "plaatsing_terugdateren"),
         mag_boven_capaciteit=boven_capaciteit,
@@ -274,3 +277,29 @@ def van_wachtlijst(request, pk, plaats):
         else:
             messages.info(request, "Deze deelnemer stond daar al niet meer op de wachtlijst.")
     return _naar_plaatsingen(deelnemer)
+
+
+@verwerking("plaatsing")
+@require_GET
+def wie_past_waar(request, pk):
+    """For one participant, the workplaces ranked with the reasons in words: a proposal the
+    klantmanager accepts (place, or put on the waiting list) or not."""
+    deelnemer = deelnemer_voor_view(
+        request,
+        pk,
+        actie=None,
+        queryset=Deelnemer.objects.select_related("woongemeente"),
+        nodig=Handeling.PLAATSEN,
+    )
+    form = MatchingForm(request.GET or None)
+    vandaag = timezone.localdate()
+    start = (
+        form.cleaned_data.get("start") if form.is_bound and form.is_valid() else None
+    ) or vandaag
+    uitkomst = matching.voor_deelnemer(deelnemer=deelnemer, start=start, vandaag=vandaag)
+    log_toegang(request, deelnemer, AuditRecord.Actie.BEKEKEN, "wie past waar")
+    return render(
+        request,
+        "werkplekken/wie_past_waar.html",
+        {"deelnemer": deelnemer, "form": form, "matching": uitkomst},
+    )

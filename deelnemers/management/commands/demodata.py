@@ -491,6 +491,7 @@ class Command(BaseCommand):
                     "doelstelling",
                     "routetrajecttype",
                     "afspraakregel",
+                    "mixdoel",
                 ],
             )
         )
@@ -565,6 +566,7 @@ class Command(BaseCommand):
                 afspraken="Vier dagen per week aanwezig; ziekmelding voor 8.30 uur bij de "
                 "trajectbegeleider.",
                 vervolgroute="Leer-werktraject met werkervaringsplek.",
+                werkplek_soort=rng.choice(["", "intern", "extern"]),
                 opgesteld_op=p.plan_op,
                 ondertekend_op=p.plan_op,
             )
