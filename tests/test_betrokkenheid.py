@@ -393,6 +393,7 @@ URLS = {
     "werkplekken:lijst": None,
     "werkplekken:bezetting": None,  # counts only: no marker may show
     "werkplekken:detail": "werkplek",
+    "werkplekken:kandidaten": "werkplek",
     "werkplekken:week": "werkplek",
     "werkplekken:observaties": "werkplek",
     "werkplekken:aanwezigheid": "werkplek",

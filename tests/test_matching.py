@@ -18,7 +18,15 @@ from werkplekken.matching import PUNTEN
 from werkplekken.models import Mixdoel, Werkplek, Werksoort
 
 from .conftest import pagina_tekst
-from .factories import OrganisatieFactory, PlaatsingFactory, VoorkeurFactory, WerkplekFactory
+from .factories import (
+    DeelnemerFactory,
+    OrganisatieFactory,
+    PlaatsingFactory,
+    TrajectFactory,
+    VoorkeurFactory,
+    WachtlijstplaatsFactory,
+    WerkplekFactory,
+)
 
 KM = Rol.KLANTMANAGER
 INTERN, EXTERN = Werkplek.Soort.INTERN, Werkplek.Soort.EXTERN
@@ -183,3 +191,103 @@ def test_mixdoel_boven_de_honderd_procent_een_melding(wereld, keuze):
         Mixdoel(organisatie=org, doelgroep=keuze["doelgroep"], aandeel=5).full_clean()
     assert "al een aandeel" in " ".join(fout.value.message_dict["doelgroep"])
     Mixdoel(organisatie=org, doelgroep=ander, aandeel=60).full_clean()  # 40 + 60: fine
+
+
+@pytest.fixture
+def plek(wereld):
+    """One of our own workplaces (intern, productie, in Almelo), with room."""
+    return WerkplekFactory(
+        organisatie=wereld.eigen,
+        naam="Montage",
+        soort=INTERN,
+        werksoort=Werksoort.PRODUCTIE,
+        plaats="Almelo",
+        capaciteit=4,
+    )
+
+
+def _kandidaat(wereld, **extra):
+    d = DeelnemerFactory(klantmanager=wereld.gebruikers[KM], verwijzer=wereld.verwijzer, **extra)
+    TrajectFactory(deelnemer=d, aanbieder=wereld.eigen)
+    return d
+
+
+def test_kandidaten_voor_een_werkplek_wachtlijst_en_eigen_keuze_voorop(client, wereld, plek):
+    almelo = OrganisatieFactory(naam="Gemeente Almelo", soort=Organisatie.Soort.GEMEENTE)
+    wacht_lang = _kandidaat(wereld, achternaam="Eerst")
+    wacht_kort = _kandidaat(wereld, achternaam="Tweede")
+    kiest = _kandidaat(wereld, achternaam="Kiest", woongemeente=almelo)
+    soort = _kandidaat(wereld, achternaam="Soort")
+    _kandidaat(wereld, achternaam="Niemand")  # chooses nothing, waits for nothing
+    vreemd = DeelnemerFactory(achternaam="Vreemd", verwijzer=wereld.vreemd)  # not ours to place
+    nu = timezone.now()
+    WachtlijstplaatsFactory(
+        werkplek=plek, deelnemer=wacht_lang, aangemeld_op=nu - dt.timedelta(days=9)
+    )
+    WachtlijstplaatsFactory(
+        werkplek=plek, deelnemer=wacht_kort, aangemeld_op=nu - dt.timedelta(days=2)
+    )
+    VoorkeurFactory(deelnemer=kiest, werkplek=plek, reden="Vlak bij huis")
+    VoorkeurFactory(
+        deelnemer=soort, werkplek=None, werksoort=Werksoort.PRODUCTIE, rang=1, reden="Met de handen"
+    )
+    VoorkeurFactory(deelnemer=vreemd, werkplek=plek)
+    client.force_login(wereld.gebruikers[KM])
+    response = client.get(reverse("werkplekken:kandidaten", args=[plek.pk]))
+    kandidaten = response.context["uitkomst"].kandidaten
+    assert [k.deelnemer.achternaam for k in kandidaten] == ["Kiest", "Soort", "Eerst", "Tweede"]
+    kiest_k = kandidaten[0]
+    assert kiest_k.punten == PUNTEN["eigen_werkplek"] + PUNTEN["woongemeente"]
+    assert kandidaten[2].punten == PUNTEN["op_de_wachtlijst"]
+    assert kandidaten[3].punten == PUNTEN["op_de_wachtlijst"] - 1
+    tekst = pagina_tekst(response)
+    for reden in [
+        "Eigen keuze nummer 1: Vlak bij huis",
+        "In de woongemeente (Almelo)",
+        "Werksoort productie is eigen keuze nummer 1: Met de handen",
+        "Op de wachtlijst, plaats 1",
+        "Op de wachtlijst, plaats 2",
+    ]:
+        assert reden in tekst, reden
+    assert "Vreemd" not in tekst and "Niemand" not in tekst
+    # The second click: place the first candidate here.
+    link = f"{reverse('deelnemers:plaatsing_nieuw', args=[kiest.pk])}?werkplek={plek.pk}"
+    assert link in response.content.decode()
+    form = client.get(link).context["form"]
+    assert str(form["werkplek"].value()) == str(plek.pk)
+
+
+def test_kandidaten_ziet_alleen_wie_mag_plaatsen(client, wereld, plek):
+    d = _kandidaat(wereld)
+    VoorkeurFactory(deelnemer=d, werkplek=plek, reden="Geheim van de klantmanager")
+    client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+    response = client.get(reverse("werkplekken:kandidaten", args=[plek.pk]))
+    assert response.context["uitkomst"].kandidaten == []
+    assert "Geheim van de klantmanager" not in pagina_tekst(response)
+
+
+@pytest.mark.parametrize("extra", [1, 8], ids=["klein", "groter"])
+def test_kandidaten_vast_aantal_queries(client, wereld, plek, django_assert_num_queries, extra):
+    doelgroep = Doelgroep.objects.order_by("pk").first()
+    Mixdoel.objects.create(organisatie=wereld.eigen, doelgroep=doelgroep, aandeel=30)
+    for n in range(extra):
+        d = _kandidaat(wereld)
+        d.doelgroepen.set([doelgroep])
+        VoorkeurFactory(deelnemer=d, werkplek=plek)
+        WachtlijstplaatsFactory(werkplek=plek, deelnemer=d)
+        PlanVanAanpak.objects.create(
+            traject=d.trajecten.get(),
+            versie=1,
+            afstand_tot_arbeidsmarkt="lang",
+            opgesteld_door=wereld.gebruikers[KM],
+        )
+        if n % 2:  # working elsewhere now
+            PlaatsingFactory(deelnemer=d, werkplek=wereld.werkplek)
+    client.force_login(wereld.gebruikers[KM])
+    client.get(reverse("werkplekken:kandidaten", args=[plek.pk]))  # the mix into the cache
+    # session (2), the workplace (1), candidates with involvement, plan and ranks (1), their
+    # matching preferences (1) and doelgroepen (1), the waiting list (1), the mix targets (1),
+    # audit insert (1)
+    with django_assert_num_queries(9):
+        response = client.get(reverse("werkplekken:kandidaten", args=[plek.pk]))
+    assert len(response.context["uitkomst"].kandidaten) == extra

@@ -275,6 +275,8 @@ URLS = {
     "werkplekken:lijst": (None, None, (KM, TB, MAN)),
     "werkplekken:bezetting": (None, None, (KM, TB, MAN)),  # counts only
     "werkplekken:detail": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
+    # Candidates among whom the user may place; for the others an empty list.
+    "werkplekken:kandidaten": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
     "werkplekken:week": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:observaties": (_werkplek, _vreemde_werkplek, (TB, MAN)),
     "werkplekken:aanwezigheid": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),

@@ -21,6 +21,7 @@ class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
             "uren_per_week",
             "taken",
             "voorkeur_deelnemer",
+            "proefplaatsing",
             "reden_boven_capaciteit",
         ]
         widgets = {

@@ -1,5 +1,6 @@
 """Wie past waar: for one participant, the active workplaces ranked, each with the reasons in
-words. A proposal the klantmanager accepts or not; nothing here places anyone.
+words; and the other way round, for a workplace, the candidates. A proposal the klantmanager
+accepts or not; nothing here places anyone.
 
 The reasons, and what each weighs (``PUNTEN``), live here and nowhere else:
 - the participant's own choice (a workplace, or a werksoort), higher for a higher rank;
@@ -18,13 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
-from reintegratie.access import Categorie
+from deelnemers.models import Deelnemer
+from reintegratie.access import Categorie, Handeling, Toegang, handeling_scope, met_betrokkenheid
 from reintegratie.templatetags.opmaak import aantal
-from trajecten.models import PlanVanAanpak
+from trajecten.models import PlanVanAanpak, Traject
 
-from .models import Mixdoel, Plaatsing, Wachtlijstplaats, Werkplek, Werksoort
+from .models import Mixdoel, Plaatsing, Voorkeur, Wachtlijstplaats, Werkplek, Werksoort
 
 PUNTEN = {
     "eigen_werkplek": 100,  # minus 10 per rank below the first
@@ -36,24 +38,48 @@ PUNTEN = {
     "woongemeente": 15,
     "mix_onder_doel": 10,
     "mix_boven_doel": -5,
+    # For a workplace's candidates: who waits for it (minus one per place further down),
+    # and who works elsewhere now.
+    "op_de_wachtlijst": 40,
+    "elders_geplaatst": -10,
 }
 HOOGSTENS = 20
 # The current mix per organisation changes slowly; counted at most every five minutes.
 MIX_CACHE_SECONDEN = 300
 
 
+WERKPLEKVELDEN = (
+    "pk",
+    "naam",
+    "organisatie_id",
+    "organisatie__naam",
+    "soort",
+    "werksoort",
+    "capaciteit",
+    "plaats",
+)
+
+
 @dataclass
-class Voorstel:
-    werkplek: dict  # pk, naam, organisatie_id, organisatie__naam, soort, werksoort, ...
-    vrij: int
-    vrij_bij_start: int
-    wachtend: int
-    punten: int = 0
-    redenen: list[tuple[int, str]] = field(default_factory=list)
+class _Gewogen:
+    """A pairing of a participant and a workplace, with its points and their reasons."""
+
+    werkplek: dict  # WERKPLEKVELDEN
+    punten: int = field(default=0, kw_only=True)
+    redenen: list[tuple[int, str]] = field(default_factory=list, kw_only=True)
 
     def telt(self, punten: int, reden: str) -> None:
         self.punten += punten
         self.redenen.append((punten, reden))
+
+
+@dataclass
+class Voorstel(_Gewogen):
+    """A workplace proposed for one participant."""
+
+    vrij: int
+    vrij_bij_start: int
+    wachtend: int
 
     @property
     def vol_bij_start(self) -> bool:
@@ -156,6 +182,30 @@ def _mix(voorstel, doelgroepen, doelen, mix) -> None:
             )
 
 
+def _weeg(gewogen, wat, doelen, mix) -> None:
+    """What counts in both directions: own choice, plan, woongemeente, doelgroep mix."""
+    w = gewogen.werkplek
+    _eigen_keuze(gewogen, wat.voorkeuren)
+    if wat.plan_soort and w["soort"] == wat.plan_soort:
+        gewogen.telt(
+            PUNTEN["soort_zoals_plan"],
+            f"{Werkplek.Soort(wat.plan_soort).label}, zoals het plan zegt",
+        )
+    if wat.gemeente and w["plaats"].lower() == wat.gemeente:
+        gewogen.telt(PUNTEN["woongemeente"], f"In de woongemeente ({w['plaats']})")
+    _mix(gewogen, wat.doelgroepen, doelen, mix)
+
+
+def _mixdoelen() -> dict[tuple[int, int], int]:
+    return {(m.organisatie_id, m.doelgroep_id): m.aandeel for m in Mixdoel.objects.all()}
+
+
+def _gemeente(deelnemer) -> str:
+    if not deelnemer.woongemeente_id:
+        return ""
+    return deelnemer.woongemeente.naam.removeprefix("Gemeente ").lower()
+
+
 @dataclass
 class _Deelnemer:
     """What of the participant the ranking may use, and what it had to leave out."""
@@ -181,8 +231,7 @@ def _wat_telt(deelnemer) -> _Deelnemer:
     if toegang.leest(Categorie.TRAJECT):
         wat.voorkeuren = list(deelnemer.voorkeuren.all())
         wat.doelgroepen = list(deelnemer.doelgroepen.values_list("pk", "naam"))
-        if deelnemer.woongemeente_id:
-            wat.gemeente = deelnemer.woongemeente.naam.removeprefix("Gemeente ").lower()
+        wat.gemeente = _gemeente(deelnemer)
     else:
         wat.zonder.append("de eigen keuze, de woongemeente en de doelgroep")
     return wat
@@ -195,16 +244,7 @@ def voor_deelnemer(*, deelnemer, start: date, vandaag: date, hoogstens=HOOGSTENS
     werkplekken = list(
         Werkplek.objects.actief()
         .exclude(plaatsingen__in=Plaatsing.objects.lopend_op(vandaag).filter(deelnemer=deelnemer))
-        .values(
-            "pk",
-            "naam",
-            "organisatie_id",
-            "organisatie__naam",
-            "soort",
-            "werksoort",
-            "capaciteit",
-            "plaats",
-        )
+        .values(*WERKPLEKVELDEN)
     )
     nu = _bezet_op(vandaag)
     bij_start = nu if start == vandaag else _bezet_op(start)
@@ -214,7 +254,7 @@ def voor_deelnemer(*, deelnemer, start: date, vandaag: date, hoogstens=HOOGSTENS
         .values_list("werkplek_id")
         .annotate(n=Count("pk"))
     )
-    doelen = {(m.organisatie_id, m.doelgroep_id): m.aandeel for m in Mixdoel.objects.all()}
+    doelen = _mixdoelen()
     mix = _huidige_mix({org for org, _ in doelen}, vandaag) if wat.doelgroepen and doelen else {}
     voorstellen = []
     for w in werkplekken:
@@ -224,18 +264,108 @@ def voor_deelnemer(*, deelnemer, start: date, vandaag: date, hoogstens=HOOGSTENS
             vrij_bij_start=w["capaciteit"] - bij_start.get(w["pk"], 0),
             wachtend=wachtend.get(w["pk"], 0),
         )
-        _eigen_keuze(v, wat.voorkeuren)
-        if wat.plan_soort and w["soort"] == wat.plan_soort:
-            v.telt(
-                PUNTEN["soort_zoals_plan"],
-                f"{Werkplek.Soort(wat.plan_soort).label}, zoals het plan zegt",
-            )
+        _weeg(v, wat, doelen, mix)
         _capaciteit(v, start, vandaag)
-        if wat.gemeente and w["plaats"].lower() == wat.gemeente:
-            v.telt(PUNTEN["woongemeente"], f"In de woongemeente ({w['plaats']})")
-        _mix(v, wat.doelgroepen, doelen, mix)
         voorstellen.append(v)
     voorstellen.sort(
         key=lambda v: (-v.punten, -v.vrij_bij_start, v.werkplek["naam"], v.werkplek["pk"])
     )
     return Matching(voorstellen[:hoogstens], start, vandaag, len(werkplekken), wat.zonder)
+
+
+@dataclass
+class Kandidaat(_Gewogen):
+    """A participant proposed for one workplace."""
+
+    deelnemer: object
+    wachtplaats: int | None  # the position on this workplace's waiting list
+    elders: bool  # placed at another workplace today
+
+
+@dataclass
+class Kandidaten:
+    kandidaten: list[Kandidaat]
+    aantal: int
+
+
+KANDIDATEN_HOOGSTENS = 200
+
+
+def _kandidaten_queryset(*, user, werkplek, vandaag):
+    """Whom ``user`` may place who chose this workplace or its werksoort, or waits for it;
+    not who works here today. The latest plan's intern/extern and the other placements come
+    along; the preferences and doelgroepen are prefetched."""
+    keuzes = Voorkeur.objects.filter(Q(werkplek=werkplek) | Q(werksoort=werkplek.werksoort))
+    wacht = Wachtlijstplaats.objects.open().filter(werkplek=werkplek)
+    vandaag_geplaatst = Plaatsing.objects.lopend_op(vandaag)
+    plan = PlanVanAanpak.objects.filter(
+        traject__deelnemer=OuterRef("pk"), traject__einddatum__isnull=True
+    ).order_by("-versie", "-pk")
+    return met_betrokkenheid(
+        Deelnemer.objects.filter(handeling_scope(user, Handeling.PLAATSEN))
+        .filter(
+            Q(Exists(keuzes.filter(deelnemer=OuterRef("pk"))))
+            | Q(Exists(wacht.filter(deelnemer=OuterRef("pk"))))
+        )
+        .filter(Exists(Traject.objects.lopend().filter(deelnemer=OuterRef("pk"))))
+        .exclude(Exists(vandaag_geplaatst.filter(deelnemer=OuterRef("pk"), werkplek=werkplek)))
+        .annotate(
+            elders=Exists(vandaag_geplaatst.filter(deelnemer=OuterRef("pk"))),
+            plan_soort=Subquery(plan.values("werkplek_soort")[:1]),
+            # Who is likely first, so that a cut at KANDIDATEN_HOOGSTENS keeps them.
+            keuze_rang=Subquery(
+                keuzes.filter(deelnemer=OuterRef("pk")).order_by("rang").values("rang")[:1]
+            ),
+            aangemeld_op=Subquery(
+                wacht.filter(deelnemer=OuterRef("pk")).values("aangemeld_op")[:1]
+            ),
+        )
+        .select_related("woongemeente")
+        .prefetch_related(
+            Prefetch("voorkeuren", queryset=keuzes, to_attr="passende_voorkeuren"),
+            "doelgroepen",
+        )
+        .order_by(
+            F("aangemeld_op").asc(nulls_last=True), F("keuze_rang").asc(nulls_last=True), "pk"
+        )[:KANDIDATEN_HOOGSTENS],
+        user,
+    )
+
+
+def voor_werkplek(*, user, werkplek, vandaag, hoogstens=HOOGSTENS) -> Kandidaten:
+    """The participants ranked for ``werkplek``: the same weighing the other way round, with
+    the waiting list in its order. Each reason only where the user reads what it rests on."""
+    rijen = list(_kandidaten_queryset(user=user, werkplek=werkplek, vandaag=vandaag))
+    wachtrij = list(
+        Wachtlijstplaats.objects.open()
+        .filter(werkplek=werkplek)
+        .order_by("aangemeld_op", "pk")
+        .values_list("deelnemer_id", flat=True)
+    )
+    doelen = _mixdoelen()
+    mix = _huidige_mix({werkplek.organisatie_id}, vandaag) if doelen else {}
+    w = {veld: getattr(werkplek, veld) for veld in WERKPLEKVELDEN if "__" not in veld}
+    w["organisatie__naam"] = werkplek.organisatie.naam
+    kandidaten = []
+    for rij in rijen:
+        rij.toegang = Toegang.van_rij(user, rij)
+        wat = _Deelnemer()
+        if rij.toegang.leest(Categorie.PLAN):
+            wat.plan_soort = rij.plan_soort or ""
+        if rij.toegang.leest(Categorie.TRAJECT):
+            wat.voorkeuren = rij.passende_voorkeuren
+            wat.doelgroepen = [(d.pk, d.naam) for d in rij.doelgroepen.all()]
+            wat.gemeente = _gemeente(rij)
+        plaats = wachtrij.index(rij.pk) + 1 if rij.pk in wachtrij else None
+        k = Kandidaat(w, deelnemer=rij, wachtplaats=plaats, elders=rij.elders)
+        if plaats:
+            k.telt(
+                PUNTEN["op_de_wachtlijst"] - plaats + 1,
+                f"Op de wachtlijst, plaats {aantal(plaats)}",
+            )
+        if rij.elders:
+            k.telt(PUNTEN["elders_geplaatst"], "Nu op een andere werkplek geplaatst")
+        _weeg(k, wat, doelen, mix)
+        kandidaten.append(k)
+    kandidaten.sort(key=lambda k: (-k.punten, k.wachtplaats or len(wachtrij) + 1, k.deelnemer.pk))
+    return Kandidaten(kandidaten[:hoogstens], len(kandidaten))

@@ -156,6 +156,11 @@ class Plaatsing(Periode):
         default=False,
         help_text="De deelnemer heeft zelf voor deze werkplek gekozen.",
     )
+    proefplaatsing = models.BooleanField(
+        "proefplaatsing",
+        default=False,
+        help_text="Op proef: werkgever en deelnemer kijken of het past.",
+    )
     # Set only when a manager placed beyond the workplace's capacity (werkplekken.services).
     reden_boven_capaciteit = models.CharField(
         "reden boven de capaciteit",
@@ -175,6 +180,7 @@ class Plaatsing(Periode):
             "uren_per_week",
             "taken",
             "voorkeur_deelnemer",
+            "proefplaatsing",
             "reden_boven_capaciteit",
         ),
         **velden(None, "id", "deelnemer"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.lijst, name="lijst"),
     path("bezetting/", views.bezetting, name="bezetting"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/kandidaten/", views.kandidaten, name="kandidaten"),
     path("<int:pk>/week/", week.week, name="week"),
     path("<int:pk>/week/observaties/", week.observaties, name="observaties"),
     path("<int:pk>/aanwezigheid/", aanwezigheid.werkplek, name="aanwezigheid"),

@@ -303,3 +303,23 @@ def wie_past_waar(request, pk):
         "werkplekken/wie_past_waar.html",
         {"deelnemer": deelnemer, "form": form, "matching": uitkomst},
     )
+
+
+@verwerking("plaatsing")
+@require_GET
+def kandidaten(request, pk):
+    """For one of the organisation's workplaces, who could go there: the participants the
+    user may place who chose it or its werksoort, or wait for it, ranked with the reasons."""
+    vereist_recht(request.user, "werkplekken_zien")
+    werkplek = get_object_or_404(
+        Werkplek.objects.zichtbaar_voor(request.user).select_related("organisatie"), pk=pk
+    )
+    uitkomst = matching.voor_werkplek(
+        user=request.user, werkplek=werkplek, vandaag=timezone.localdate()
+    )
+    log_toegang(request, [k.deelnemer for k in uitkomst.kandidaten], AuditRecord.Actie.IN_LIJST)
+    return render(
+        request,
+        "werkplekken/kandidaten.html",
+        {"werkplek": werkplek, "uitkomst": uitkomst},
+    )
