@@ -285,9 +285,9 @@ def test_kandidaten_vast_aantal_queries(client, wereld, plek, django_assert_num_
             PlaatsingFactory(deelnemer=d, werkplek=wereld.werkplek)
     client.force_login(wereld.gebruikers[KM])
     client.get(reverse("werkplekken:kandidaten", args=[plek.pk]))  # the mix into the cache
-    # session (2), the workplace (1), candidates with involvement, plan and ranks (1), their
-    # matching preferences (1) and doelgroepen (1), the waiting list (1), the mix targets (1),
-    # audit insert (1)
-    with django_assert_num_queries(9):
+    # session (2), the workplace (1), who chose it (1) or waits for it (1), those of them the
+    # user may place with involvement, plan and ranks (1), their matching preferences (1) and
+    # doelgroepen (1), the waiting list (1), the mix targets (1), audit insert (1)
+    with django_assert_num_queries(11):
         response = client.get(reverse("werkplekken:kandidaten", args=[plek.pk]))
     assert len(response.context["uitkomst"].kandidaten) == extra
