@@ -392,6 +392,7 @@ URLS = {
     "taken:overdragen": None,
     "werkplekken:lijst": None,
     "werkplekken:bezetting": None,  # counts only: no marker may show
+    "werkplekken:situatie": None,
     "werkplekken:detail": "werkplek",
     "werkplekken:kandidaten": "werkplek",
     "werkplekken:week": "werkplek",

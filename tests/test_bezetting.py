@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reintegratie.accounts.models import Rol
+from reintegratie.templatetags.opmaak import datum
 from trajecten.weekrooster import maandag_van
 from werkplekken.models import Werksoort
 from werkplekken.selectors import BEZETTING_TERUG, BEZETTING_WEKEN
@@ -101,3 +102,38 @@ def test_vijandige_invoer_een_melding_geen_fout(client, wereld, bezet, params, v
     if veld:
         assert response.context["form"].errors[veld]
     assert response.context["bezetting"].weken[0] == _maandag(-BEZETTING_TERUG)
+
+
+def test_situatie_per_werkplek_nu_wachtend_en_wie_kiest(client, wereld):
+    from .factories import DeelnemerFactory, TrajectFactory, VoorkeurFactory
+
+    plek = WerkplekFactory(organisatie=wereld.eigen, naam="Drukkerij", capaciteit=3)
+    tot = timezone.localdate() + dt.timedelta(days=30)
+    PlaatsingFactory(werkplek=plek, deelnemer=wereld.deelnemer, einddatum=tot, proefplaatsing=True)
+    # Placed here by another organisation: as host we read the name (the matrix).
+    gast = DeelnemerFactory(achternaam="Gast-Vreemd", verwijzer=wereld.vreemd)
+    PlaatsingFactory(werkplek=plek, deelnemer=gast, startdatum=timezone.localdate())
+    WachtlijstplaatsFactory(werkplek=plek, deelnemer=DeelnemerFactory(achternaam="Wacht-Vreemd"))
+    kiest = DeelnemerFactory(
+        klantmanager=wereld.gebruikers[Rol.KLANTMANAGER], verwijzer=wereld.verwijzer
+    )
+    TrajectFactory(deelnemer=kiest, aanbieder=wereld.eigen)
+    VoorkeurFactory(deelnemer=kiest, werkplek=plek)
+    client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
+    response = client.get(reverse("werkplekken:situatie"))
+    rij = next(w for w in response.context["pagina"].object_list if w.naam == "Drukkerij")
+    assert [p.deelnemer for p in rij.nu] == [wereld.deelnemer, gast]  # the first to leave first
+    assert (rij.anderen, rij.kiezen, len(rij.wachtend)) == (0, 1, 1)
+    tekst = pagina_tekst(response)
+    assert f"{wereld.deelnemer.naam}, tot {datum(tot)}" in tekst
+    assert "op proef" in tekst
+    assert "Gast-Vreemd" in tekst
+    # Waiting, not yet placed: the host is not involved, so no name.
+    assert "Wacht-Vreemd" not in tekst and "Een deelnemer van wie u het dossier niet opent" in tekst
+    assert reverse("werkplekken:kandidaten", args=[plek.pk]) in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"werksoort": "<b>"}, {"pagina": "x"}, {"werksoort": "\x00"}])
+def test_situatie_vijandige_invoer(client, wereld, params):
+    client.force_login(wereld.gebruikers[Rol.TRAJECTBEGELEIDER])
+    assert client.get(reverse("werkplekken:situatie"), params).status_code == 200

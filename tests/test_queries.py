@@ -175,6 +175,12 @@ PAGINAS = [
     # voorkeuren (1), doelgroepen (1), the active workplaces (1), placed today per workplace
     # (1), waiting per workplace (1), the mix targets (1), audit (1)
     (Rol.KLANTMANAGER, "deelnemers:wie_past_waar", "deelnemer", SESSIE + 9),
+    # a page of workplaces with occupancy (1) and its count (1), the placements the user
+    # reads (1), the waiting places the user reads (1) and the lists' dates (1), who chose
+    # them among whom the user may place (1), audit (1)
+    (Rol.KLANTMANAGER, "werkplekken:situatie", None, SESSIE + 7),
+    # the same, but a trajectbegeleider places no one: no query for who chose them
+    (Rol.TRAJECTBEGELEIDER, "werkplekken:situatie", None, SESSIE + 6),
     # capacity per werksoort (1), placements per werksoort and week (1), a page of
     # workplaces (1) and its count (1), the page's weeks and waiting lists (1)
     (Rol.TRAJECTBEGELEIDER, "werkplekken:bezetting", None, SESSIE + 5),

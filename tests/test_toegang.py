@@ -274,6 +274,7 @@ URLS = {
     "taken:overdragen": (None, None, (KM,)),
     "werkplekken:lijst": (None, None, (KM, TB, MAN)),
     "werkplekken:bezetting": (None, None, (KM, TB, MAN)),  # counts only
+    "werkplekken:situatie": (None, None, (KM, TB, MAN)),
     "werkplekken:detail": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),
     # Candidates among whom the user may place; for the others an empty list.
     "werkplekken:kandidaten": (_werkplek, _vreemde_werkplek, (KM, TB, MAN)),

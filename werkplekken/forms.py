@@ -191,19 +191,23 @@ class WachtlijstForm(NLDesignFormMixin, forms.Form):
         return start
 
 
-class BezettingForm(NLDesignFormMixin, forms.Form):
-    van = forms.DateField(
-        label="Vanaf de week van",
-        widget=DatumInput(),
-        required=False,
-        error_messages={"invalid": "Vul een geldige datum in, bijvoorbeeld 2 maart 2026."},
-    )
+class WerksoortForm(NLDesignFormMixin, forms.Form):
     werksoort = forms.ChoiceField(
         label="Werksoort",
         choices=[("", "Alle werksoorten"), *Werksoort.choices],
         required=False,
         error_messages={"invalid_choice": "Kies een werksoort uit de lijst."},
     )
+
+
+class BezettingForm(WerksoortForm):
+    van = forms.DateField(
+        label="Vanaf de week van",
+        widget=DatumInput(),
+        required=False,
+        error_messages={"invalid": "Vul een geldige datum in, bijvoorbeeld 2 maart 2026."},
+    )
+    field_order = ["van", "werksoort"]
 
     def clean_van(self):
         van = self.cleaned_data["van"]

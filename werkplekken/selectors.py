@@ -5,14 +5,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from deelnemers.models import Deelnemer
+from reintegratie.access import Handeling, handeling_scope
 from trajecten.models import Urenregistratie
 from trajecten.weekrooster import maandag_van
 
-from .models import Plaatsing, Wachtlijstplaats, Werkplek, Werksoort
+from .models import Plaatsing, Voorkeur, Wachtlijstplaats, Werkplek, Werksoort
 
 PAGINA = 50
 
@@ -151,3 +153,52 @@ def bezetting(*, user, maandag: date, werksoort: str = "", pagina=None) -> Bezet
     for werkplek in blad.object_list:
         werkplek.weken = [getattr(werkplek, f"w{i}") for i in range(len(weken))]
     return Bezetting(weken, soorten, blad)
+
+
+SITUATIE_PAGINA = 20
+
+
+def situatie(*, user, werksoort: str = "", pagina=None):
+    """Per workplace of the organisation, to fill places as they come free: who works there
+    now and until when (on trial or not), who waits in order, and how many the user could
+    place who chose it. Names only where the user reads them: placements by their own scope
+    (a host reads its own workplaces'), waiting places by the traject category (as
+    :func:`wachtlijst`); the others are counted. Seven queries whatever the data."""
+    vandaag = timezone.localdate()
+    werkplekken = Werkplek.objects.zichtbaar_voor(user).actief().met_bezetting(vandaag)
+    if werksoort:
+        werkplekken = werkplekken.filter(werksoort=werksoort)
+    blad = Paginator(werkplekken.order_by("werksoort", "naam", "pk"), SITUATIE_PAGINA).get_page(
+        pagina
+    )
+    ids = [w.pk for w in blad.object_list]
+    nu = defaultdict(list)
+    for p in (
+        Plaatsing.objects.zichtbaar_voor(user)
+        .lopend_op(vandaag)
+        .filter(werkplek_id__in=ids)
+        .select_related("deelnemer")
+        # The first to leave first: the place that comes free soonest.
+        .order_by(F("einddatum").asc(nulls_last=True), "deelnemer__achternaam", "pk")
+    ):
+        nu[p.werkplek_id].append(p)
+    wachtend = Wachtlijstplaats.objects.open().filter(werkplek_id__in=ids)
+    leesbaar = {
+        p.pk: p for p in wachtend.zichtbaar_voor(user).select_related("deelnemer").order_by()
+    }
+    wacht = defaultdict(list)
+    for plaats in wachtend.only("pk", "werkplek_id", "aangemeld_op").order_by("aangemeld_op", "pk"):
+        plaats = leesbaar.get(plaats.pk, plaats)
+        plaats.leesbaar = plaats.pk in leesbaar
+        wacht[plaats.werkplek_id].append(plaats)
+    plaatsbaar = Deelnemer.objects.filter(handeling_scope(user, Handeling.PLAATSEN))
+    kiezen = dict(
+        Voorkeur.objects.filter(werkplek_id__in=ids, deelnemer__in=plaatsbaar)
+        .order_by()
+        .values_list("werkplek_id")
+        .annotate(n=Count("deelnemer_id", distinct=True))
+    )
+    for w in blad.object_list:
+        w.nu, w.wachtend, w.kiezen = nu[w.pk], wacht[w.pk], kiezen.get(w.pk, 0)
+        w.anderen = w.bezetting - len(w.nu)
+    return blad

@@ -27,7 +27,14 @@ from reintegratie.templatetags.opmaak import datum as datumtekst
 from trajecten.weekrooster import maandag_van
 
 from . import matching, selectors, services
-from .forms import BezettingForm, MatchingForm, PlaatsingForm, VoorkeurenFormSet, WachtlijstForm
+from .forms import (
+    BezettingForm,
+    MatchingForm,
+    PlaatsingForm,
+    VoorkeurenFormSet,
+    WachtlijstForm,
+    WerksoortForm,
+)
 from .models import Plaatsing, Wachtlijstplaats, Werkplek
 
 PAGINA_GROOTTE = 50
@@ -322,4 +329,29 @@ def kandidaten(request, pk):
         request,
         "werkplekken/kandidaten.html",
         {"werkplek": werkplek, "uitkomst": uitkomst},
+    )
+
+
+@verwerking("plaatsing")
+@require_GET
+def situatie(request):
+    """Per workplace: who works there now and until when, who waits, who chose it; to fill
+    places as they come free."""
+    vereist_recht(request.user, "werkplekken_zien")
+    form = WerksoortForm(request.GET or None)
+    werksoort = form.cleaned_data.get("werksoort", "") if form.is_bound and form.is_valid() else ""
+    blad = selectors.situatie(
+        user=request.user, werksoort=werksoort, pagina=request.GET.get("pagina")
+    )
+    getoond = [p.deelnemer for w in blad.object_list for p in w.nu]
+    getoond += [p.deelnemer for w in blad.object_list for p in w.wachtend if p.leesbaar]
+    log_toegang(request, getoond, AuditRecord.Actie.IN_LIJST)
+    return render(
+        request,
+        "werkplekken/situatie.html",
+        {
+            "form": form,
+            "pagina": blad,
+            "querystring": urlencode({"werksoort": werksoort}) if werksoort else "",
+        },
     )
