@@ -403,6 +403,34 @@ PAGINAS = [
         ["datum", "uur", "medewerker"],
     ),
     ("agenda-feed", "agenda:feed_instellingen", Rol.KLANTMANAGER, None, {}, ["onbekend"]),
+    (
+        "plaatsen",
+        "deelnemers:plaatsing_nieuw",
+        Rol.KLANTMANAGER,
+        "deelnemer",
+        {},
+        ["werkplek", "startdatum"],
+    ),
+    ("voorkeuren", "deelnemers:voorkeuren", Rol.KLANTMANAGER, "deelnemer", {}, ["onbekend"]),
+    (
+        "wachtlijst",
+        "deelnemers:wachtlijst",
+        Rol.KLANTMANAGER,
+        "deelnemer",
+        {},
+        ["werkplek", "start"],
+    ),
+    ("wie-past-waar", "deelnemers:wie_past_waar", Rol.KLANTMANAGER, "deelnemer", {}, ["start"]),
+    ("kandidaten", "werkplekken:kandidaten", Rol.KLANTMANAGER, "werkplek", {}, ["onbekend"]),
+    (
+        "bezetting",
+        "werkplekken:bezetting",
+        Rol.TRAJECTBEGELEIDER,
+        None,
+        {},
+        ["van", "werksoort", "pagina"],
+    ),
+    ("situatie", "werkplekken:situatie", Rol.TRAJECTBEGELEIDER, None, {}, ["werksoort", "pagina"]),
 ]
 
 
