@@ -46,7 +46,9 @@ def maak_demodata(*, rng, vandaag) -> tuple[int, int]:
     )
     werkplekken = list(Werkplek.objects.actief().met_bezetting(vandaag).order_by("pk"))
     voorkeuren = []
-    for deelnemer in deelnemers[:MET_VOORKEUR]:
+    # Half of them (at most MET_VOORKEUR) choose, the others wait: a small demo shows both.
+    met_voorkeur = min(MET_VOORKEUR, len(deelnemers) // 2)
+    for deelnemer in deelnemers[:met_voorkeur]:
         keuzes = rng.sample(werkplekken, k=min(MAX_VOORKEUREN, len(werkplekken)))
         for rang, werkplek in enumerate(keuzes[: rng.randint(1, 3)], start=1):
             # Now and then a kind of work instead of one workplace.
@@ -67,7 +69,7 @@ def maak_demodata(*, rng, vandaag) -> tuple[int, int]:
     vol = sorted(werkplekken, key=lambda w: w.capaciteit - w.bezetting)[:VOLLE_WERKPLEKKEN]
     eigen = Werkplek.objects.filter(begeleider__username="trajectbegeleider").order_by("pk")
     vol = list(dict.fromkeys([*eigen[:1], *vol]))
-    wachtenden = deelnemers[MET_VOORKEUR:]
+    wachtenden = deelnemers[met_voorkeur:]
     plaatsen = [
         Wachtlijstplaats(
             werkplek=werkplek,

@@ -44,7 +44,8 @@ def werkplekken(demo):
 
 def _deelnemer():
     """One of the demo klantmanager's own participants with a running trajectory and no
-    placement today."""
+    placement today; off any demo waiting list and without demo preferences, so the journey
+    starts from nothing."""
     from deelnemers.models import Deelnemer
     from werkplekken.models import Plaatsing
 
@@ -56,7 +57,6 @@ def _deelnemer():
             trajecten__einddatum__isnull=True,
         )
         .exclude(pk__in=Plaatsing.objects.lopend_op(vandaag).values("deelnemer"))
-        .exclude(wachtlijstplaatsen__isnull=False)
         .order_by("pk")
         .first()
     )
@@ -65,6 +65,8 @@ def _deelnemer():
 def test_van_eigen_keuze_via_wachtlijst_naar_plaatsing(page, demo, inloggen, werkplekken):
     page.set_default_timeout(10_000)
     deelnemer = _deelnemer()
+    deelnemer.wachtlijstplaatsen.all().delete()
+    deelnemer.voorkeuren.all().delete()
     inloggen(page, "klantmanager")
     dossier = f"{demo.url}/deelnemers/{deelnemer.pk}/"
     page.goto(dossier)
