@@ -99,13 +99,28 @@ def test_het_formulier_opent_met_de_opgeslagen_voorkeuren(client, wereld, km):
         ({"werkplek": "-1", "reden": "x"}, "werkplek", "Kies een werkplek uit de lijst."),
         ({"werksoort": "<script>", "reden": "x"}, "werksoort", "Kies een werksoort"),
         ({"werksoort": Werksoort.GROEN, "reden": "x" * 301}, "reden", "niet meer dan 300 tekens"),
+        (
+            {"werkplek": "{werkplek}", "werksoort": Werksoort.GROEN, "reden": "x"},
+            "werksoort",
+            "niet allebei",
+        ),
     ],
-    ids=["zonder-keuze", "zonder-reden", "tekst", "te-groot", "negatief", "script", "te-lang"],
+    ids=[
+        "zonder-keuze",
+        "zonder-reden",
+        "tekst",
+        "te-groot",
+        "negatief",
+        "script",
+        "te-lang",
+        "allebei",
+    ],
 )
 def test_foute_invoer_een_melding_bij_het_veld_en_niets_opgeslagen(
     client, wereld, km, rij, veld, melding
 ):
     VoorkeurFactory(deelnemer=wereld.deelnemer, werkplek=wereld.werkplek)
+    rij = {k: v.format(werkplek=wereld.werkplek.pk) for k, v in rij.items()}
     response = client.post(
         _url(wereld), _rijen({"werksoort": Werksoort.HORECA, "reden": "ok"}, rij)
     )

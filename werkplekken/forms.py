@@ -129,6 +129,13 @@ class VoorkeurForm(NLDesignFormMixin, forms.Form):
             return g
         if not g.get("werkplek") and not g.get("werksoort") and "werkplek" not in self.errors:
             self.add_error("werkplek", "Kies een werkplek of een werksoort.")
+        elif g.get("werkplek") and g.get("werksoort"):
+            # One of the two is the choice; saving both would silently drop the werksoort.
+            self.add_error(
+                "werksoort",
+                "Kies een werkplek of een werksoort, niet allebei: zet de andere op "
+                "\u201cgeen\u201d, of gebruik er een eigen regel voor.",
+            )
         if not g.get("reden") and "reden" not in self.errors:
             self.add_error("reden", "Schrijf op waarom de deelnemer dit kiest.")
         return g

@@ -256,9 +256,10 @@ class Voorkeur(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deelnemer", "rang"], name="voorkeur_rang_uniek"),
             models.CheckConstraint(
-                condition=Q(werkplek__isnull=False) | ~Q(werksoort=""),
+                condition=(Q(werkplek__isnull=False) & Q(werksoort=""))
+                | (Q(werkplek__isnull=True) & ~Q(werksoort="")),
                 name="voorkeur_werkplek_of_werksoort",
-                violation_error_message="Kies een werkplek of een werksoort.",
+                violation_error_message="Kies een werkplek of een werksoort, niet allebei.",
             ),
             models.CheckConstraint(
                 condition=Q(rang__gte=1) & Q(rang__lte=MAX_VOORKEUREN), name="voorkeur_rang"
