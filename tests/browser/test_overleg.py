@@ -27,6 +27,7 @@ def test_een_heel_partneroverleg(page, inloggen, demo, taakwerker):
         "link", name="Partneroverleg"
     ).click()
     page.get_by_role("link", name="Overleg plannen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overleg plannen")
     assert_toegankelijk(page)
     page.get_by_label("Naam").fill("Casusoverleg Woerden")
     page.get_by_label("De Fabriek (PI Almelo)", exact=True).check()

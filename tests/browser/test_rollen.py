@@ -6,6 +6,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -16,6 +17,8 @@ AXE_OPTIES = {
     "resultTypes": ["violations"],
 }
 ERNSTIG = {"serious", "critical"}
+# What Chromium says when the document axe reads is replaced by a navigation.
+NAVIGEERDE = re.compile(r"reading 'documentElement'|Execution context was destroyed")
 
 ROLLEN = {
     "klantmanager": "Mijn caseload",
@@ -32,8 +35,19 @@ def assert_toegankelijk(page):
     The page's CSP (script-src 'self' plus a nonce) does not stop axe: Playwright's evaluate()
     runs the script through the DevTools protocol, which CSP does not govern, so no
     ``bypass_csp`` context is needed and the pages are checked with their real headers.
+
+    A click that navigates returns once the new document has committed, before it has loaded;
+    axe started then can find no document at all. So axe waits for the load event, and runs
+    once more when the document was replaced under it.
     """
-    schendingen = Axe().run(page, options=AXE_OPTIES).response["violations"]
+    for poging in range(3):
+        page.wait_for_load_state("load")
+        try:
+            schendingen = Axe().run(page, options=AXE_OPTIES).response["violations"]
+            break
+        except PlaywrightError as fout:
+            if poging == 2 or not NAVIGEERDE.search(fout.message):
+                raise
     ernstig = [s for s in schendingen if s["impact"] in ERNSTIG]
     regels = []
     for s in ernstig:
