@@ -421,6 +421,7 @@ URLS = {
     "verwerkingen_deelnemer": "deelnemer",
     "overleg:lijst": None,
     "overleg:nieuw": None,
+    "overleg:aanwezigen": None,
     "overleg:detail": "overleg",
     "overleg:wijzigen": "overleg",
     "overleg:vooruit": "geen",  # POST that plans ahead; shows the meeting

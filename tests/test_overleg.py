@@ -163,6 +163,89 @@ def test_het_formulier_plant_een_overleg(client, arnhem):
     assert overleg.bijeenkomsten.count() == planning.VOORUIT
 
 
+def _aanwezigen_op(response) -> dict[str, bool]:
+    """The attendee checkboxes a page or its fragment shows: label, and whether ticked."""
+    form = response.context.get("form")
+    veld = form["aanwezigen"] if form else response.context["veld"]
+    return {keuze.choice_label: keuze.data["selected"] for keuze in veld}
+
+
+def test_het_formulier_toont_niet_alle_medewerkers_maar_zoekt_ze(client, arnhem):
+    """A region has thousands of staff: the form shows who is chosen (at first the planner
+    herself) and who a search finds among the organisations at the table."""
+    org, mensen = arnhem["org"], arnhem["mensen"]
+    client.force_login(arnhem["km"])
+    getoond = _aanwezigen_op(client.get(reverse("overleg:nieuw")))
+    assert getoond == {f"{arnhem['km'].get_full_name()} (Gemeente Arnhem)": True}
+
+    zoek = reverse("overleg:aanwezigen")
+    fragment = client.get(
+        zoek,
+        {
+            "aanwezige_zoeken": "  sca  ",
+            "organisaties": [org["Scalabor"].pk],
+            "aanwezigen": [arnhem["km"].pk],
+        },
+    )
+    getoond = _aanwezigen_op(fragment)
+    scalabor = {
+        f"{mensen['Scalabor', rol].get_full_name()} (Scalabor)": False for rol in (KM, TB, MAN)
+    }
+    assert getoond == {f"{arnhem['km'].get_full_name()} (Gemeente Arnhem)": True, **scalabor}
+    assert "3 gevonden bij “sca”" in pagina_tekst(fragment)
+
+    # Every word must match; Elders is not at the table, so its people are not found.
+    fragment = client.get(
+        zoek, {"aanwezige_zoeken": "elders", "organisaties": [org["Scalabor"].pk]}
+    )
+    assert _aanwezigen_op(fragment) == {}
+    assert "Niemand gevonden bij “elders”" in pagina_tekst(fragment)
+
+
+def test_zoeken_zonder_javascript_bewaart_wat_getypt_is(client, arnhem):
+    """The Zoeken button posts the form back: nothing is planned, nothing is judged yet,
+    and what was typed and ticked is still there."""
+    org, mensen = arnhem["org"], arnhem["mensen"]
+    client.force_login(arnhem["km"])
+    voor = Overleg.objects.count()
+    response = client.post(
+        reverse("overleg:nieuw"),
+        _formulier(
+            naam="Casus Arnhem",
+            organisaties=[org["Scalabor"].pk],
+            aanwezigen=[mensen["Scalabor", TB].pk],
+            aanwezige_zoeken=mensen["Scalabor", KM].first_name,
+            interval_weken="",
+            _zoeken="1",
+        ),
+    )
+    assert response.status_code == 200
+    assert Overleg.objects.count() == voor
+    form = response.context["form"]
+    assert not form.is_bound
+    assert form["naam"].value() == "Casus Arnhem"
+    assert _aanwezigen_op(response) == {
+        f"{mensen['Scalabor', TB].get_full_name()} (Scalabor)": True,
+        f"{mensen['Scalabor', KM].get_full_name()} (Scalabor)": False,
+    }
+
+
+def test_de_zoeklijst_is_begrensd(client, arnhem):
+    from reintegratie.overleg.forms import GEVONDEN_MAXIMUM
+
+    scalabor = arnhem["org"]["Scalabor"]
+    GebruikerFactory.create_batch(
+        GEVONDEN_MAXIMUM + 5, organisatie=scalabor, rol=TB, last_name="Vos"
+    )
+    client.force_login(arnhem["km"])
+    fragment = client.get(
+        reverse("overleg:aanwezigen"),
+        {"aanwezige_zoeken": "vos", "organisaties": [scalabor.pk]},
+    )
+    assert len(list(fragment.context["veld"])) == GEVONDEN_MAXIMUM
+    assert f"De eerste {GEVONDEN_MAXIMUM} gevonden" in pagina_tekst(fragment)
+
+
 def _wijzigen(overleg, **velden):
     return {
         "naam": overleg.naam,

@@ -315,6 +315,7 @@ URLS = {
     # plan them (tests/test_overleg.py: who sees which participant there).
     "overleg:lijst": (None, None, (KM, TB, MAN, KP)),
     "overleg:nieuw": (None, None, (KM, MAN)),
+    "overleg:aanwezigen": (None, None, (KM, MAN)),
     "overleg:detail": (_in("overleg"), _in("overleg", True), (KM, TB, MAN, KP)),
     "overleg:wijzigen": (_in("overleg"), _in("overleg", True), (KM, MAN)),
     "overleg:vooruit": (_in("overleg"), _in("overleg", True), (KM, MAN)),

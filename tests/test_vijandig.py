@@ -431,6 +431,15 @@ PAGINAS = [
         ["van", "werksoort", "pagina"],
     ),
     ("situatie", "werkplekken:situatie", Rol.TRAJECTBEGELEIDER, None, {}, ["werksoort", "pagina"]),
+    (
+        "aanwezigen-zoeken",
+        "overleg:aanwezigen",
+        Rol.KLANTMANAGER,
+        None,
+        {},
+        ["aanwezige_zoeken", "aanwezigen", "organisaties"],
+    ),
+    ("overleg-nieuw", "overleg:nieuw", Rol.KLANTMANAGER, None, {}, ["aanwezige_zoeken"]),
 ]
 
 

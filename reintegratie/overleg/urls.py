@@ -7,6 +7,7 @@ app_name = "overleg"
 urlpatterns = [
     path("", views.lijst, name="lijst"),
     path("nieuw/", views.nieuw, name="nieuw"),
+    path("aanwezigen/", views.aanwezigen, name="aanwezigen"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/wijzigen/", views.wijzigen, name="wijzigen"),
     path("<int:pk>/vooruit/", views.vooruit, name="vooruit"),

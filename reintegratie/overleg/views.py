@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deelnemers.models import Deelnemer
 from reintegratie.access import (
@@ -76,8 +76,13 @@ def lijst(request):
 def nieuw(request):
     vereist_recht(request.user, "overleg_plannen")
     organisator = request.user.organisatie
-    form = OverlegForm(request.POST or None, organisator=organisator)
-    if request.method == "POST" and form.is_valid():
+    if "_zoeken" in request.POST:
+        form = OverlegForm.opnieuw(request.POST, organisator=organisator)
+    else:
+        form = OverlegForm(
+            request.POST or None, organisator=organisator, initial={"aanwezigen": [request.user]}
+        )
+    if form.is_bound and form.is_valid():
         d = form.cleaned_data
         try:
             overleg = planning.maak_overleg(
@@ -97,6 +102,16 @@ def nieuw(request):
             messages.success(request, "Het overleg is gepland.")
             return redirect("overleg:detail", overleg.pk)
     return render(request, "overleg/nieuw.html", {"form": form})
+
+
+@verwerking("partneroverleg")
+@require_GET
+def aanwezigen(request):
+    """The planning form's attendee checkboxes for a search, as htmx asks them: who is
+    chosen, and who the search finds among the organisations at the table."""
+    vereist_recht(request.user, "overleg_plannen")
+    form = OverlegWijzigenForm.opnieuw(request.GET, organisator=request.user.organisatie)
+    return render(request, "overleg/_aanwezigen_keuzes.html", {"veld": form["aanwezigen"]})
 
 
 @verwerking("partneroverleg")
@@ -129,18 +144,21 @@ def wijzigen(request, pk):
     )
     if not _organiseert(request.user, overleg):
         raise Http404(NIET_DE_ORGANISATOR)
-    form = OverlegWijzigenForm(
-        request.POST or None,
-        organisator=overleg.organisator,
-        initial={
-            "naam": overleg.naam,
-            "organisaties": overleg.organisaties.exclude(pk=overleg.organisator_id),
-            "aanwezigen": overleg.aanwezigen.all(),
-            "duur_minuten": overleg.duur_minuten,
-            "plaats": overleg.plaats,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
+    if "_zoeken" in request.POST:
+        form = OverlegWijzigenForm.opnieuw(request.POST, organisator=overleg.organisator)
+    else:
+        form = OverlegWijzigenForm(
+            request.POST or None,
+            organisator=overleg.organisator,
+            initial={
+                "naam": overleg.naam,
+                "organisaties": overleg.organisaties.exclude(pk=overleg.organisator_id),
+                "aanwezigen": overleg.aanwezigen.all(),
+                "duur_minuten": overleg.duur_minuten,
+                "plaats": overleg.plaats,
+            },
+        )
+    if form.is_bound and form.is_valid():
         try:
             planning.wijzig_overleg(overleg=overleg, **form.cleaned_data)
         except ValidationError as fout:
