@@ -165,6 +165,14 @@ def main(herhalingen=20):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=opslag):
+        pagina(client, "overleg plannen (formulier)", reverse("overleg:nieuw"), herhalingen)
+        partner = overleg.organisaties.exclude(pk=km.organisatie_id).first()
+        pagina(
+            client,
+            "aanwezigen zoeken ('jan')",
+            f"{reverse('overleg:aanwezigen')}?aanwezige_zoeken=jan&organisaties={partner.pk}",
+            herhalingen,
+        )
         pagina(client, "agenda", reverse("overleg:bijeenkomst", args=[bijeenkomst.pk]), herhalingen)
         bespreking = bijeenkomst.besprekingen.order_by("volgorde").first()
         pagina(
