@@ -170,7 +170,7 @@ def main(herhalingen=20):
         pagina(
             client,
             "aanwezigen zoeken ('jan')",
-            f"{reverse('overleg:aanwezigen')}?aanwezige_zoeken=jan&organisaties={partner.pk}",
+            f"{reverse('overleg:aanwezigen')}?aanwezigen_zoeken=jan&organisaties={partner.pk}",
             herhalingen,
         )
         pagina(client, "agenda", reverse("overleg:bijeenkomst", args=[bijeenkomst.pk]), herhalingen)

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
@@ -27,6 +28,90 @@ class Keuzes(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+def sleutels(waarden) -> list[int]:
+    """The sane whole numbers among posted keys or initial objects; the rest is for the
+    field's own validation to refuse."""
+    gevonden = []
+    for waarde in waarden or ():
+        waarde = getattr(waarde, "pk", waarde)
+        if str(waarde).isdecimal() and len(str(waarde)) <= 18:
+            gevonden.append(int(waarde))
+    return gevonden
+
+
+# Staff found by one search; a region has thousands, an appointment or a meeting a handful.
+GEVONDEN_MAXIMUM = 25
+
+
+class Medewerkerkeuze(Keuzes):
+    """Staff chosen by searching: validated against everyone ``queryset`` allows, shown as
+    who is chosen plus who the last search found. ``zoek_url`` answers the search over htmx
+    (sending the chosen, and the fields named in ``ook_meesturen``); the search box is
+    ``<name>_zoeken``, never saved."""
+
+    widget = forms.CheckboxSelectMultiple
+    keuzes_sjabloon = "fragmenten/medewerkers_zoeken.html"
+
+    def __init__(self, *args, zoek_url, ook_meesturen=(), met_organisatie=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zoek_url, self.ook_meesturen = zoek_url, ook_meesturen
+        self.met_organisatie = met_organisatie
+
+    def toon(self, form, naam, *, organisaties=None) -> None:
+        """Shows the chosen first, then up to GEVONDEN_MAXIMUM others matching every word
+        of the search in their name (or organisation), of ``organisaties`` if given."""
+        gegevens = form.data if form.is_bound else form.initial
+        self.zoekterm = " ".join(str(gegevens.get(f"{naam}_zoeken") or "").split())[:100]
+        gekozen = sleutels(form[naam].value())
+        namen = self.queryset.values_list(
+            "pk", "first_name", "last_name", "username", "organisatie__naam"
+        )
+        gevonden = []
+        if self.zoekterm:
+            zoek = namen.exclude(pk__in=gekozen)
+            if organisaties:
+                zoek = zoek.filter(organisatie__in=organisaties)
+            for woord in self.zoekterm.split()[:5]:
+                zoek = zoek.filter(
+                    Q(first_name__icontains=woord)
+                    | Q(last_name__icontains=woord)
+                    | (Q(organisatie__naam__icontains=woord) if self.met_organisatie else Q())
+                )
+            gevonden = list(zoek[: GEVONDEN_MAXIMUM + 1])
+        self.meer_gevonden = len(gevonden) > GEVONDEN_MAXIMUM
+        self.aantal_gevonden = min(len(gevonden), GEVONDEN_MAXIMUM)
+        self.widget.choices = [
+            (pk, self._label(voornaam, achternaam, gebruikersnaam, organisatie))
+            for pk, voornaam, achternaam, gebruikersnaam, organisatie in list(
+                namen.filter(pk__in=gekozen)
+            )
+            + gevonden[:GEVONDEN_MAXIMUM]
+        ]
+
+    def _label(self, voornaam, achternaam, gebruikersnaam, organisatie) -> str:
+        naam = f"{voornaam} {achternaam}".strip() or gebruikersnaam
+        return f"{naam} ({organisatie})" if self.met_organisatie else naam
+
+
+class MedewerkersZoekenMixin:
+    """A form with a ``Medewerkerkeuze``: its search without JavaScript posts the form back
+    with ``_zoeken``, and ``opnieuw`` shows it as typed, unbound, without judging it yet."""
+
+    @classmethod
+    def opnieuw(cls, data, **kwargs):
+        # Bound once to learn its fields: some are added in __init__.
+        velden = cls(data, **kwargs).fields
+        initial = {
+            naam: data.getlist(naam)
+            if getattr(veld.widget, "allow_multiple_selected", False)
+            else data.get(naam)
+            for naam, veld in velden.items()
+            if naam in data
+        }
+        initial.update({k: v for k, v in data.items() if k.endswith("_zoeken")})
+        return cls(initial=initial, **kwargs)
 
 
 class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):

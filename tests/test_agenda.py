@@ -102,6 +102,47 @@ def test_medewerker_die_het_dossier_niet_opent_krijgt_een_melding(client, wereld
     assert not Afspraak.objects.exists()
 
 
+def _medewerkers_op(form_of_veld) -> list[tuple[str, bool]]:
+    veld = form_of_veld["medewerkers"] if hasattr(form_of_veld, "fields") else form_of_veld
+    return [(keuze.choice_label, keuze.data["selected"]) for keuze in veld]
+
+
+def test_het_formulier_zoekt_collegas_in_plaats_van_ze_allemaal_te_tonen(client, wereld, km):
+    """A large organisation has two thousand staff: the form shows the planner, ticked, and
+    finds colleagues of the own organisation by name; another organisation's are not found."""
+    GebruikerFactory(organisatie=wereld.eigen, rol=TB, first_name="Tim", last_name="Zandvoort")
+    GebruikerFactory(organisatie=wereld.eigen, rol=KM, first_name="Anna", last_name="Brouwer")
+    GebruikerFactory(organisatie=wereld.vreemd, rol=TB, first_name="Tim", last_name="Zand")
+    pagina = client.get(reverse("agenda:plannen", kwargs={"pk": wereld.deelnemer.pk}))
+    assert _medewerkers_op(pagina.context["form"]) == [(str(km), True)]
+
+    fragment = client.get(
+        reverse("agenda:medewerkers"), {"medewerkers_zoeken": "tim zand", "medewerkers": km.pk}
+    )
+    assert _medewerkers_op(fragment.context["veld"]) == [
+        (str(km), True),
+        ("Tim Zandvoort", False),
+    ]
+    assert "1 gevonden bij “tim zand”" in pagina_tekst(fragment)
+
+
+def test_zoeken_zonder_javascript_bewaart_de_afspraak_zoals_getypt(client, wereld, km):
+    collega = GebruikerFactory(organisatie=wereld.eigen, rol=TB, last_name="Zandvoort")
+    url = reverse("agenda:plannen", kwargs={"pk": wereld.deelnemer.pk})
+    response = client.post(
+        url,
+        _formulier(
+            wereld, plaats="Wijkcentrum", eindtijd="", medewerkers_zoeken="zandv", _zoeken="1"
+        ),
+    )
+    assert response.status_code == 200
+    assert not Afspraak.objects.exists()
+    form = response.context["form"]
+    assert not form.is_bound
+    assert form["plaats"].value() == "Wijkcentrum"
+    assert _medewerkers_op(form) == [(str(km), True), (str(collega), False)]
+
+
 def test_deelnemer_die_de_gebruiker_niet_ziet_kan_niet_gekozen_worden(client, wereld, km):
     data = _formulier(wereld, deelnemer=wereld.vreemde_deelnemer.pk)
     response = client.post(reverse("agenda:nieuw"), data)

@@ -433,6 +433,7 @@ URLS = {
     "gezondheid": None,  # public, for the load balancer: read too, it must show no marker
     "agenda:week": None,
     "agenda:nieuw": None,
+    "agenda:medewerkers": None,
     "agenda:plannen": "deelnemer",
     "agenda:wijzigen": "afspraak",
     "agenda:uitkomst": "geen",  # POST that records the outcome; shown on the dossier

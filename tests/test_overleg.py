@@ -182,7 +182,7 @@ def test_het_formulier_toont_niet_alle_medewerkers_maar_zoekt_ze(client, arnhem)
     fragment = client.get(
         zoek,
         {
-            "aanwezige_zoeken": "  sca  ",
+            "aanwezigen_zoeken": "  sca  ",
             "organisaties": [org["Scalabor"].pk],
             "aanwezigen": [arnhem["km"].pk],
         },
@@ -196,7 +196,7 @@ def test_het_formulier_toont_niet_alle_medewerkers_maar_zoekt_ze(client, arnhem)
 
     # Every word must match; Elders is not at the table, so its people are not found.
     fragment = client.get(
-        zoek, {"aanwezige_zoeken": "elders", "organisaties": [org["Scalabor"].pk]}
+        zoek, {"aanwezigen_zoeken": "elders", "organisaties": [org["Scalabor"].pk]}
     )
     assert _aanwezigen_op(fragment) == {}
     assert "Niemand gevonden bij “elders”" in pagina_tekst(fragment)
@@ -214,7 +214,7 @@ def test_zoeken_zonder_javascript_bewaart_wat_getypt_is(client, arnhem):
             naam="Casus Arnhem",
             organisaties=[org["Scalabor"].pk],
             aanwezigen=[mensen["Scalabor", TB].pk],
-            aanwezige_zoeken=mensen["Scalabor", KM].first_name,
+            aanwezigen_zoeken=mensen["Scalabor", KM].first_name,
             interval_weken="",
             _zoeken="1",
         ),
@@ -231,7 +231,7 @@ def test_zoeken_zonder_javascript_bewaart_wat_getypt_is(client, arnhem):
 
 
 def test_de_zoeklijst_is_begrensd(client, arnhem):
-    from reintegratie.overleg.forms import GEVONDEN_MAXIMUM
+    from deelnemers.forms import GEVONDEN_MAXIMUM
 
     scalabor = arnhem["org"]["Scalabor"]
     GebruikerFactory.create_batch(
@@ -240,7 +240,7 @@ def test_de_zoeklijst_is_begrensd(client, arnhem):
     client.force_login(arnhem["km"])
     fragment = client.get(
         reverse("overleg:aanwezigen"),
-        {"aanwezige_zoeken": "vos", "organisaties": [scalabor.pk]},
+        {"aanwezigen_zoeken": "vos", "organisaties": [scalabor.pk]},
     )
     assert len(list(fragment.context["veld"])) == GEVONDEN_MAXIMUM
     assert f"De eerste {GEVONDEN_MAXIMUM} gevonden" in pagina_tekst(fragment)

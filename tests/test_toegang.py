@@ -329,6 +329,7 @@ URLS = {
     # The team's week; planning and outcomes for who writes the participant's journal.
     "agenda:week": (None, None, (KM, TB, MAN)),
     "agenda:nieuw": (None, None, (KM, TB)),
+    "agenda:medewerkers": (None, None, (KM, TB)),
     "agenda:plannen": (_deelnemer, _vreemde_deelnemer, (KM, TB)),
     "agenda:wijzigen": (_afspraak, _vreemde_afspraak, (KM, TB)),
     "agenda:uitkomst": (_afspraak, _vreemde_afspraak, (KM, TB)),

@@ -437,9 +437,17 @@ PAGINAS = [
         Rol.KLANTMANAGER,
         None,
         {},
-        ["aanwezige_zoeken", "aanwezigen", "organisaties"],
+        ["aanwezigen_zoeken", "aanwezigen", "organisaties"],
     ),
-    ("overleg-nieuw", "overleg:nieuw", Rol.KLANTMANAGER, None, {}, ["aanwezige_zoeken"]),
+    ("overleg-nieuw", "overleg:nieuw", Rol.KLANTMANAGER, None, {}, ["aanwezigen_zoeken"]),
+    (
+        "medewerkers-zoeken",
+        "agenda:medewerkers",
+        Rol.KLANTMANAGER,
+        None,
+        {},
+        ["medewerkers_zoeken", "medewerkers"],
+    ),
 ]
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from deelnemers.forms import Keuzes
+from deelnemers.forms import Medewerkerkeuze, MedewerkersZoekenMixin
 from deelnemers.models import Deelnemer
 from reintegratie.access import Handeling, handeling_scope
 from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin
@@ -62,7 +62,35 @@ class TijdInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class AfspraakForm(NLDesignFormMixin, forms.Form):
+def _medewerkers(user):
+    """The staff of an appointment: the user's team, found by name (a large organisation has
+    two thousand)."""
+    return Medewerkerkeuze(
+        label="Medewerkers",
+        queryset=selectors.team(user),
+        zoek_url="agenda:medewerkers",
+        met_organisatie=False,
+        widget=forms.CheckboxSelectMultiple(
+            attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}
+        ),
+        error_messages={
+            "invalid_choice": "Kies medewerkers van uw eigen organisatie.",
+            "invalid_pk_value": "Kies medewerkers van uw eigen organisatie.",
+            "required": "Kies ten minste één medewerker.",
+        },
+    )
+
+
+class MedewerkersForm(MedewerkersZoekenMixin, forms.Form):
+    """Only the staff field, for its search over htmx."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["medewerkers"] = _medewerkers(user)
+        self.fields["medewerkers"].toon(self, "medewerkers")
+
+
+class AfspraakForm(MedewerkersZoekenMixin, NLDesignFormMixin, forms.Form):
     deelnemer = Deelnemerkeuze(
         label="Deelnemer",
         queryset=Deelnemer.objects.none(),
@@ -78,18 +106,8 @@ class AfspraakForm(NLDesignFormMixin, forms.Form):
 
     def __init__(self, *args, user, deelnemer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["medewerkers"] = Keuzes(
-            label="Medewerkers",
-            queryset=selectors.team(user),
-            widget=forms.CheckboxSelectMultiple(
-                attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}
-            ),
-            error_messages={
-                "invalid_choice": "Kies medewerkers van uw eigen organisatie.",
-                "invalid_pk_value": "Kies medewerkers van uw eigen organisatie.",
-                "required": "Kies ten minste één medewerker.",
-            },
-        )
+        self.fields["medewerkers"] = _medewerkers(user)
+        self.fields["medewerkers"].toon(self, "medewerkers")
         if deelnemer is not None:
             del self.fields["deelnemer"]
             return

@@ -7,6 +7,7 @@ app_name = "agenda"
 urlpatterns = [
     path("", views.week, name="week"),
     path("nieuw/", views.nieuw, name="nieuw"),
+    path("medewerkers/", views.medewerkers, name="medewerkers"),
     path("deelnemer/<int:pk>/nieuw/", views.plannen, name="plannen"),
     path("<int:pk>/wijzigen/", views.wijzigen, name="wijzigen"),
     path("<int:pk>/uitkomst/", views.uitkomst, name="uitkomst"),

@@ -27,7 +27,7 @@ from trajecten.weekrooster import maandag_van
 
 from . import feed as ical
 from . import selectors, services
-from .forms import AfspraakForm, FeedForm, WeekForm, getal
+from .forms import AfspraakForm, FeedForm, MedewerkersForm, WeekForm, getal
 from .models import Afspraak, Agendafeed
 
 
@@ -84,6 +84,25 @@ def _beginwaarden(request) -> dict:
     return waarden
 
 
+def _afspraakform(request, *, initial, deelnemer=None):
+    """The appointment form: as posted; or, when its staff search was posted without
+    JavaScript, as typed but not yet judged; or fresh from ``initial``."""
+    if "_zoeken" in request.POST:
+        return AfspraakForm.opnieuw(request.POST, user=request.user, deelnemer=deelnemer)
+    return AfspraakForm(
+        request.POST or None, user=request.user, deelnemer=deelnemer, initial=initial
+    )
+
+
+@verwerking("agenda")
+@require_GET
+def medewerkers(request):
+    """The appointment form's staff checkboxes for a search, as htmx asks them."""
+    vereist_recht(request.user, "afspraken_plannen")
+    form = MedewerkersForm.opnieuw(request.GET, user=request.user)
+    return render(request, "fragmenten/medewerkers_keuzes.html", {"veld": form["medewerkers"]})
+
+
 def _opslaan(request, form, deelnemer, afspraak=None):
     """Plan or change; the errors of the service go to the fields. Returns the appointment
     or None."""
@@ -110,8 +129,8 @@ def _opslaan(request, form, deelnemer, afspraak=None):
 def nieuw(request):
     """Plan an appointment from the week view: the participant is chosen in the form."""
     vereist_recht(request.user, "afspraken_plannen")
-    form = AfspraakForm(request.POST or None, user=request.user, initial=_beginwaarden(request))
-    if request.method == "POST" and form.is_valid():
+    form = _afspraakform(request, initial=_beginwaarden(request))
+    if form.is_bound and form.is_valid():
         deelnemer = deelnemer_voor_view(
             request,
             form.cleaned_data["deelnemer"].pk,
@@ -128,10 +147,8 @@ def nieuw(request):
 def plannen(request, pk):
     """Plan an appointment from the dossier."""
     deelnemer = deelnemer_voor_view(request, pk, actie=None, nodig=Handeling.JOURNAAL_SCHRIJVEN)
-    form = AfspraakForm(
-        request.POST or None, user=request.user, deelnemer=deelnemer, initial=_beginwaarden(request)
-    )
-    if request.method == "POST" and form.is_valid():
+    form = _afspraakform(request, deelnemer=deelnemer, initial=_beginwaarden(request))
+    if form.is_bound and form.is_valid():
         if _opslaan(request, form, deelnemer):
             return redirect(f"{deelnemer.get_absolute_url()}#afspraken")
     else:
@@ -168,11 +185,9 @@ def wijzigen(request, pk):
         "videolink": afspraak.videolink,
         "medewerkers": list(afspraak.medewerkers.values_list("pk", flat=True)),
     }
-    form = AfspraakForm(
-        request.POST or None, user=request.user, deelnemer=deelnemer, initial=initial
-    )
+    form = _afspraakform(request, deelnemer=deelnemer, initial=initial)
     form.gepland = afspraak.status == Afspraak.Status.GEPLAND
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         if _opslaan(request, form, deelnemer, afspraak):
             return redirect(f"{deelnemer.get_absolute_url()}#afspraken")
     else:

@@ -3,10 +3,9 @@
 from datetime import datetime, timedelta
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
-from deelnemers.forms import Keuzes
+from deelnemers.forms import Keuzes, Medewerkerkeuze, MedewerkersZoekenMixin, sleutels
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from reintegratie.forms import DatumInput, NLDesignFormMixin
 
@@ -37,60 +36,7 @@ class MomentMixin:
             self.cleaned_data["begin"] = timezone.make_aware(datetime.combine(dag, tijd))
 
 
-# Attendees found by one search; a region has thousands of staff, a meeting a handful.
-GEVONDEN_MAXIMUM = 25
-# The search box's name: not a field, since it is never saved.
-ZOEKTERM = "aanwezige_zoeken"
-
-
-class Aanwezigen(Keuzes):
-    """Staff at the table, chosen by searching: the form validates against everyone
-    ``queryset`` allows, but shows only who is chosen and who the last search found."""
-
-    widget = forms.CheckboxSelectMultiple
-    keuzes_sjabloon = "overleg/_aanwezigen.html"
-
-    def toon(self, *, gekozen, zoekterm: str, organisaties) -> None:
-        """Shows ``gekozen`` (ids) first, then up to GEVONDEN_MAXIMUM others matching every
-        word of ``zoekterm`` in their name or organisation, of ``organisaties`` if given."""
-        self.zoekterm = zoekterm
-        namen = self.queryset.values_list(
-            "pk", "first_name", "last_name", "username", "organisatie__naam"
-        )
-        getoond = list(namen.filter(pk__in=gekozen))
-        gevonden = []
-        if zoekterm:
-            zoek = namen.exclude(pk__in=gekozen)
-            if organisaties:
-                zoek = zoek.filter(organisatie__in=organisaties)
-            for woord in zoekterm.split()[:5]:
-                zoek = zoek.filter(
-                    Q(first_name__icontains=woord)
-                    | Q(last_name__icontains=woord)
-                    | Q(organisatie__naam__icontains=woord)
-                )
-            gevonden = list(zoek[: GEVONDEN_MAXIMUM + 1])
-        self.meer_gevonden = len(gevonden) > GEVONDEN_MAXIMUM
-        self.aantal_gevonden = min(len(gevonden), GEVONDEN_MAXIMUM)
-        self.widget.choices = [
-            (pk, f"{' '.join(d for d in (voornaam, achternaam) if d) or gebruikersnaam} ({org})")
-            for pk, voornaam, achternaam, gebruikersnaam, org in getoond
-            + gevonden[:GEVONDEN_MAXIMUM]
-        ]
-
-
-def _sleutels(waarden) -> list[int]:
-    """The sane whole numbers among posted keys or initial objects; the rest is for the
-    field's own validation to refuse."""
-    sleutels = []
-    for waarde in waarden or ():
-        waarde = getattr(waarde, "pk", waarde)
-        if str(waarde).isdecimal() and len(str(waarde)) <= 18:
-            sleutels.append(int(waarde))
-    return sleutels
-
-
-class OverlegWijzigenForm(NLDesignFormMixin, forms.Form):
+class OverlegWijzigenForm(MedewerkersZoekenMixin, NLDesignFormMixin, forms.Form):
     """Who sits at the table, and the meeting's name, duration and place."""
 
     naam = forms.CharField(label="Naam", max_length=200)
@@ -101,8 +47,10 @@ class OverlegWijzigenForm(NLDesignFormMixin, forms.Form):
         help_text="De partners naast uw eigen organisatie.",
         error_messages={"required": "Kies minstens één andere organisatie dan de uwe."},
     )
-    aanwezigen = Aanwezigen(
+    aanwezigen = Medewerkerkeuze(
         label="Aanwezigen",
+        zoek_url="overleg:aanwezigen",
+        ook_meesturen=("organisaties",),
         queryset=Gebruiker.objects.none(),
         required=False,
         help_text="Mensen van de deelnemende organisaties, uw eigen organisatie ook. Zoek op "
@@ -132,27 +80,10 @@ class OverlegWijzigenForm(NLDesignFormMixin, forms.Form):
             )
             .order_by("organisatie__naam", "last_name", "first_name", "pk")
         )
-        gegevens = self.data if self.is_bound else self.initial
-        partners = _sleutels(self["organisaties"].value())
+        partners = sleutels(self["organisaties"].value())
         self.fields["aanwezigen"].toon(
-            gekozen=_sleutels(self["aanwezigen"].value()),
-            zoekterm=" ".join(str(gegevens.get(ZOEKTERM) or "").split())[:100],
-            organisaties=[*partners, organisator.pk] if partners else None,
+            self, "aanwezigen", organisaties=[*partners, organisator.pk] if partners else None
         )
-
-    @classmethod
-    def opnieuw(cls, data, **kwargs):
-        """The form as it was posted, unbound: a search without JavaScript re-renders what
-        was typed without judging it yet."""
-        initial = {
-            naam: data.getlist(naam)
-            if isinstance(veld, forms.ModelMultipleChoiceField)
-            else data.get(naam)
-            for naam, veld in cls.base_fields.items()
-            if naam in data
-        }
-        initial[ZOEKTERM] = data.get(ZOEKTERM, "")
-        return cls(initial=initial, **kwargs)
 
 
 class OverlegForm(MomentMixin, OverlegWijzigenForm):

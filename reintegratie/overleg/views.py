@@ -111,7 +111,7 @@ def aanwezigen(request):
     chosen, and who the search finds among the organisations at the table."""
     vereist_recht(request.user, "overleg_plannen")
     form = OverlegWijzigenForm.opnieuw(request.GET, organisator=request.user.organisatie)
-    return render(request, "overleg/_aanwezigen_keuzes.html", {"veld": form["aanwezigen"]})
+    return render(request, "fragmenten/medewerkers_keuzes.html", {"veld": form["aanwezigen"]})
 
 
 @verwerking("partneroverleg")

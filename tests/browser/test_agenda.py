@@ -41,6 +41,17 @@ def test_agenda_van_de_klantmanager(page, inloggen):
     expect(page.get_by_role("heading", level=1)).to_have_text("Afspraak plannen")
     assert page.get_by_label("Begin").input_value() == "08:00"
     assert page.get_by_label("Karin de Jong").is_checked()
+    # Colleagues are found by name, not listed all (over htmx); the planner stays ticked.
+    from reintegratie.accounts.models import Gebruiker, Rol
+
+    collega = (
+        Gebruiker.objects.filter(organisatie__naam="Ferm Werk", rol=Rol.TRAJECTBEGELEIDER)
+        .order_by("pk")
+        .first()
+    )
+    page.get_by_label("Zoek een persoon").fill(collega.last_name)
+    expect(page.get_by_label(str(collega), exact=True).first).to_be_visible()
+    expect(page.get_by_label("Karin de Jong")).to_be_checked()
     keuze = page.get_by_label("Deelnemer").locator("option").nth(1)
     naam = keuze.inner_text()
     page.get_by_label("Deelnemer").select_option(label=naam)
