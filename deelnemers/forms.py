@@ -63,7 +63,9 @@ class Medewerkerkeuze(Keuzes):
         """Shows the chosen first, then up to GEVONDEN_MAXIMUM others matching every word
         of the search in their name (or organisation), of ``organisaties`` if given."""
         gegevens = form.data if form.is_bound else form.initial
-        self.zoekterm = " ".join(str(gegevens.get(f"{naam}_zoeken") or "").split())[:100]
+        # Only what can be typed: PostgreSQL refuses a NUL byte in a query outright.
+        zoekterm = "".join(t for t in str(gegevens.get(f"{naam}_zoeken") or "") if t.isprintable())
+        self.zoekterm = " ".join(zoekterm.split())[:100]
         gekozen = sleutels(form[naam].value())
         namen = self.queryset.values_list(
             "pk", "first_name", "last_name", "username", "organisatie__naam"
