@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
-from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.forms import DatumInput, NLDesignFormMixin, Sleutelkeuzes, is_sleutel
 from reintegratie.taken.forms import Collega, collegas
 from reintegratie.taken.services import controleer_vervaldatum
 from reintegratie.validators import BSNValidator
@@ -15,28 +15,13 @@ from .beslisboom import VRAGEN
 from .models import Contactmoment, Deelnemer, LadderTrede
 
 
-class Keuzes(forms.ModelMultipleChoiceField):
-    """Refuses a key that is no whole number of a sane length before the database sees it:
-    SQLite cannot even compare an integer of 50 digits (OverflowError, a 500)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if not str(pk).isdecimal() or len(str(pk)) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
 def sleutels(waarden) -> list[int]:
     """The sane whole numbers among posted keys or initial objects; the rest is for the
     field's own validation to refuse."""
     gevonden = []
     for waarde in waarden or ():
         waarde = getattr(waarde, "pk", waarde)
-        if str(waarde).isdecimal() and len(str(waarde)) <= 18:
+        if is_sleutel(waarde):
             gevonden.append(int(waarde))
     return gevonden
 
@@ -45,7 +30,7 @@ def sleutels(waarden) -> list[int]:
 GEVONDEN_MAXIMUM = 25
 
 
-class Medewerkerkeuze(Keuzes):
+class Medewerkerkeuze(Sleutelkeuzes):
     """Staff chosen by searching: validated against everyone ``queryset`` allows, shown as
     who is chosen plus who the last search found. ``zoek_url`` answers the search over htmx
     (sending the chosen, and the fields named in ``ook_meesturen``); the search box is
@@ -145,7 +130,7 @@ class DeelnemerForm(NLDesignFormMixin, forms.ModelForm):
             "geboortedatum": DatumInput(),
             "doelgroepen": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"doelgroepen": Keuzes}
+        field_classes = {"doelgroepen": Sleutelkeuzes}
         help_texts = {"postcode": "Bijvoorbeeld 7607 AB.", "bsn": "9 cijfers."}
 
     def __init__(self, *args, **kwargs):

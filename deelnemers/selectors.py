@@ -10,9 +10,11 @@ from reintegratie.access import Toegang, met_betrokkenheid
 from reintegratie.taken.models import Taak
 from reintegratie.taken.selectors import dossier_taken
 from trajecten.models import (
+    Contract,
     Fase,
     Instrumentinzet,
     Leerdoel,
+    Nazorg,
     PlanVanAanpak,
     Traject,
     Uitstroom,
@@ -104,7 +106,16 @@ def dossier_queryset(user):
                 Prefetch(
                     "fasen", queryset=Fase.objects.zichtbaar_voor(user).select_related("fasetype")
                 ),
-                Prefetch("uitstroom", queryset=Uitstroom.objects.zichtbaar_voor(user)),
+                Prefetch(
+                    "uitstroom",
+                    queryset=Uitstroom.objects.zichtbaar_voor(user).prefetch_related(
+                        Prefetch("nazorg", queryset=Nazorg.objects.zichtbaar_voor(user))
+                    ),
+                ),
+                Prefetch(
+                    "contracten",
+                    queryset=Contract.objects.zichtbaar_voor(user).select_related("werkgever"),
+                ),
                 Prefetch(
                     "plannen",
                     queryset=PlanVanAanpak.objects.select_related("opgesteld_door")

@@ -11,7 +11,16 @@ from deelnemers.models import Deelnemer, Intake
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from reintegratie.agenda.models import Afspraak
 from reintegratie.groepen.models import Groep, Groepsbijeenkomst, Lidmaatschap
-from trajecten.models import Route, Traject, Trajecttype, Uitstroom, Urenregistratie
+from trajecten.models import (
+    Contract,
+    Contractsoort,
+    Nazorg,
+    Route,
+    Traject,
+    Trajecttype,
+    Uitstroom,
+    Urenregistratie,
+)
 from trajecten.services import registreer_uren
 from werkplekken.models import Plaatsing, Voorkeur, Wachtlijstplaats, Werkplek, Werksoort
 
@@ -64,6 +73,10 @@ def route_werk():
     return Trajecttype.objects.get(naam="Route Werk")
 
 
+def detacheringsbaan():
+    return Trajecttype.objects.get(naam="Detacheringsbaan")
+
+
 class TrajectFactory(factory.django.DjangoModelFactory):
     """A running Route Werk trajectory, in its diagnose phase from ``startdatum``."""
 
@@ -88,6 +101,8 @@ class TrajectFactory(factory.django.DjangoModelFactory):
             status=Traject.Status.AANGEMELD,
             startdatum=factory.LazyFunction(lambda: vandaag() + dt.timedelta(days=7)),
         )
+        # Ferm Werk's chain of temporary contracts of 7, 8 and 8 months.
+        detachering = factory.Trait(trajecttype=factory.LazyFunction(detacheringsbaan))
 
     @factory.post_generation
     def eerste_fase(self, create, extracted, **kwargs):
@@ -104,6 +119,48 @@ class UitstroomFactory(factory.django.DjangoModelFactory):
     traject = factory.SubFactory(TrajectFactory, afgesloten=True)
     datum = factory.LazyAttribute(lambda o: o.traject.einddatum)
     resultaat = Uitstroom.Resultaat.WERK
+    contract = factory.LazyAttribute(
+        lambda o: Contractsoort.VAST if o.resultaat == Uitstroom.Resultaat.WERK else ""
+    )
+
+
+class NazorgFactory(factory.django.DjangoModelFactory):
+    """Still at work six months after uitstroom (``moment``, ``aan_het_werk`` to change)."""
+
+    class Meta:
+        model = Nazorg
+
+    uitstroom = factory.SubFactory(UitstroomFactory)
+    moment = Nazorg.Moment.ZES
+    datum = factory.LazyAttribute(lambda o: o.uitstroom.nazorg_vanaf(o.moment))
+    aan_het_werk = True
+    vastgelegd_door = factory.SubFactory("tests.factories.GebruikerFactory")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    """A temporary contract of seven months from the trajectory's start, with its signal
+    day as the service sets it."""
+
+    class Meta:
+        model = Contract
+
+    traject = factory.SubFactory(TrajectFactory, detachering=True)
+    werkgever = factory.SubFactory(
+        "tests.factories.OrganisatieFactory", soort=Organisatie.Soort.WERKGEVER
+    )
+    soort = Contractsoort.TIJDELIJK
+    startdatum = factory.LazyAttribute(lambda o: o.traject.startdatum)
+    einddatum = factory.LazyAttribute(lambda o: o.startdatum + dt.timedelta(days=200))
+    vastgelegd_door = factory.SubFactory("tests.factories.GebruikerFactory")
+
+    class Params:
+        vast = factory.Trait(soort=Contractsoort.VAST, einddatum=None)
+
+    @factory.post_generation
+    def signaal(self, create, extracted, **kwargs):
+        self.zet_signaal(self.traject.trajecttype.contract_signaal_weken)
+        if create:
+            self.save(update_fields=["signaal_vanaf"])
 
 
 class WerkplekFactory(factory.django.DjangoModelFactory):

@@ -28,10 +28,13 @@ from reintegratie.groepen.models import Aanwezigheid
 from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.models import (
+    Contract,
     Instrumentinzet,
     Leerdoel,
+    Nazorg,
     Observatie,
     PlanVanAanpak,
+    Uitstroom,
     UrenMutatie,
     Voortgangsrapportage,
 )
@@ -297,7 +300,42 @@ def betrokken(db):
         toelichting=_m(C.TRAJECT, 8),
         aangemeld_door=door,
     )
+    # A contract in the running chain, and an earlier trajectory that ended in work with its
+    # follow-up: both are traject data.
+    Contract.objects.create(
+        traject=traject,
+        werkgever=org["host"],
+        soort="tijdelijk",
+        startdatum=vandaag - dt.timedelta(days=10),
+        einddatum=vandaag + dt.timedelta(days=100),
+        toelichting=_m(C.TRAJECT, 9),
+        vastgelegd_door=door,
+    )
+    oud_traject = TrajectFactory(
+        deelnemer=deelnemer,
+        aanbieder=org["aanbieder"],
+        klantmanager=door,
+        afgesloten=True,
+        startdatum=vandaag - dt.timedelta(days=800),
+        einddatum=vandaag - dt.timedelta(days=400),
+    )
+    uitstroom = Uitstroom.objects.create(
+        traject=oud_traject,
+        datum=oud_traject.einddatum,
+        resultaat="werk",
+        contract="tijdelijk",
+        vastgelegd_door=door,
+    )
+    Nazorg.objects.create(
+        uitstroom=uitstroom,
+        moment=6,
+        datum=oud_traject.einddatum + dt.timedelta(days=185),
+        aan_het_werk=True,
+        toelichting=_m(C.TRAJECT, 10),
+        vastgelegd_door=door,
+    )
     return {
+        "oud_traject": oud_traject,
         "groep": groep,
         "groepsbijeenkomst": groepsbijeenkomst,
         "org": org,
@@ -334,6 +372,7 @@ def _args(b, naam_org):
         "groep": {"pk": b["groep"].pk},
         "groepsbijeenkomst": {"pk": b["groepsbijeenkomst"].pk},
         "afspraak": {"pk": b["afspraak"].pk},
+        "nazorg": {"pk": b["oud_traject"].pk, "moment": 12},
     }
 
 
@@ -377,6 +416,8 @@ URLS = {
     "trajecten:werkervaringsovereenkomst": "traject",
     "trajecten:rapportage_nieuw": "traject",
     "trajecten:instrument_nieuw": "traject",
+    "trajecten:contract_nieuw": "traject",
+    "trajecten:nazorg": "nazorg",
     "trajecten:rapportage": "rapportage",
     "trajecten:rapportage_bewerken": "rapportage",
     "trajecten:rapportage_pdf": "rapportage",
@@ -573,6 +614,7 @@ ZONDER_PERSOONSGEGEVENS = {
     "Doelgroep",
     "Trajecttype",
     "Fasetype",
+    "Contractschakel",
     "Doelstelling",
     "RouteTrajecttype",
     "Werkplek",

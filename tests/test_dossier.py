@@ -75,11 +75,14 @@ class TestBesluiten:
 
     def test_afsluiten_met_resultaat(self, client, wereld, km):
         vandaag = timezone.localdate().isoformat()
-        response = _besluit(client, wereld, "afsluiten", datum=vandaag, resultaat="werk")
+        response = _besluit(
+            client, wereld, "afsluiten", datum=vandaag, resultaat="werk", contract="vast"
+        )
         assert response.status_code == 302
         traject = Traject.objects.get(pk=wereld.traject.pk)
         assert traject.status == Traject.Status.AFGESLOTEN
         assert traject.uitstroom.resultaat == Uitstroom.Resultaat.WERK
+        assert traject.uitstroom.contract == "vast"
         assert traject.fasen.get().einddatum == timezone.localdate()
         wereld.plaatsing.refresh_from_db()
         assert wereld.plaatsing.einddatum == timezone.localdate()
@@ -91,6 +94,8 @@ class TestBesluiten:
             ({"resultaat": ""}, "verplicht"),
             ({"resultaat": "voortijdig"}, "Kies de reden"),
             ({"resultaat": "werk", "reden": "overig"}, "alleen bij voortijdige"),
+            ({"resultaat": "werk"}, "Kies het soort contract"),
+            ({"resultaat": "studie", "contract": "vast"}, "alleen bij uitstroom naar werk"),
             ({"resultaat": "werk", "datum": "2000-01-01"}, "niet eindigen voor het begon"),
         ],
     )

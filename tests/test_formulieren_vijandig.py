@@ -32,12 +32,15 @@ from reintegratie.overleg.models import Bespreking, Bijeenkomst, Overleg, Overle
 from reintegratie.taken.models import Taak
 from trajecten.forms import VerlengenForm
 from trajecten.models import (
+    Contract,
     Fase,
     Instrumentinzet,
     Leerdoel,
+    Nazorg,
     Observatie,
     PlanVanAanpak,
     Traject,
+    Uitstroom,
     Urenregistratie,
     Voortgangsrapportage,
 )
@@ -77,6 +80,9 @@ PER_SOORT = {
 
 MODELLEN = (
     Deelnemer,
+    Contract,
+    Nazorg,
+    Uitstroom,
     Contactmoment,
     Plaatsing,
     Urenregistratie,
@@ -179,8 +185,13 @@ FORMULIEREN = {
     "trajecten:verlengen": (None, lambda w: {"toelichting": "Meer tijd nodig."}),
     "trajecten:volgende_fase": (None, lambda w: {}),
     "trajecten:overdragen": (None, lambda w: {"toelichting": "Past beter."}),
-    "trajecten:afsluiten": (None, lambda w: {"resultaat": "werk"}),
+    "trajecten:afsluiten": (None, lambda w: {"resultaat": "werk", "contract": "vast"}),
     "trajecten:instrument_nieuw": (None, lambda w: {"instrument": "jobcoaching", "uren": "10"}),
+    "trajecten:contract_nieuw": (
+        None,
+        lambda w: {"startdatum": _vandaag(), "einddatum": _morgen()},
+    ),
+    "trajecten:nazorg": (None, lambda w: {"aan_het_werk": "ja"}),
     "werkplekken:week": (None, lambda w: {}),
     "werkplekken:observaties": (None, lambda w: {}),
     "overleg:nieuw": (

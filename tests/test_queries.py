@@ -25,10 +25,13 @@ from werkplekken.models import MAX_VOORKEUREN
 
 from .factories import (
     AfspraakFactory,
+    ContractFactory,
     DeelnemerFactory,
+    NazorgFactory,
     PlaatsingFactory,
     TaakFactory,
     TrajectFactory,
+    UitstroomFactory,
     UrenregistratieFactory,
     VoorkeurFactory,
     WachtlijstplaatsFactory,
@@ -75,6 +78,11 @@ def _meer_deelnemers(wereld, aantal):
         _plan(wereld.traject, leerdoelen=3)
         wereld.traject.instrumenten.create(
             instrument=Instrumentinzet.Instrument.VCA, startdatum=wereld.traject.startdatum
+        )
+        ContractFactory(
+            traject=wereld.traject,
+            startdatum=wereld.traject.startdatum + timedelta(days=3 * n),
+            einddatum=wereld.traject.startdatum + timedelta(days=3 * n + 2),
         )
         LadderTrede.objects.create(
             deelnemer=wereld.deelnemer,
@@ -153,12 +161,13 @@ PAGINAS = [
     (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 5),
     # deelnemer with joins and its involvement (1), doelgroepen (1), ladder (1), trajecten
     # with hours and signals (1), fasen (1), uitstroom (1), plannen (1), leerdoelen (1),
-    # instrumenten (1), rapportages (1), plaatsingen (1), voorkeuren (1), waiting lists with
+    # instrumenten (1), contracten with their employers (1), rapportages (1), plaatsingen (1),
+    # voorkeuren (1), waiting lists with
     # their positions (1), contactmomenten (1), audit insert (1), taken with their owners (1),
     # the colleagues to choose as owner in the journal form (1) and in the task form (1),
     # group memberships with their groups (1), latest attendance with its sessions (1),
     # afspraken (1) with their staff (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 22),
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 23),
     # count (1), a page of the user's open tasks with their participants (1), audit (1)
     (Rol.KLANTMANAGER, "taken:mijn", None, SESSIE + 3),
     # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
@@ -210,6 +219,33 @@ def test_vast_aantal_queries(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("eerder", [1, 4], ids=["een", "meer"])
+def test_dossier_met_uitstroom_en_nazorg_vast_aantal_queries(
+    client, wereld, django_assert_num_queries, eerder
+):
+    """Earlier trajectories that ended in work, each with its follow-up."""
+    _meer_deelnemers(wereld, 0)
+    start = wereld.traject.startdatum
+    for n in range(eerder):
+        traject = TrajectFactory(
+            deelnemer=wereld.deelnemer,
+            aanbieder=wereld.eigen,
+            afgesloten=True,
+            startdatum=start - timedelta(days=100 * (n + 2)),
+            einddatum=start - timedelta(days=100 * (n + 1)),
+        )
+        uitstroom = UitstroomFactory(traject=traject)
+        NazorgFactory(uitstroom=uitstroom)
+    client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
+    url = reverse("deelnemers:dossier", kwargs={"pk": wereld.deelnemer.pk})
+    # As the dossier above, and the follow-up of the uitstroom (1).
+    with django_assert_num_queries(SESSIE + 24):
+        response = client.get(url)
+    assert (
+        response.content.decode().count("Nazorg na 6 maanden: <strong>nog aan het werk") == eerder
+    )
 
 
 @pytest.mark.parametrize("extra", [0, 12], ids=["klein", "groter"])

@@ -5,6 +5,7 @@ cannot ship without its access rules being stated and tested.
 """
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,6 +61,29 @@ def _traject(w):
 
 def _vreemd_traject(w):
     return {"pk": w.vreemd_traject.pk}
+
+
+def _nazorg(w, verwijzer=None, aanbieder=None):
+    """Seven months after uitstroom to work: the follow-up at six months is due."""
+    from tests.factories import DeelnemerFactory, TrajectFactory, UitstroomFactory
+
+    datum = timezone.localdate() - relativedelta(months=7)
+    deelnemer = DeelnemerFactory(
+        verwijzer=verwijzer or w.verwijzer, klantmanager=None if verwijzer else w.gebruikers[KM]
+    )
+    traject = TrajectFactory(
+        deelnemer=deelnemer,
+        aanbieder=aanbieder or w.eigen,
+        afgesloten=True,
+        startdatum=datum - relativedelta(months=7),
+        einddatum=datum,
+    )
+    UitstroomFactory(traject=traject, datum=datum)
+    return {"pk": traject.pk, "moment": 6}
+
+
+def _vreemde_nazorg(w):
+    return _nazorg(w, verwijzer=w.vreemd, aanbieder=w.vreemd)
 
 
 def _plan(w, traject=None):
@@ -258,6 +282,9 @@ URLS = {
     "trajecten:werkervaringsovereenkomst": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:rapportage_nieuw": (_traject, _vreemd_traject, (KM, MAN)),
     "trajecten:instrument_nieuw": (_traject, _vreemd_traject, (KM,)),
+    # The contract chain and the follow-up are decisions on the trajectory (BESLUITEN).
+    "trajecten:contract_nieuw": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:nazorg": (_nazorg, _vreemde_nazorg, (KM,)),
     "trajecten:rapportage": (_rapportage, _vreemde_rapportage, (KM, MAN, KP)),
     "trajecten:rapportage_bewerken": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:rapportage_pdf": (_rapportage, _vreemde_rapportage, (KM, MAN, KP)),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Doelstelling, Fasetype, RouteTrajecttype, Trajecttype
+from .models import Contractschakel, Doelstelling, Fasetype, RouteTrajecttype, Trajecttype
 
 
 class FasetypeInline(admin.TabularInline):
@@ -18,11 +18,20 @@ class FasetypeInline(admin.TabularInline):
     ]
 
 
+class ContractschakelInline(admin.TabularInline):
+    """The contract chain (a detacheringsbaan: 7, 8 and 8 months); empty for a type
+    without one."""
+
+    model = Contractschakel
+    extra = 0
+    fields = ["volgorde", "max_maanden"]
+
+
 @admin.register(Trajecttype)
 class TrajecttypeAdmin(admin.ModelAdmin):
     list_display = ["naam", "max_uren", "max_duur_maanden", "actief"]
     list_filter = ["actief"]
-    inlines = [FasetypeInline]
+    inlines = [FasetypeInline, ContractschakelInline]
 
 
 @admin.register(Doelstelling)

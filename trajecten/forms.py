@@ -2,14 +2,16 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from deelnemers.models import Doelgroep
 from reintegratie.accounts.models import Organisatie
-from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin, Sleutelkeuze
 from werkplekken.models import Plaatsing, Werkplek
 
 from .models import (
+    Contractsoort,
     Instrumentinzet,
     Leerdoel,
     Observatie,
@@ -82,8 +84,70 @@ class AfsluitenForm(NLDesignFormMixin, forms.Form):
         required=False,
         help_text="Alleen bij voortijdig beëindigd.",
     )
+    contract = forms.ChoiceField(
+        label="Soort contract",
+        choices=[("", "Niet van toepassing"), *Contractsoort.choices],
+        required=False,
+        help_text="Alleen bij werk: vast, tijdelijk of met loonkostensubsidie.",
+    )
     toelichting = forms.CharField(
         label="Toelichting, bijvoorbeeld de verwijzing",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+def werkgevers():
+    """Where a participant can be under contract: employers, and every organisation with a
+    workplace (a leer-werkbedrijf employs too)."""
+    return Organisatie.objects.filter(
+        Q(soort=Organisatie.Soort.WERKGEVER) | Q(pk__in=Werkplek.objects.values("organisatie"))
+    ).order_by("naam")
+
+
+class ContractForm(NLDesignFormMixin, forms.Form):
+    werkgever = Sleutelkeuze(
+        label="Werkgever",
+        queryset=Organisatie.objects.none(),
+        widget=Keuzelijst,
+        error_messages={
+            "required": "Kies de werkgever.",
+            "invalid_choice": "Kies een werkgever uit de lijst.",
+        },
+    )
+    soort = forms.ChoiceField(
+        label="Soort contract",
+        choices=Contractsoort.choices,
+        widget=forms.RadioSelect,
+        initial=Contractsoort.TIJDELIJK,
+    )
+    startdatum = forms.DateField(label="Startdatum", widget=DatumInput)
+    einddatum = forms.DateField(
+        label="Einddatum",
+        widget=DatumInput,
+        required=False,
+        help_text="Verplicht bij een tijdelijk contract.",
+    )
+    toelichting = forms.CharField(
+        label="Toelichting", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["werkgever"].queryset = werkgevers()
+
+
+class NazorgForm(NLDesignFormMixin, forms.Form):
+    datum = forms.DateField(label="Datum van het contact", widget=DatumInput)
+    aan_het_werk = forms.TypedChoiceField(
+        label="Is de deelnemer nog aan het werk?",
+        choices=[("ja", "Ja, nog aan het werk"), ("nee", "Nee, niet meer aan het werk")],
+        coerce=lambda waarde: waarde == "ja",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Kies of de deelnemer nog aan het werk is."},
+    )
+    toelichting = forms.CharField(
+        label="Toelichting, bijvoorbeeld hoe het gaat en wat er nodig is",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )

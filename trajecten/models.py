@@ -13,9 +13,18 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Mod
-from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.utils import timezone
 
 from reintegratie.access import (
@@ -79,6 +88,19 @@ class Trajecttype(models.Model):
         "maximale duur in maanden", null=True, blank=True
     )
     actief = models.BooleanField("actief", default=True)
+    contract_signaal_weken = models.PositiveSmallIntegerField(
+        "signaal weken voor het einde van een contract",
+        default=4,
+        help_text="Zoveel weken voor het einde van een contract vraagt het traject om een "
+        "besluit: een volgend contract, een vast contract of uitstroom.",
+    )
+    max_tijdelijke_contracten = models.PositiveSmallIntegerField(
+        "signaal na zoveel tijdelijke contracten op rij",
+        null=True,
+        blank=True,
+        help_text="Meer tijdelijke contracten op rij zonder vast contract is een signaal "
+        "(carrousel). Leeg: geen signaal.",
+    )
 
     class Meta:
         verbose_name = "trajecttype"
@@ -93,6 +115,15 @@ class Trajecttype(models.Model):
 
     def __str__(self):
         return self.naam
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A changed warning period holds for the running contracts too.
+        for contract in Contract.objects.filter(
+            traject__trajecttype=self, traject__einddatum__isnull=True, einddatum__isnull=False
+        ).only("pk", "einddatum"):
+            contract.zet_signaal(self.contract_signaal_weken)
+            contract.save(update_fields=["signaal_vanaf"])
 
 
 class Fasetype(models.Model):
@@ -158,6 +189,38 @@ class Fasetype(models.Model):
             else None,
             **velden,
         )
+
+
+class Contractschakel(models.Model):
+    """One link of a trajecttype's contract chain: Ferm Werk's detacheringsbaan is three
+    temporary contracts of at most 7, 8 and 8 months. Configuration, like the Fasetypes."""
+
+    trajecttype = models.ForeignKey(
+        Trajecttype,
+        verbose_name="trajecttype",
+        on_delete=models.CASCADE,
+        related_name="contractschakels",
+    )
+    volgorde = models.PositiveSmallIntegerField("volgorde")
+    max_maanden = models.PositiveSmallIntegerField("hoogstens maanden")
+
+    class Meta:
+        verbose_name = "contract in de keten"
+        verbose_name_plural = "contracten in de keten"
+        ordering = ["trajecttype", "volgorde"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajecttype", "volgorde"], name="contractschakel_volgorde_uniek"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_maanden__gt=0),
+                name="contractschakel_duur_positief",
+                violation_error_message="Een contract duurt minstens een maand.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trajecttype}: contract {self.volgorde}, hoogstens {self.max_maanden} maanden"
 
 
 class RouteTrajecttype(models.Model):
@@ -287,6 +350,8 @@ class Signaal(models.TextChoices):
     PLAFOND_BEREIKT = "plafond_bereikt", "Urenplafond bereikt"
     FASE_VERLOPEN = "fase_verlopen", "Fase voorbij de geplande einddatum"
     CERTIFICAAT_VERLOOPT = "certificaat_verloopt", "Certificaat verloopt binnen een maand"
+    CONTRACT_LOOPT_AF = "contract_loopt_af", "Contract loopt af"
+    CARROUSEL = "carrousel", "Tijdelijke contracten op rij (carrousel)"
 
 
 def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
@@ -338,10 +403,44 @@ def signaal_voorwaarden(vandaag) -> dict[str, models.Expression]:
         # At the cap no hour may be booked: the trajectory is to be closed.
         Signaal.PLAFOND_BEREIKT: Q(trajecttype__max_uren__isnull=False)
         & Q(GreaterThanOrEqual(totaal, F("trajecttype__max_uren"))),
+        **_contractsignalen(vandaag),
     }
     return {
         code: ExpressionWrapper(lopend & Q(voorwaarde), output_field=models.BooleanField())
         for code, voorwaarde in voorwaarden.items()
+    }
+
+
+def _contractsignalen(vandaag) -> dict[str, Q]:
+    """The contract chain's two signals. The last contract of the trajectory ends within the
+    trajecttype's ``contract_signaal_weken`` (or has ended) and nothing follows it yet: the
+    next step is to be decided. And the participant has had more temporary
+    contracts in a row, over all trajectories, than the type's ``max_tijdelijke_contracten``
+    without a permanent one: Almere's "carrousel"."""
+    later = Contract.objects.filter(
+        traject=OuterRef("traject"), startdatum__gt=OuterRef("startdatum")
+    )
+    loopt_af = Contract.objects.filter(traject=OuterRef("pk"), signaal_vanaf__lte=vandaag).exclude(
+        Exists(later)
+    )
+    vast_daarna = Contract.objects.filter(
+        traject__deelnemer=OuterRef("traject__deelnemer"),
+        soort=Contractsoort.VAST,
+        startdatum__gt=OuterRef("startdatum"),
+    )
+    op_rij = Subquery(
+        Contract.objects.filter(
+            traject__deelnemer=OuterRef("deelnemer"), soort=Contractsoort.TIJDELIJK
+        )
+        .exclude(Exists(vast_daarna))
+        .values("traject__deelnemer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        Signaal.CONTRACT_LOOPT_AF: Exists(loopt_af),
+        Signaal.CARROUSEL: Q(trajecttype__max_tijdelijke_contracten__isnull=False)
+        & Q(GreaterThan(Coalesce(op_rij, 0), F("trajecttype__max_tijdelijke_contracten"))),
     }
 
 
@@ -735,6 +834,12 @@ class Urenregistratie(models.Model):
         )
 
 
+class Contractsoort(models.TextChoices):
+    TIJDELIJK = "tijdelijk", "Tijdelijk contract"
+    VAST = "vast", "Vast contract"
+    LOONKOSTENSUBSIDIE = "loonkostensubsidie", "Met loonkostensubsidie"
+
+
 class UitstroomQuerySet(ToegangQuerySet):
     categorie = Categorie.TRAJECT
     deelnemer_pad = "traject__deelnemer__"
@@ -763,6 +868,13 @@ class Uitstroom(models.Model):
     reden = models.CharField(
         "reden van voortijdige beëindiging", max_length=15, choices=Reden.choices, blank=True
     )
+    contract = models.CharField(
+        "soort contract",
+        max_length=20,
+        choices=Contractsoort.choices,
+        blank=True,
+        help_text="Bij uitstroom naar werk.",
+    )
     toelichting = models.TextField("toelichting", blank=True)
     vastgelegd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -775,7 +887,7 @@ class Uitstroom(models.Model):
 
     objects = UitstroomQuerySet.as_manager()
     CATEGORIEEN = {
-        **velden(Categorie.TRAJECT, "datum", "resultaat", "reden", "toelichting"),
+        **velden(Categorie.TRAJECT, "datum", "resultaat", "reden", "contract", "toelichting"),
         **velden(None, "id", "traject", "vastgelegd_door"),
     }
 
@@ -789,7 +901,14 @@ class Uitstroom(models.Model):
                 name="uitstroom_reden_alleen_bij_voortijdig",
                 violation_error_message="Geef een reden bij voortijdige beëindiging, "
                 "en alleen dan.",
-            )
+            ),
+            # Outcomes recorded before the contract kind was asked have none; a new one
+            # at werk must name it (clean), and no other outcome has one.
+            models.CheckConstraint(
+                condition=Q(resultaat="werk") | Q(contract=""),
+                name="uitstroom_contract_alleen_bij_werk",
+                violation_error_message="Een soort contract hoort alleen bij uitstroom naar werk.",
+            ),
         ]
 
     def __str__(self):
@@ -801,6 +920,146 @@ class Uitstroom(models.Model):
             raise ValidationError({"reden": "Kies de reden van de voortijdige beëindiging."})
         if self.resultaat != self.Resultaat.VOORTIJDIG and self.reden:
             raise ValidationError({"reden": "Een reden hoort alleen bij voortijdige beëindiging."})
+        if self.resultaat == self.Resultaat.WERK and not self.contract:
+            raise ValidationError(
+                {"contract": "Kies het soort contract: vast, tijdelijk of met loonkostensubsidie."}
+            )
+        if self.resultaat != self.Resultaat.WERK and self.contract:
+            raise ValidationError(
+                {"contract": "Een soort contract hoort alleen bij uitstroom naar werk."}
+            )
+
+    def nazorg_vanaf(self, moment: int):
+        """The first day the follow-up at ``moment`` months may be recorded: a month before."""
+        return self.datum + relativedelta(months=moment - 1)
+
+    def nazorg_open(self) -> list["Nazorg.Moment"]:
+        """The follow-up moments of an uitstroom to work that may be recorded now and are not
+        yet (reads ``nazorg``, prefetched on the dossier)."""
+        if self.resultaat != self.Resultaat.WERK:
+            return []
+        vandaag = timezone.localdate()
+        gedaan = {nazorg.moment for nazorg in self.nazorg.all()}
+        return [
+            moment
+            for moment in Nazorg.Moment
+            if moment not in gedaan and self.nazorg_vanaf(moment) <= vandaag
+        ]
+
+
+class ContractQuerySet(ToegangQuerySet):
+    categorie = Categorie.TRAJECT
+    deelnemer_pad = "traject__deelnemer__"
+
+
+class Contract(Periode):
+    """A contract of employment during a trajectory, such as one link of a detacheringsbaan:
+    the participant works at ``werkgever``. A temporary contract has an end; the chain's
+    rules (how many, how long each) are the trajecttype's Contractschakels, checked in
+    trajecten.contracten."""
+
+    traject = models.ForeignKey(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="contracten"
+    )
+    werkgever = models.ForeignKey(
+        "accounts.Organisatie",
+        verbose_name="werkgever",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    soort = models.CharField("soort contract", max_length=20, choices=Contractsoort.choices)
+    toelichting = models.TextField("toelichting", blank=True, max_length=2000)
+    vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    vastgelegd_op = models.DateTimeField("vastgelegd op", auto_now_add=True)
+    # From this day the contract's end asks for a decision (the trajecttype's
+    # contract_signaal_weken before it); stored, so the signal is a plain comparison on
+    # every database. None for a contract without an end.
+    signaal_vanaf = models.DateField("signaal vanaf", null=True, editable=False)
+
+    objects = ContractQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.TRAJECT, "werkgever", "soort", "toelichting", "startdatum", "einddatum"),
+        **velden(None, "id", "traject", "vastgelegd_door", "vastgelegd_op", "signaal_vanaf"),
+    }
+
+    class Meta:
+        verbose_name = "contract"
+        verbose_name_plural = "contracten"
+        ordering = ["traject", "startdatum"]
+        constraints = [
+            *Periode.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(soort="vast") | Q(einddatum__isnull=False),
+                name="contract_tijdelijk_heeft_einde",
+                violation_error_message="Een tijdelijk contract heeft een einddatum.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} bij {self.werkgever}"
+
+    def clean(self):
+        super().clean()
+        if self.soort != Contractsoort.VAST and not self.einddatum:
+            raise ValidationError({"einddatum": "Een tijdelijk contract heeft een einddatum."})
+
+    def zet_signaal(self, weken: int) -> None:
+        """The one place the signal day follows from the end and the trajecttype's weeks."""
+        self.signaal_vanaf = self.einddatum - timedelta(weeks=weken) if self.einddatum else None
+
+
+class NazorgQuerySet(ToegangQuerySet):
+    categorie = Categorie.TRAJECT
+    deelnemer_pad = "uitstroom__traject__deelnemer__"
+
+
+class Nazorg(models.Model):
+    """The follow-up after uitstroom to work: is the participant still at work after 6 and
+    after 12 months? Ferm Werk keeps guiding to prevent relapse; the outcomes report counts
+    the sustained outcome from these."""
+
+    class Moment(models.IntegerChoices):
+        ZES = 6, "Na 6 maanden"
+        TWAALF = 12, "Na 12 maanden"
+
+    uitstroom = models.ForeignKey(
+        Uitstroom, verbose_name="uitstroom", on_delete=models.CASCADE, related_name="nazorg"
+    )
+    moment = models.PositiveSmallIntegerField("moment", choices=Moment.choices)
+    datum = models.DateField("datum van het contact")
+    aan_het_werk = models.BooleanField("nog aan het werk")
+    toelichting = models.TextField("toelichting", blank=True, max_length=2000)
+    vastgelegd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgelegd door",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = NazorgQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.TRAJECT, "moment", "datum", "aan_het_werk", "toelichting"),
+        **velden(None, "id", "uitstroom", "vastgelegd_door"),
+    }
+
+    class Meta:
+        verbose_name = "nazorg"
+        verbose_name_plural = "nazorg"
+        ordering = ["uitstroom", "moment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uitstroom", "moment"], name="nazorg_eenmaal_per_moment"
+            )
+        ]
+
+    def __str__(self):
+        stand = "nog aan het werk" if self.aan_het_werk else "niet meer aan het werk"
+        return f"{self.get_moment_display()}: {stand}"
 
 
 class PlanQuerySet(ToegangQuerySet):

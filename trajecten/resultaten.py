@@ -2,13 +2,15 @@
 
 A cohort report: the trajectories that started in the period, and where each of them stands
 today. Every started trajectory is in exactly one row below "gestart", so the rows add up.
+Below it, those who went to work: with which contract, and whether they still work after 6
+and 12 months (the sustained outcome, from the recorded nazorg).
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from .models import Traject, Uitstroom
+from .models import Contractsoort, Nazorg, Traject, Uitstroom
 
 R, REDEN = Uitstroom.Resultaat, Uitstroom.Reden
 AFGESLOTEN = Q(status=Traject.Status.AFGESLOTEN)
@@ -58,7 +60,51 @@ RIJEN = [
         "onbekend", "Afgesloten zonder vastgelegd resultaat", AFGESLOTEN & Q(uitstroom__isnull=True)
     ),
 ]
-CELLEN = {"gestart": Q(), **{rij.code: rij.voorwaarde for rij in RIJEN}}
+WERK = Q(uitstroom__resultaat=R.WERK)
+
+
+def _nazorg(moment, **velden) -> Q:
+    return Q(
+        Exists(Nazorg.objects.filter(uitstroom__traject=OuterRef("pk"), moment=moment, **velden))
+    )
+
+
+# Breakdowns of "werk": not part of the sum above.
+WERK_RIJEN = [
+    *(
+        Rij(f"contract_{soort}", f"Werk: {label.lower()}", WERK & Q(uitstroom__contract=soort))
+        for soort, label in Contractsoort.choices
+    ),
+    Rij(
+        "contract_onbekend",
+        "Werk: soort contract niet vastgelegd",
+        WERK & Q(uitstroom__contract=""),
+    ),
+    *(
+        rij
+        for moment in Nazorg.Moment.values
+        for rij in (
+            Rij(
+                f"nazorg_{moment}_werk",
+                f"Na {moment} maanden nog aan het werk",
+                WERK & _nazorg(moment, aan_het_werk=True),
+            ),
+            Rij(
+                f"nazorg_{moment}_niet",
+                f"Na {moment} maanden niet meer aan het werk",
+                WERK & _nazorg(moment, aan_het_werk=False),
+                True,
+            ),
+            Rij(
+                f"nazorg_{moment}_open",
+                f"Na {moment} maanden nog niet nagegaan",
+                WERK & ~_nazorg(moment),
+                True,
+            ),
+        )
+    ),
+]
+CELLEN = {"gestart": Q(), **{rij.code: rij.voorwaarde for rij in RIJEN + WERK_RIJEN}}
 
 
 def trajecten(*, user, van, tot, filters: dict):
@@ -74,10 +120,21 @@ def tabel(qs):
     """Count every row in one query; returns the counts and whether the rows add up."""
     aantallen = qs.aggregate(
         gestart=Count("pk", distinct=True),
-        **{rij.code: Count("pk", filter=rij.voorwaarde, distinct=True) for rij in RIJEN},
+        **{
+            rij.code: Count("pk", filter=rij.voorwaarde, distinct=True)
+            for rij in RIJEN + WERK_RIJEN
+        },
     )
     som = sum(aantallen[rij.code] for rij in RIJEN)
     return aantallen, som == aantallen["gestart"]
+
+
+def label(cel: str) -> str:
+    return (
+        "Gestart"
+        if cel == "gestart"
+        else next(r.label for r in RIJEN + WERK_RIJEN if r.code == cel)
+    )
 
 
 def getoonde_rijen(aantallen):

@@ -376,9 +376,17 @@ def volgende_fase(*, traject, door, datum, toelichting: str = "") -> Fase:
 
 @transaction.atomic
 def traject_afsluiten(
-    *, traject, door, datum, resultaat: str, reden: str = "", toelichting: str = ""
+    *,
+    traject,
+    door,
+    datum,
+    resultaat: str,
+    reden: str = "",
+    contract: str = "",
+    toelichting: str = "",
 ) -> Uitstroom:
-    """Close the trajectory with its outcome; running phase and placements end with it."""
+    """Close the trajectory with its outcome (at werk: the kind of contract); running phase,
+    placements and a running contract end with it."""
     traject = _vergrendel(traject)
     _moet_lopen(traject)
     if datum < traject.startdatum:
@@ -390,6 +398,7 @@ def traject_afsluiten(
         datum=datum,
         resultaat=resultaat,
         reden=reden,
+        contract=contract,
         toelichting=toelichting,
         vastgelegd_door=door,
     )
@@ -399,6 +408,9 @@ def traject_afsluiten(
         raise ValidationError({"datum": "Er loopt een fase die pas na deze datum begint."})
     traject.fasen.filter(einddatum__isnull=True).update(einddatum=datum)
     Plaatsing.objects.filter(traject=traject, einddatum__isnull=True).update(einddatum=datum)
+    traject.contracten.filter(Q(einddatum__isnull=True) | Q(einddatum__gt=datum)).filter(
+        startdatum__lte=datum
+    ).update(einddatum=datum)
     traject.status = Traject.Status.AFGESLOTEN
     traject.einddatum = datum
     traject.save(update_fields=["status", "einddatum"])

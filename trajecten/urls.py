@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import besluiten, instrumenten, plan, rapportage
+from .views import besluiten, contracten, instrumenten, plan, rapportage
 
 app_name = "trajecten"
 
@@ -15,6 +15,8 @@ urlpatterns = [
         name="werkervaringsovereenkomst",
     ),
     path("<int:pk>/instrumenten/nieuw/", instrumenten.nieuw, name="instrument_nieuw"),
+    path("<int:pk>/contracten/nieuw/", contracten.contract_nieuw, name="contract_nieuw"),
+    path("<int:pk>/nazorg/<int:moment>/", contracten.nazorg, name="nazorg"),
     path("<int:pk>/rapportages/nieuw/", rapportage.nieuw, name="rapportage_nieuw"),
     path("<int:pk>/rapportages/<int:rapportage>/", rapportage.detail, name="rapportage"),
     path(

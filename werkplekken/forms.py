@@ -5,7 +5,7 @@ from django.conf import settings
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin
+from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin, Sleutelkeuze
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .models import MAX_VOORKEUREN, Plaatsing, Werkplek, Werksoort
@@ -59,7 +59,7 @@ class PlaatsingForm(NLDesignFormMixin, forms.ModelForm):
         return start
 
 
-class Werkplekkeuze(forms.ModelChoiceField):
+class Werkplekkeuze(Sleutelkeuze):
     """The active workplaces of every organisation, named with their organisation: read as
     names, written without a template per option (a region has thousands)."""
 
@@ -73,15 +73,6 @@ class Werkplekkeuze(forms.ModelChoiceField):
                 "pk", "naam", "organisatie__naam"
             ):
                 yield (pk, f"{naam} ({organisatie})")
-
-    def to_python(self, value):
-        # A key that is no sane whole number never reaches the database (SQLite cannot
-        # compare an integer of 50 digits).
-        if value not in self.empty_values and (not str(value).isdecimal() or len(str(value)) > 18):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
 
 
 def _werkplekken():

@@ -111,6 +111,14 @@ REGISTER = (
         ("naam", "traject", "fase"),
     ),
     Activiteit(
+        "contracten",
+        "Contracten en nazorg bijhouden",
+        "De keten van tijdelijke contracten bewaken (looptijd, carrousel), de uitstroom naar "
+        "werk vastleggen en na 6 en 12 maanden nagaan of de deelnemer nog werkt",
+        PARTICIPATIEWET,
+        ("naam", "traject"),
+    ),
+    Activiteit(
         "instrumenten",
         "Instrumenten inzetten",
         "Scholing, jobcoaching en andere voorzieningen toekennen en verantwoorden",

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 
-from deelnemers.forms import Keuzes, Medewerkerkeuze, MedewerkersZoekenMixin, sleutels
+from deelnemers.forms import Medewerkerkeuze, MedewerkersZoekenMixin, sleutels
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
-from reintegratie.forms import DatumInput, NLDesignFormMixin
+from reintegratie.forms import DatumInput, NLDesignFormMixin, Sleutelkeuzes
 
 from .models import INTERVAL_FOUT
 
@@ -40,7 +40,7 @@ class OverlegWijzigenForm(MedewerkersZoekenMixin, NLDesignFormMixin, forms.Form)
     """Who sits at the table, and the meeting's name, duration and place."""
 
     naam = forms.CharField(label="Naam", max_length=200)
-    organisaties = Keuzes(
+    organisaties = Sleutelkeuzes(
         label="Deelnemende organisaties",
         queryset=Organisatie.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -7,7 +7,13 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from reintegratie.accounts.models import Gebruiker, Rol
-from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin
+from reintegratie.forms import (
+    DatumInput,
+    Keuzelijst,
+    NLDesignFormMixin,
+    Sleutelkeuze,
+    Sleutelkeuzes,
+)
 
 from . import services
 from .models import Taak
@@ -20,9 +26,8 @@ def collegas(user, rollen=(Rol.KLANTMANAGER, Rol.TRAJECTBEGELEIDER, Rol.MANAGER)
     ).order_by("first_name", "last_name", "username")
 
 
-class Collega(forms.ModelChoiceField):
-    """Refuses a key that is no whole number of a sane length before the database sees it
-    (SQLite cannot compare an integer of 50 digits), and names a colleague by full name."""
+class Collega(Sleutelkeuze):
+    """A colleague, named by full name."""
 
     # A whole organisation's staff: written without a template per option, read without a
     # model instance per person.
@@ -38,27 +43,8 @@ class Collega(forms.ModelChoiceField):
                 # As Gebruiker.get_full_name, then the user name, as label_from_instance.
                 yield (pk, f"{voornaam} {achternaam}".strip() or gebruikersnaam)
 
-    def to_python(self, value):
-        if value not in self.empty_values and (not str(value).isdecimal() or len(str(value)) > 18):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
-
-
-class Deelnemers(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        for pk in value:
-            if not str(pk).isdecimal() or len(str(pk)) > 18:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
 
 
 def _vervaldatum(waarde):
@@ -105,7 +91,7 @@ class OverdrachtForm(NLDesignFormMixin, forms.Form):
 
     naar = Collega(label="Aan klantmanager", queryset=Gebruiker.objects.none())
     alles = forms.BooleanField(label="De hele caseload overdragen", required=False)
-    deelnemers = Deelnemers(
+    deelnemers = Sleutelkeuzes(
         label="Deelnemers",
         queryset=None,
         required=False,

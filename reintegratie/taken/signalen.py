@@ -1,17 +1,28 @@
-"""Tasks from signals: an evaluation due, a certificate about to expire. Derived again every
-night (and on demand); each task is made once, by its ``sleutel``, so running it twice or
-after a task was finished changes nothing."""
+"""Tasks from signals: an evaluation due, a certificate about to expire, a contract about
+to end, a follow-up after uitstroom to work. Derived again every night (and on demand);
+each task is made once, by its ``sleutel``, so running it twice or after a task was
+finished changes nothing."""
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from reintegratie.accounts.models import Rol
 from reintegratie.templatetags.opmaak import datum as datumtekst
-from trajecten.models import Fase, Instrumentinzet, Signaal, Traject, signaal_voorwaarden
+from trajecten.models import (
+    Contract,
+    Fase,
+    Instrumentinzet,
+    Nazorg,
+    Signaal,
+    Traject,
+    Uitstroom,
+    signaal_voorwaarden,
+)
 
 from .models import Taak
 
@@ -79,6 +90,67 @@ def _certificaten(vandaag, weken):
         )
 
 
+def _contracten(vandaag):
+    """The signal "contract loopt af", as a task from its signal day to decide what follows."""
+    contracten = (
+        Contract.objects.filter(
+            traject__in=Traject.objects.lopend().filter(
+                signaal_voorwaarden(vandaag)[Signaal.CONTRACT_LOOPT_AF]
+            ),
+            signaal_vanaf__lte=vandaag,
+            **_eigenaar("traject__"),
+        )
+        .exclude(
+            Exists(
+                Contract.objects.filter(
+                    traject=OuterRef("traject"), startdatum__gt=OuterRef("startdatum")
+                )
+            )
+        )
+        .annotate(eigenaar_id=F("traject__deelnemer__klantmanager_id"))
+        .select_related("traject", "werkgever")
+    )
+    for contract in contracten.iterator(chunk_size=BATCH):
+        yield Taak(
+            deelnemer_id=contract.traject.deelnemer_id,
+            eigenaar_id=contract.eigenaar_id,
+            omschrijving=(
+                f"Contract bij {contract.werkgever} loopt af op "
+                f"{datumtekst(contract.einddatum)}: volgend contract, vast contract of uitstroom"
+            ),
+            vervaldatum=contract.signaal_vanaf,
+            bron=Taak.Bron.SIGNAAL,
+            # A changed end date is a new decision.
+            sleutel=f"signaal:contract:{contract.pk}:{contract.einddatum:%Y%m%d}",
+        )
+
+
+def _nazorg(vandaag):
+    """A follow-up due (from a month before 6 or 12 months after uitstroom to work) and not
+    recorded, for the klantmanager of the participant."""
+    for moment in Nazorg.Moment:
+        uitstroom = (
+            Uitstroom.objects.filter(
+                resultaat=Uitstroom.Resultaat.WERK,
+                datum__lte=vandaag - relativedelta(months=moment - 1),
+                **_eigenaar("traject__"),
+            )
+            .exclude(nazorg__moment=moment)
+            .values_list(
+                "pk", "traject__deelnemer_id", "traject__deelnemer__klantmanager_id", "datum"
+            )
+        )
+        for pk, deelnemer_id, eigenaar_id, datum in uitstroom.iterator(chunk_size=BATCH):
+            yield Taak(
+                deelnemer_id=deelnemer_id,
+                eigenaar_id=eigenaar_id,
+                omschrijving=f"Nazorg {moment.label.lower()}: is de deelnemer nog aan het werk?",
+                vervaldatum=datum + relativedelta(months=moment),
+                bron=Taak.Bron.SIGNAAL,
+                sleutel=f"nazorg:{pk}:{moment.value}",
+            )
+
+
 @transaction.atomic
 def taken_uit_signalen(*, vandaag=None, weken: int | None = None) -> int:
     """Make the tasks the signals ask for that do not exist yet; returns how many were new.
@@ -87,7 +159,13 @@ def taken_uit_signalen(*, vandaag=None, weken: int | None = None) -> int:
     vandaag = vandaag or timezone.localdate()
     weken = settings.TAKEN_CERTIFICAAT_WEKEN if weken is None else weken
     voor = Taak.objects.count()
-    for bron in (_evaluaties(vandaag), _certificaten(vandaag, weken)):
+    bronnen = (
+        _evaluaties(vandaag),
+        _certificaten(vandaag, weken),
+        _contracten(vandaag),
+        _nazorg(vandaag),
+    )
+    for bron in bronnen:
         batch = []
         for taak in bron:
             batch.append(taak)

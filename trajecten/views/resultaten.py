@@ -43,6 +43,7 @@ def rapport(request):
         context.update(
             aantallen=aantallen,
             rijen=resultaten.getoonde_rijen(aantallen),
+            werk_rijen=resultaten.WERK_RIJEN,
             sluitend=sluitend,
             querystring=querystring_zonder(request, "cel", "formaat", "pagina"),
         )
@@ -61,14 +62,8 @@ def rapport(request):
                 request.GET.get("pagina")
             )
             log_toegang(request, pagina.object_list, AuditRecord.Actie.IN_LIJST, "resultaten")
-            context.update(cel=cel, cel_label=_label(cel), pagina=pagina)
+            context.update(cel=cel, cel_label=resultaten.label(cel), pagina=pagina)
     return render(request, "trajecten/resultaten.html", context)
-
-
-def _label(cel):
-    return (
-        "Gestart" if cel == "gestart" else next(r.label for r in resultaten.RIJEN if r.code == cel)
-    )
 
 
 def _export(request, formaat, context, form):
@@ -93,6 +88,18 @@ def _export(request, formaat, context, form):
             f"zoals het op {datumtekst(timezone.localdate())} is vastgelegd",
             *form.beschrijving(),
         ],
-        onderdelen=[Onderdeel("resultaten", "Resultaten", tabel, sluitend)],
+        onderdelen=[
+            Onderdeel("resultaten", "Resultaten", tabel, sluitend),
+            Onderdeel(
+                "werk",
+                "Uitstroom naar werk: contract en nazorg",
+                Tabel(
+                    ["Regel", "Aantal"],
+                    [["Uitgestroomd naar werk", aantallen["werk"]]]
+                    + [[rij.label, aantallen[rij.code]] for rij in resultaten.WERK_RIJEN],
+                ),
+                "Deze regels splitsen het resultaat werk uit; ze tellen niet mee in de som.",
+            ),
+        ],
         organisatie=request.user.organisatie,
     )
