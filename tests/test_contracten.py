@@ -346,7 +346,10 @@ class TestUitstroomEnNazorg:
 
     def test_nazorg_die_aan_de_beurt_is_wordt_een_taak(self, wereld):
         uitstroom = self._uitstroom(wereld, 6)
+        gedaan = self._uitstroom(wereld, 6)
+        NazorgFactory(uitstroom=gedaan, moment=6)
         taken_uit_signalen()
+        assert not Taak.objects.filter(sleutel=f"nazorg:{gedaan.pk}:6").exists()
         taak = Taak.objects.get(sleutel=f"nazorg:{uitstroom.pk}:6")
         assert taak.eigenaar == wereld.gebruikers[Rol.KLANTMANAGER]
         assert "Nazorg na 6 maanden" in taak.omschrijving

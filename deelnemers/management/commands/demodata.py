@@ -43,6 +43,7 @@ from reintegratie.agenda.demo import maak_demodata as agenda_demodata
 from reintegratie.groepen.demo import maak_demodata as groepen_demodata
 from reintegratie.overleg.demo import maak_demodata as overleg_demodata
 from reintegratie.taken.demo import maak_demodata as taken_demodata
+from trajecten.demo import maak_demodata as contracten_demodata
 from trajecten.models import (
     AfstandTotArbeidsmarkt,
     Fase,
@@ -323,6 +324,7 @@ class Command(BaseCommand):
             overleg_demodata()
             taken_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
             wachtlijst_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
+            contracten_demodata(vandaag=ctx.vandaag)
         if postgres:
             # Statistics for the planner; after a large load also the visibility map for
             # index-only scans, as autovacuum would set it shortly: benchmarks see a settled

@@ -1,0 +1,169 @@
+"""Demo contract chains and follow-up: every detacheringsbaan has its chain of temporary
+contracts up to today (so some end soon and signal), and every uitstroom to work its kind of
+contract and, once due, its follow-up at 6 and 12 months. A random generator of its own, so
+the rest of the demo data is the same with or without this."""
+
+import random
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import OuterRef, Subquery
+
+from werkplekken.models import Plaatsing
+
+from .models import (
+    Contract,
+    Contractschakel,
+    Contractsoort,
+    Nazorg,
+    Traject,
+    Trajecttype,
+    Uitstroom,
+)
+
+CONTRACT_BIJ_WERK = (
+    [Contractsoort.VAST] * 2 + [Contractsoort.TIJDELIJK] * 2 + [Contractsoort.LOONKOSTENSUBSIDIE]
+)
+
+
+def _keten(traject, schakels, werkgever_id, vandaag, rng):
+    """The chain from the trajectory's start: each link as long as it may be, the last one
+    running past today (or cut at the trajectory's end). Now and then the running contract
+    is shorter and ends within weeks, so the signal shows."""
+    start = traject.startdatum
+    laatste = traject.einddatum or vandaag
+    for maanden in schakels:
+        if start > laatste:
+            return
+        einde = start + relativedelta(months=maanden) - timedelta(days=1)
+        if traject.einddatum:
+            einde = min(einde, traject.einddatum)
+        elif einde >= vandaag and rng.random() < 0.5:
+            einde = max(start, vandaag + timedelta(days=rng.randint(7, 25)))
+        contract = Contract(
+            traject=traject,
+            werkgever_id=werkgever_id,
+            soort=Contractsoort.TIJDELIJK,
+            startdatum=start,
+            einddatum=einde,
+            vastgelegd_door_id=traject.klantmanager_id,
+        )
+        contract.zet_signaal(traject.trajecttype.contract_signaal_weken)
+        yield contract
+        start = einde + timedelta(days=1)
+
+
+def _eerder_aan_het_werk(*, vandaag):
+    """Two of the demo klantmanager's participants who are back: an earlier detacheringsbaan
+    of three contracts ended in temporary work, and six months later they no longer worked.
+    So a newcomer sees a whole chain, a carrousel in the making and the follow-up."""
+    detachering = Trajecttype.objects.filter(contractschakels__isnull=False).first()
+    terug = (
+        Traject.objects.lopend()
+        .filter(
+            klantmanager__username="klantmanager",
+            startdatum__lte=vandaag - relativedelta(months=11),
+            deelnemer__plaatsingen__isnull=False,
+        )
+        .annotate(
+            werkgever_id=Subquery(
+                Plaatsing.objects.filter(deelnemer=OuterRef("deelnemer")).values(
+                    "werkplek__organisatie"
+                )[:1]
+            )
+        )
+        .order_by("startdatum")[:2]
+    )
+    if detachering is None:
+        return
+    for huidig in terug:
+        einde = huidig.startdatum - timedelta(days=1)
+        eerder = Traject.objects.create(
+            deelnemer_id=huidig.deelnemer_id,
+            trajecttype=detachering,
+            route=huidig.route,
+            status=Traject.Status.AFGESLOTEN,
+            aanbieder_id=huidig.aanbieder_id,
+            klantmanager_id=huidig.klantmanager_id,
+            startdatum=einde - relativedelta(months=23) + timedelta(days=1),
+            einddatum=einde,
+            aanmelddatum=einde - relativedelta(months=24),
+        )
+        fasetype = detachering.fasetypes.order_by("volgorde").first()
+        fasetype.fase_vanaf(eerder.startdatum, traject=eerder, einddatum=einde).save()
+        schakels = list(detachering.contractschakels.values_list("max_maanden", flat=True))
+        Contract.objects.bulk_create(
+            _keten(eerder, schakels, huidig.werkgever_id, vandaag, random.Random(0))
+        )
+        uitstroom = Uitstroom.objects.create(
+            traject=eerder,
+            datum=einde,
+            resultaat=Uitstroom.Resultaat.WERK,
+            contract=Contractsoort.TIJDELIJK,
+            vastgelegd_door_id=huidig.klantmanager_id,
+        )
+        Nazorg.objects.create(
+            uitstroom=uitstroom,
+            moment=Nazorg.Moment.ZES,
+            datum=einde + relativedelta(months=6),
+            aan_het_werk=False,
+            toelichting="Tijdelijk contract niet verlengd; opnieuw aangemeld.",
+            vastgelegd_door_id=huidig.klantmanager_id,
+        )
+
+
+def maak_demodata(*, vandaag) -> tuple[int, int]:
+    """Contracts and follow-up; returns how many of each."""
+    rng = random.Random(7)
+    werkgever = Plaatsing.objects.filter(traject=OuterRef("pk")).order_by("startdatum")
+    trajecten = (
+        Traject.objects.filter(trajecttype__contractschakels__isnull=False)
+        .distinct()
+        .select_related("trajecttype")
+        .annotate(werkgever_id=Subquery(werkgever.values("werkplek__organisatie")[:1]))
+        .filter(werkgever_id__isnull=False, klantmanager__isnull=False)
+    )
+    schakels = {}
+    for trajecttype_id, maanden in Contractschakel.objects.values_list(
+        "trajecttype_id", "max_maanden"
+    ):
+        schakels.setdefault(trajecttype_id, []).append(maanden)
+    contracten = [
+        contract
+        for traject in trajecten
+        for contract in _keten(
+            traject, schakels[traject.trajecttype_id], traject.werkgever_id, vandaag, rng
+        )
+    ]
+    Contract.objects.bulk_create(contracten, batch_size=2000)
+
+    nazorg = []
+    naar_werk = list(
+        Uitstroom.objects.filter(
+            resultaat=Uitstroom.Resultaat.WERK, traject__klantmanager__isnull=False
+        ).select_related("traject")
+    )
+    for uitstroom in naar_werk:
+        uitstroom.contract = rng.choice(CONTRACT_BIJ_WERK)
+        nog_aan_het_werk = True
+        for moment in Nazorg.Moment:
+            datum = uitstroom.datum + relativedelta(months=moment)
+            # Most follow-ups are done on time; now and then one is still to do.
+            if datum > vandaag or rng.random() < 0.15:
+                break
+            # Relapse is more likely without a permanent contract.
+            kans = 0.9 if uitstroom.contract == Contractsoort.VAST else 0.7
+            nog_aan_het_werk = nog_aan_het_werk and rng.random() < kans
+            nazorg.append(
+                Nazorg(
+                    uitstroom=uitstroom,
+                    moment=moment,
+                    datum=datum,
+                    aan_het_werk=nog_aan_het_werk,
+                    vastgelegd_door_id=uitstroom.traject.klantmanager_id,
+                )
+            )
+    Uitstroom.objects.bulk_update(naar_werk, ["contract"], batch_size=2000)
+    Nazorg.objects.bulk_create(nazorg, batch_size=2000)
+    _eerder_aan_het_werk(vandaag=vandaag)
+    return Contract.objects.count(), Nazorg.objects.count()
