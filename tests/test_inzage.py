@@ -30,9 +30,11 @@ from reintegratie.groepen.models import Aanwezigheid
 from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.models import (
+    Contract,
     Instrumentinzet,
     Leerdoel,
     LeerdoelVoortgang,
+    Nazorg,
     Observatie,
     PlanVanAanpak,
     Uitstroom,
@@ -77,10 +79,11 @@ def _vandaag():
 
 
 def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
-    """A row in every model with participant data: a trajectory with its phase, outcome,
-    plan, learning goal, report, progress, instrument; a placement with hours, a change and
-    an observation; a ladder step, a journal entry and a medical one, a completed intake.
-    ``dagen`` moves the dates back, for a second set on the same participant."""
+    """A row in every model with participant data: a trajectory with its phase, outcome
+    with its follow-up, a contract, plan, learning goal, report, progress, instrument; a
+    placement with hours, a change and an observation; a ladder step, a journal entry and a
+    medical one, a completed intake. ``dagen`` moves the dates back, for a second set on the
+    same participant."""
     vandaag = _vandaag() - dt.timedelta(days=dagen)
     afgesloten = dagen > 0
     traject = TrajectFactory(
@@ -92,7 +95,21 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
         **({"afgesloten": True, "einddatum": vandaag} if afgesloten else {}),
     )
     fase = traject.fasen.get()
-    Uitstroom.objects.create(traject=traject, datum=vandaag, resultaat="werk")
+    uitstroom = Uitstroom.objects.create(
+        traject=traject, datum=vandaag, resultaat="werk", contract="tijdelijk"
+    )
+    Nazorg.objects.create(
+        uitstroom=uitstroom, moment=6, datum=vandaag, aan_het_werk=True, vastgelegd_door=km
+    )
+    Contract.objects.create(
+        traject=traject,
+        werkgever=aanbieder,
+        soort="tijdelijk",
+        startdatum=traject.startdatum,
+        einddatum=vandaag,
+        toelichting="Eerste contract van de keten",
+        vastgelegd_door=km,
+    )
     PlaatsingFactory(
         deelnemer=d,
         werkplek=werkplek,
