@@ -12,6 +12,7 @@ from reintegratie.taken.selectors import dossier_taken
 from trajecten.models import (
     Contract,
     Fase,
+    Financiering,
     Instrumentinzet,
     Leerdoel,
     Nazorg,
@@ -115,6 +116,12 @@ def dossier_queryset(user):
                 Prefetch(
                     "contracten",
                     queryset=Contract.objects.zichtbaar_voor(user).select_related("werkgever"),
+                ),
+                Prefetch(
+                    "financieringen",
+                    queryset=Financiering.objects.zichtbaar_voor(user)
+                    .filter(instrument__isnull=True)
+                    .select_related("financier"),
                 ),
                 Prefetch(
                     "plannen",

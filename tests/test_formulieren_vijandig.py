@@ -34,6 +34,7 @@ from trajecten.forms import VerlengenForm
 from trajecten.models import (
     Contract,
     Fase,
+    Financiering,
     Instrumentinzet,
     Leerdoel,
     Nazorg,
@@ -83,6 +84,7 @@ MODELLEN = (
     Contract,
     Nazorg,
     Uitstroom,
+    Financiering,
     Contactmoment,
     Plaatsing,
     Urenregistratie,
@@ -126,6 +128,7 @@ ZONDER_VRIJE_TEKST = {
     "overleg:wijzigen",
     "overleg:verplaatsen",
     "trajecten:instrument_nieuw",
+    "trajecten:financiering",
     "werkplekken:observaties",
     "werkplekken:week",
     # A task's text has its own maximum (200); the rest are choices, dates and hidden keys.
@@ -192,6 +195,7 @@ FORMULIEREN = {
         lambda w: {"startdatum": _vandaag(), "einddatum": _morgen()},
     ),
     "trajecten:nazorg": (None, lambda w: {"aan_het_werk": "ja"}),
+    "trajecten:financiering": (None, lambda w: {}),
     "werkplekken:week": (None, lambda w: {}),
     "werkplekken:observaties": (None, lambda w: {}),
     "overleg:nieuw": (

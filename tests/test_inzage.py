@@ -31,6 +31,8 @@ from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.models import (
     Contract,
+    Financier,
+    Financiering,
     Instrumentinzet,
     Leerdoel,
     LeerdoelVoortgang,
@@ -100,6 +102,9 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
     )
     Nazorg.objects.create(
         uitstroom=uitstroom, moment=6, datum=vandaag, aan_het_werk=True, vastgelegd_door=km
+    )
+    Financiering.objects.create(
+        traject=traject, financier=Financier.objects.get(soort="esf"), aandeel=Decimal(40)
     )
     Contract.objects.create(
         traject=traject,

@@ -161,13 +161,14 @@ PAGINAS = [
     (Rol.KLANTMANAGER, "deelnemers:lijst", None, SESSIE + 5),
     # deelnemer with joins and its involvement (1), doelgroepen (1), ladder (1), trajecten
     # with hours and signals (1), fasen (1), uitstroom (1), plannen (1), leerdoelen (1),
-    # instrumenten (1), contracten with their employers (1), rapportages (1), plaatsingen (1),
+    # instrumenten (1), contracten with their employers (1), the trajectory's financiers
+    # (1), rapportages (1), plaatsingen (1),
     # voorkeuren (1), waiting lists with
     # their positions (1), contactmomenten (1), audit insert (1), taken with their owners (1),
     # the colleagues to choose as owner in the journal form (1) and in the task form (1),
     # group memberships with their groups (1), latest attendance with its sessions (1),
     # afspraken (1) with their staff (1)
-    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 23),
+    (Rol.KLANTMANAGER, "deelnemers:dossier", "deelnemer", SESSIE + 24),
     # count (1), a page of the user's open tasks with their participants (1), audit (1)
     (Rol.KLANTMANAGER, "taken:mijn", None, SESSIE + 3),
     # deelnemer (1), audit (1), registrations with werkplek, user, fase (1), changes (1)
@@ -241,7 +242,7 @@ def test_dossier_met_uitstroom_en_nazorg_vast_aantal_queries(
     client.force_login(wereld.gebruikers[Rol.KLANTMANAGER])
     url = reverse("deelnemers:dossier", kwargs={"pk": wereld.deelnemer.pk})
     # As the dossier above, and the follow-up of the uitstroom (1).
-    with django_assert_num_queries(SESSIE + 24):
+    with django_assert_num_queries(SESSIE + 25):
         response = client.get(url)
     assert (
         response.content.decode().count("Nazorg na 6 maanden: <strong>nog aan het werk") == eerder

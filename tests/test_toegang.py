@@ -285,6 +285,9 @@ URLS = {
     # The contract chain and the follow-up are decisions on the trajectory (BESLUITEN).
     "trajecten:contract_nieuw": (_traject, _vreemd_traject, (KM,)),
     "trajecten:nazorg": (_nazorg, _vreemde_nazorg, (KM,)),
+    # Who pays is the regie's decision; the ESF statement for whoever reads financieel.
+    "trajecten:financiering": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:esf_urenstaat": (_deelnemer, _vreemde_deelnemer, (KM, MAN)),
     "trajecten:rapportage": (_rapportage, _vreemde_rapportage, (KM, MAN, KP)),
     "trajecten:rapportage_bewerken": (_rapportage, _vreemde_rapportage, (KM, MAN)),
     "trajecten:rapportage_pdf": (_rapportage, _vreemde_rapportage, (KM, MAN, KP)),

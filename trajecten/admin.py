@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Contractschakel, Doelstelling, Fasetype, RouteTrajecttype, Trajecttype
+from .models import (
+    Contractschakel,
+    Doelstelling,
+    Fasetype,
+    Financier,
+    RouteTrajecttype,
+    Trajecttype,
+)
 
 
 class FasetypeInline(admin.TabularInline):
@@ -61,3 +68,9 @@ class RouteTrajecttypeAdmin(admin.ModelAdmin):
         if not request.user.is_superuser:
             obj.organisatie_id = request.user.organisatie_id
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Financier)
+class FinancierAdmin(admin.ModelAdmin):
+    list_display = ["naam", "soort", "actief"]
+    list_filter = ["soort", "actief"]

@@ -8,8 +8,10 @@ from django.utils import timezone
 from deelnemers.models import Doelgroep
 from reintegratie.accounts.models import Organisatie
 from reintegratie.forms import DatumInput, Keuzelijst, NLDesignFormMixin, Sleutelkeuze
+from reintegratie.templatetags.opmaak import datum as datumtekst
 from werkplekken.models import Plaatsing, Werkplek
 
+from .financiering import som_te_hoog
 from .models import (
     Contractsoort,
     Instrumentinzet,
@@ -491,3 +493,55 @@ class InstrumentForm(NLDesignFormMixin, forms.ModelForm):
                     "class": "utrecht-textbox utrecht-textbox--html-input",
                 }
             )
+
+
+class FinancieringForm(NLDesignFormMixin, forms.Form):
+    """Per cost (the trajectory's own, each instrument's) a share per financier, in one grid;
+    a row adds up to at most 100%."""
+
+    def __init__(self, *args, traject, financiers, instrumenten, huidig, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.financiers = financiers
+        self.rijen = [(None, f"Het traject ({traject.trajecttype})")] + [
+            (inzet.pk, f"{inzet.get_instrument_display()} vanaf {datumtekst(inzet.startdatum)}")
+            for inzet in instrumenten
+        ]
+        for doel, omschrijving in self.rijen:
+            for financier in financiers:
+                naam = self.veldnaam(doel, financier)
+                self.fields[naam] = forms.DecimalField(
+                    label=f"Aandeel {financier} in {omschrijving.lower()} (%)",
+                    required=False,
+                    min_value=0,
+                    max_value=100,
+                    max_digits=5,
+                    decimal_places=2,
+                    localize=True,
+                    initial=huidig.get((doel, financier.pk)),
+                )
+
+    @staticmethod
+    def veldnaam(doel, financier) -> str:
+        return f"aandeel_{doel or 'traject'}_{financier.pk}"
+
+    def raster(self):
+        """The grid for the template: per row its description and its bound fields."""
+        return [
+            (omschrijving, [self[self.veldnaam(doel, f)] for f in self.financiers])
+            for doel, omschrijving in self.rijen
+        ]
+
+    def clean(self):
+        schoon = super().clean()
+        self.aandelen = {}
+        for doel, _ in self.rijen:
+            namen = [self.veldnaam(doel, f) for f in self.financiers]
+            per = {
+                f.pk: schoon.get(n) or Decimal(0)
+                for f, n in zip(self.financiers, namen, strict=True)
+            }
+            fout = som_te_hoog(sum(per.values(), Decimal(0)))
+            if fout and namen and namen[0] not in self.errors:
+                self.add_error(namen[0], fout)
+            self.aandelen[doel] = per
+        return schoon

@@ -1632,3 +1632,83 @@ class LeerdoelVoortgang(models.Model):
 
     def __str__(self):
         return f"{self.leerdoel}: {self.get_status_display()}"
+
+
+class Financier(models.Model):
+    """Who pays (part of) a trajectory or an instrument: configuration in /beheer/."""
+
+    class Soort(models.TextChoices):
+        ESF = "esf", "ESF-cofinanciering"
+        PARTICIPATIEBUDGET = "participatiebudget", "Participatiebudget (gemeente)"
+        UWV = "uwv", "UWV"
+        EIGEN_OPBRENGST = "eigen_opbrengst", "Eigen opbrengst (uit het werk)"
+        OVERIG = "overig", "Overig"
+
+    naam = models.CharField("naam", max_length=150, unique=True)
+    soort = models.CharField("soort", max_length=20, choices=Soort.choices)
+    actief = models.BooleanField("actief", default=True)
+
+    class Meta:
+        verbose_name = "financier"
+        verbose_name_plural = "financiers"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+
+class FinancieringQuerySet(ToegangQuerySet):
+    categorie = Categorie.FINANCIEEL
+    deelnemer_pad = "traject__deelnemer__"
+
+
+class Financiering(models.Model):
+    """A financier's share (percentage) of a trajectory's own cost, or of one instrument's.
+    The shares of one of them add up to at most 100%; what is left is not allocated."""
+
+    traject = models.ForeignKey(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="financieringen"
+    )
+    instrument = models.ForeignKey(
+        Instrumentinzet,
+        verbose_name="instrument",
+        on_delete=models.CASCADE,
+        related_name="financieringen",
+        null=True,
+        blank=True,
+    )
+    financier = models.ForeignKey(
+        Financier, verbose_name="financier", on_delete=models.PROTECT, related_name="+"
+    )
+    aandeel = models.DecimalField("aandeel (%)", max_digits=5, decimal_places=2)
+
+    objects = FinancieringQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.FINANCIEEL, "financier", "aandeel"),
+        **velden(None, "id", "traject", "instrument"),
+    }
+
+    class Meta:
+        verbose_name = "financiering"
+        verbose_name_plural = "financieringen"
+        ordering = ["traject", "instrument", "financier__naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(aandeel__gt=0) & Q(aandeel__lte=100),
+                name="financiering_aandeel_procent",
+                violation_error_message="Een aandeel is meer dan 0% en hoogstens 100%.",
+            ),
+            models.UniqueConstraint(
+                fields=["traject", "financier"],
+                condition=Q(instrument__isnull=True),
+                name="financiering_eenmaal_per_traject",
+            ),
+            models.UniqueConstraint(
+                fields=["instrument", "financier"],
+                condition=Q(instrument__isnull=False),
+                name="financiering_eenmaal_per_instrument",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.financier}: {self.aandeel}%"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import besluiten, contracten, instrumenten, plan, rapportage
+from .views import besluiten, contracten, financiering, instrumenten, plan, rapportage
 
 app_name = "trajecten"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/instrumenten/nieuw/", instrumenten.nieuw, name="instrument_nieuw"),
     path("<int:pk>/contracten/nieuw/", contracten.contract_nieuw, name="contract_nieuw"),
     path("<int:pk>/nazorg/<int:moment>/", contracten.nazorg, name="nazorg"),
+    path("<int:pk>/financiering/", financiering.vastleggen, name="financiering"),
+    # Per participant, not per trajectory: ESF accounts for a person's hours in a year.
+    path("deelnemer/<int:pk>/esf-urenstaat/", financiering.esf_urenstaat, name="esf_urenstaat"),
     path("<int:pk>/rapportages/nieuw/", rapportage.nieuw, name="rapportage_nieuw"),
     path("<int:pk>/rapportages/<int:rapportage>/", rapportage.detail, name="rapportage"),
     path(

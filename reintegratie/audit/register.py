@@ -119,6 +119,14 @@ REGISTER = (
         ("naam", "traject"),
     ),
     Activiteit(
+        "financiering",
+        "Financiering verantwoorden",
+        "Vastleggen wie een traject en zijn instrumenten betaalt, en de productieve uren van "
+        "een deelnemer per jaar verantwoorden aan het ESF",
+        PARTICIPATIEWET,
+        ("naam", "identiteit", "uren", "financieel", "traject"),
+    ),
+    Activiteit(
         "instrumenten",
         "Instrumenten inzetten",
         "Scholing, jobcoaching en andere voorzieningen toekennen en verantwoorden",
