@@ -1,6 +1,7 @@
-"""Demo contract chains and follow-up: every detacheringsbaan has its chain of temporary
+"""Demo contract chains, follow-up and financing: every detacheringsbaan has its chain of temporary
 contracts up to today (so some end soon and signal), and every uitstroom to work its kind of
-contract and, once due, its follow-up at 6 and 12 months. A random generator of its own, so
+contract and, once due, its follow-up at 6 and 12 months; most trajectories their financiers
+(VERDELING). A random generator of its own, so
 the rest of the demo data is the same with or without this."""
 
 import random
@@ -15,6 +16,8 @@ from .models import (
     Contract,
     Contractschakel,
     Contractsoort,
+    Financier,
+    Financiering,
     Nazorg,
     Traject,
     Trajecttype,
@@ -166,4 +169,36 @@ def maak_demodata(*, vandaag) -> tuple[int, int]:
     Uitstroom.objects.bulk_update(naar_werk, ["contract"], batch_size=2000)
     Nazorg.objects.bulk_create(nazorg, batch_size=2000)
     _eerder_aan_het_werk(vandaag=vandaag)
+    _financiering(rng)
     return Contract.objects.count(), Nazorg.objects.count()
+
+
+# Who pays what, per trajecttype: the gemeente's budget for most, ESF for part of the route
+# to work (its hours then go on an ESF statement), UWV for a few, and the work itself where
+# De Fabriek earns from it.
+VERDELING = {
+    "Route Werk": [("participatiebudget", 60), ("esf", 40)],
+    "Beschut werk": [("participatiebudget", 100)],
+    "Arbeidsmatige dagbesteding": [("participatiebudget", 100)],
+    "Detacheringsbaan": [("participatiebudget", 50), ("eigen_opbrengst", 50)],
+}
+
+
+def _financiering(rng):
+    financiers = {f.soort: f for f in Financier.objects.filter(actief=True)}
+    rijen = []
+    for traject_id, naam in Traject.objects.values_list("pk", "trajecttype__naam").iterator(
+        chunk_size=2000
+    ):
+        verdeling = VERDELING.get(naam)
+        # A tenth has no financier recorded yet, as happens: the cost report shows it.
+        if not verdeling or rng.random() < 0.1:
+            continue
+        if naam == "Route Werk" and rng.random() < 0.2:
+            verdeling = [("uwv", 100)]
+        rijen.extend(
+            Financiering(traject_id=traject_id, financier=financiers[soort], aandeel=aandeel)
+            for soort, aandeel in verdeling
+            if soort in financiers
+        )
+    Financiering.objects.bulk_create(rijen, batch_size=5000)
