@@ -1,7 +1,7 @@
 """The detacheringsbaan in real Chromium, as the klantmanager keeps it: the first contract of
 the chain refused one day past its seven months and then recorded, the second ending within
-the warning weeks so the dossier and the caseload signal it, and the trajectory closed with
-uitstroom to permanent work."""
+the warning weeks so the dossier and the caseload signal it, ESF recorded as a financier and
+its hours statement opened, and the trajectory closed with uitstroom to permanent work."""
 
 from datetime import timedelta
 
@@ -95,6 +95,23 @@ def test_de_keten_van_een_detacheringsbaan_met_zijn_signaal(page, demo, inloggen
     page.get_by_role("button", name="Filteren").click()
     expect(page.get_by_role("link", name="Dirk Detacheer")).to_be_visible()
     page.get_by_role("link", name="Dirk Detacheer").click()
+
+    # Who pays: ESF for part of it, so the hours go on an ESF statement.
+    main.get_by_role("link", name="Financiering vastleggen").click()
+    expect(main.get_by_role("table", name="Aandelen per financier (%)")).to_be_visible()
+    assert_toegankelijk(page)
+    main.get_by_label("Aandeel ESF+ (Europees Sociaal Fonds) in het traject").fill("140")
+    main.get_by_role("button", name="Vastleggen").click()
+    expect(main.get_by_text("Zorg ervoor dat deze waarde hoogstens 100 is.")).to_be_visible()
+    main.get_by_label("Aandeel ESF+ (Europees Sociaal Fonds) in het traject").fill("40")
+    main.get_by_role("button", name="Vastleggen").click()
+    expect(main).to_contain_text("ESF+ (Europees Sociaal Fonds) 40%")
+    main.get_by_role("link", name="ESF-urenstaat").click()
+    expect(
+        main.get_by_role("heading", name=f"ESF-urenstaat {timezone.localdate().year}")
+    ).to_be_visible()
+    assert_toegankelijk(page)
+    page.go_back()
 
     # Then a permanent job: closed with uitstroom to work, its contract kind recorded.
     main.get_by_role("link", name="Traject afsluiten").click()
