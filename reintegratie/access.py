@@ -83,9 +83,10 @@ logged by :func:`log_toegang`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -416,13 +417,7 @@ class Toegang:
 
     @classmethod
     def voor(cls, user, soorten: Iterable[Betrokkenheid]) -> Toegang:
-        soorten = frozenset(soorten)
-        rol = user.rol
-        return cls(
-            soorten=soorten,
-            categorieen=frozenset().union(*(LEZEN.get((s, rol), ()) for s in soorten)),
-            handelingen=frozenset().union(*(DOEN.get((s, rol), ()) for s in soorten)),
-        )
+        return _toegang(user.rol, frozenset(soorten))
 
     @classmethod
     def van_rij(cls, user, rij) -> Toegang:
@@ -440,12 +435,24 @@ class Toegang:
         """Hours and observations only at the user's own workplaces: a host, nothing more."""
         return not self.soorten - {B.WERKPLEK}
 
-    @property
-    def sjabloon(self) -> dict[str, bool]:
-        """For templates: ``toegang.sjabloon.contact``, ``toegang.sjabloon.plaatsen``."""
-        return {c.value: c in self.categorieen for c in C} | {
-            h.value: h in self.handelingen for h in H
-        }
+    @functools.cached_property
+    def sjabloon(self) -> Mapping[str, bool]:
+        """For templates: ``toegang.sjabloon.contact``, ``toegang.sjabloon.plaatsen``. Read
+        only: the instance is shared (:func:`_toegang`)."""
+        categorieen = {c.value: c in self.categorieen for c in C}
+        return MappingProxyType(categorieen | {h.value: h in self.handelingen for h in H})
+
+
+@functools.cache
+def _toegang(rol: Rol, soorten: frozenset[Betrokkenheid]) -> Toegang:
+    """The Toegang of a role by these kinds of involvement: one immutable instance for each
+    (at most 6 roles x 32 sets), so a list's rows share theirs and its ``sjabloon`` is made once,
+    not per row of every list."""
+    return Toegang(
+        soorten=soorten,
+        categorieen=frozenset().union(*(LEZEN.get((s, rol), ()) for s in soorten)),
+        handelingen=frozenset().union(*(DOEN.get((s, rol), ()) for s in soorten)),
+    )
 
 
 GEEN_TOEGANG = Toegang(frozenset(), frozenset(), frozenset())

@@ -1,20 +1,20 @@
 """The start page: each role lands on what it needs first."""
 
+from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from deelnemers.models import Deelnemer, Intake
-from deelnemers.selectors import deelnemerlijst, met_toegang
+from deelnemers.selectors import deelnemerlijst, met_lopende_trajecten, met_toegang
 from reintegratie.access import log_toegang
 from reintegratie.accounts.models import Rol
 from reintegratie.agenda import selectors as agenda
 from reintegratie.audit.models import AuditRecord
 from reintegratie.audit.verwerking import verwerking
 from reintegratie.taken.selectors import start_taken
-from trajecten.models import Signaal, Traject, signaal_voorwaarden
+from trajecten.models import Signaal, Traject
 from trajecten.views import dashboard
 from werkplekken.selectors import werkplekken_vandaag
 
@@ -37,10 +37,16 @@ def start(request):
     return render(request, "start/beheer.html")
 
 
-def _deelnemerlijst(request, queryset, template, ook_getoond=(), **extra):
+def _deelnemerlijst(request, queryset, template, ook_getoond=(), trajecten=None, **extra):
     """A start page with the first participants of ``queryset``; ``ook_getoond`` are those
-    its other sections show. Logged in one insert, each participant once."""
-    deelnemers = met_toegang(deelnemerlijst(queryset, request.user)[:STARTLIJST], request.user)
+    its other sections show. Logged in one insert, each participant once. ``trajecten``: the
+    running trajectories of ``queryset`` with their signals, if the page read them already
+    (see :func:`deelnemers.selectors.met_lopende_trajecten`)."""
+    user = request.user
+    lijst = deelnemerlijst(queryset, user, trajecten=trajecten is None)[:STARTLIJST]
+    deelnemers = met_toegang(lijst, user)
+    if trajecten is not None:
+        met_lopende_trajecten(deelnemers, trajecten, user)
     _log_getoond(request, deelnemers, ook_getoond)
     return render(
         request, template, {"deelnemers": deelnemers, "aantal": queryset.count(), **extra}
@@ -71,13 +77,18 @@ def _caseload(request):
     """The klantmanager's own caseload, what needs action in it, and intakes left half-done."""
     user = request.user
     caseload = Deelnemer.objects.zichtbaar_voor(user).met_klantmanager_van(user)
-    vandaag = timezone.localdate()
-    voorwaarden = signaal_voorwaarden(vandaag)
-    aantallen = (
+    # The caseload's trajectories with their signals, read once for both the counts ("Vraagt
+    # uw actie") and the badges of the rows shown: building and compiling the signal
+    # expressions is the dearest part of the page, and an aggregate beside the list's
+    # prefetch did it twice. Traject.zichtbaar_voor is the participant's scope, as the
+    # caseload's, so these are all the trajectories of the rows shown.
+    trajecten = list(
         Traject.objects.zichtbaar_voor(user)
         .filter(deelnemer__klantmanager=user)
-        .aggregate(**{code: Count("pk", filter=Q(expr)) for code, expr in voorwaarden.items()})
+        .select_related("trajecttype")
+        .met_signalen()
     )
+    aantallen = Counter(code for traject in trajecten for code, _ in traject.signalen())
     signalen = [(s, aantallen[s.value]) for s in Signaal if aantallen[s.value]]
     week_geleden = timezone.now() - timedelta(days=7)
     concepten = list(Intake.objects.zichtbaar_voor(user).concepten().filter(aangemaakt_door=user))
@@ -87,6 +98,7 @@ def _caseload(request):
         caseload,
         "start/klantmanager.html",
         ook_getoond=getoond,
+        trajecten=trajecten,
         signalen=signalen,
         concepten=concepten,
         oude_concepten=sum(1 for i in concepten if i.aangemaakt_op < week_geleden),

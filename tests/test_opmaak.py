@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.template import Context, Template
+from django.template.defaultfilters import date
 from django.urls import reverse
 
 from reintegratie import grafiek
@@ -155,6 +156,42 @@ def test_datums(filter, tekst):
 def test_datum_eencijferig_zonder_voorloopnul():
     assert opmaak.datum(dt.date(2025, 3, 4)) == "4-3-2025"
     assert opmaak.datum_lang(dt.date(2025, 3, 4)) == "4 maart 2025"
+
+
+@pytest.mark.parametrize(
+    ("filter", "opmaak_"),
+    [
+        ("datum", opmaak.DATUM),
+        ("datum_tijd", opmaak.DATUM_TIJD),
+        ("tijd", opmaak.TIJD),
+        ("datum_kort", opmaak.DATUM_KORT),
+    ],
+)
+@pytest.mark.parametrize(
+    "waarde",
+    [
+        DAG,
+        dt.datetime(2025, 3, 4, 7, 3),
+        dt.datetime(33, 2, 1, 0, 0),
+        dt.time(9, 5),
+        dt.date(7, 1, 31),
+        None,
+        "",
+        "2026-12-08",
+        5,
+    ],
+)
+def test_datumfilters_schrijven_wat_het_date_filter_schrijft(filter, opmaak_, waarde):
+    """The numeric date formats skip Django's ``date`` filter, for speed; they must write
+    the same, and fail the same way."""
+
+    def uitkomst(functie, *args):
+        try:
+            return functie(*args)
+        except (TypeError, ValueError) as fout:
+            return type(fout)
+
+    assert uitkomst(getattr(opmaak, filter), waarde) == uitkomst(date, waarde, opmaak_)
 
 
 def test_datum_tijd_in_een_template_in_de_plaatselijke_tijd():

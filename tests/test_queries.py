@@ -135,11 +135,11 @@ pytestmark = pytest.mark.usefixtures("register_in_de_cache")
 
 PAGINAS = [
     # (role, url name, kwargs, queries). The comments list them.
-    # signal counts (1), concept intakes (1); "Vandaag en te laat": the user's tasks due with
-    # their participants (1); my appointments (1), my overdue ones (1); caseload page (1),
-    # trajecten with hours and signals (1), fasen (1); one audit insert for every participant
-    # the page shows (1); count (1)
-    (Rol.KLANTMANAGER, "start", None, SESSIE + 10),
+    # the caseload's trajecten with their signals, for the counts and the rows (1), concept
+    # intakes (1); "Vandaag en te laat": the user's tasks due with their participants (1); my
+    # appointments (1), my overdue ones (1); caseload page (1), fasen of the rows' trajecten
+    # (1); one audit insert for every participant the page shows (1); count (1)
+    (Rol.KLANTMANAGER, "start", None, SESSIE + 9),
     # werkplekken exists (1) + list (1), plaatsingen (1), uren today (1); "Vandaag en te
     # laat": the user's tasks due (1); my appointments (1), my overdue ones (1); one audit
     # insert for all of them (1)

@@ -137,10 +137,31 @@ def tabelcel(waarde, soort=""):
     return waarde
 
 
+def _cijfers(waarde, opmaak: str, tekst) -> str:
+    """``waarde`` as Django's ``date`` filter writes it in ``opmaak``, for the formats made
+    of digits only: ``tekst`` writes the same with plain string formatting. The filter parses
+    the format and builds a formatter on every call, ten times the cost, and a list page
+    formats hundreds of dates. Anything ``tekst`` cannot take goes to the filter itself."""
+    try:
+        return tekst(waarde)
+    except AttributeError:
+        return _date(waarde, opmaak)
+
+
+def _dag(d) -> str:
+    return f"{d.day}-{d.month}-{d.year:04d}"
+
+
+def _tijd(d) -> str:
+    if not isinstance(d, datetime.datetime | datetime.time):
+        raise AttributeError  # a date has no time of day: the filter's answer (empty)
+    return f"{d.hour:02d}:{d.minute:02d}"
+
+
 @register.filter(expects_localtime=True)
 def datum(waarde):
     """A date in a table or list: "8-12-2026"; None -> ""."""
-    return _date(waarde, DATUM)
+    return _cijfers(waarde, DATUM, _dag)
 
 
 @register.filter(expects_localtime=True)
@@ -152,20 +173,20 @@ def datum_lang(waarde):
 @register.filter(expects_localtime=True)
 def datum_tijd(waarde):
     """A moment: "8-12-2026 14:05" (local time); None -> ""."""
-    return _date(waarde, DATUM_TIJD)
+    return _cijfers(waarde, DATUM_TIJD, lambda d: f"{_dag(d)} {_tijd(d)}")
 
 
 @register.filter(expects_localtime=True)
 def tijd(waarde):
     """A time of day: "14:05" (local time); None -> ""."""
-    return _date(waarde, TIJD)
+    return _cijfers(waarde, TIJD, _tijd)
 
 
 @register.filter(expects_localtime=True)
 def datum_kort(waarde):
     """Day and month, for the week columns and chart axes where the year is given around
     them: "8-12"; None -> ""."""
-    return _date(waarde, DATUM_KORT)
+    return _cijfers(waarde, DATUM_KORT, lambda d: f"{d.day}-{d.month}")
 
 
 @register.filter
