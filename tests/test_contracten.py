@@ -3,9 +3,12 @@ contract at uitstroom to work, the follow-up at 6 and 12 months, and the sustain
 in the outcomes report."""
 
 import datetime as dt
+import functools
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,9 +17,10 @@ from reintegratie.accounts.models import Organisatie, Rol
 from reintegratie.taken.models import Taak
 from reintegratie.taken.signalen import taken_uit_signalen
 from trajecten import resultaten
+from trajecten.contracten import contract_vastleggen
 from trajecten.models import Contract, Nazorg, Signaal, Traject, Trajecttype, Uitstroom
 
-from .conftest import pagina_tekst
+from .conftest import pagina_tekst, tegelijk
 from .factories import (
     ContractFactory,
     DeelnemerFactory,
@@ -110,6 +114,38 @@ class TestDeKeten:
             )
             == 1
         )
+
+    @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+    def test_twee_tegelijk_op_de_laatste_schakel_een_slaagt(self, detachering, werkgever, wereld):
+        """Two people record the third and last temporary contract at the same moment, at
+        two employers: the lock on the trajectory lets exactly one through."""
+        if connection.vendor != "postgresql":
+            pytest.skip("Gelijktijdige transacties vragen PostgreSQL.")
+        start = detachering.startdatum
+        for maanden in (7, 8):
+            eind = _einde(start, maanden)
+            ContractFactory(
+                traject=detachering, werkgever=werkgever, startdatum=start, einddatum=eind
+            )
+            start = eind + dt.timedelta(days=1)
+        ander = OrganisatieFactory(naam="Kwekerij Groen", soort=Organisatie.Soort.WERKGEVER)
+        uitkomsten = tegelijk(
+            *(
+                functools.partial(
+                    contract_vastleggen,
+                    traject=detachering,
+                    door=wereld.gebruikers[Rol.KLANTMANAGER],
+                    werkgever=org,
+                    soort="tijdelijk",
+                    startdatum=start,
+                    einddatum=_einde(start, 8),
+                )
+                for org in (werkgever, ander)
+            )
+        )
+        fouten = [u for u in uitkomsten if isinstance(u, Exception)]
+        assert len(fouten) == 1 and isinstance(fouten[0], ValidationError), uitkomsten
+        assert detachering.contracten.count() == 3
 
     def test_het_formulier_zegt_welk_contract_het_wordt(self, client, km, detachering):
         ContractFactory(traject=detachering)
