@@ -85,10 +85,14 @@ def test_van_intake_tot_afsluiting(page, inloggen):
     expect(page.get_by_role("alert")).to_be_visible()
     page.get_by_label("Werk/proefplaatsing").check()
     page.get_by_label("Toelichting").fill("Vast contract bij de groenvoorziening.")
+    page.get_by_role("button", name="Traject afsluiten").click()  # the contract kind forgotten
+    expect(page.get_by_text("Kies het soort contract")).to_be_visible()
+    expect(page.get_by_label("Toelichting")).to_have_value("Vast contract bij de groenvoorziening.")
+    page.get_by_label("Soort contract").select_option(label="Vast contract")
     assert_toegankelijk(page)
     page.get_by_role("button", name="Traject afsluiten").click()
 
     expect(page.get_by_text("Uitstroom:")).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text("Werk/proefplaatsing")
+    expect(page.get_by_role("main")).to_contain_text("Werk/proefplaatsing (vast contract)")
     expect(journaal).to_contain_text("Traject afgesloten: werk/proefplaatsing")
     assert_toegankelijk(page)
