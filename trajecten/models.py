@@ -118,12 +118,16 @@ class Trajecttype(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # A changed warning period holds for the running contracts too.
-        for contract in Contract.objects.filter(
-            traject__trajecttype=self, traject__einddatum__isnull=True, einddatum__isnull=False
-        ).only("pk", "einddatum"):
+        # A changed warning period holds for the running contracts too: in one statement per
+        # thousand, not an update per contract.
+        lopend = list(
+            Contract.objects.filter(
+                traject__trajecttype=self, traject__einddatum__isnull=True, einddatum__isnull=False
+            ).only("pk", "einddatum")
+        )
+        for contract in lopend:
             contract.zet_signaal(self.contract_signaal_weken)
-            contract.save(update_fields=["signaal_vanaf"])
+        Contract.objects.bulk_update(lopend, ["signaal_vanaf"], batch_size=1000)
 
 
 class Fasetype(models.Model):
