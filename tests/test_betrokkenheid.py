@@ -29,6 +29,8 @@ from reintegratie.overleg.models import Bespreking, Overlegafspraak
 from reintegratie.taken.models import Taak
 from trajecten.models import (
     Contract,
+    Financier,
+    Financiering,
     Instrumentinzet,
     Leerdoel,
     Nazorg,
@@ -333,6 +335,12 @@ def betrokken(db):
         aan_het_werk=True,
         toelichting=_m(C.TRAJECT, 10),
         vastgelegd_door=door,
+    )
+    # Who pays: the financier's name is the marker of its share (category financieel).
+    Financiering.objects.create(
+        traject=traject,
+        financier=Financier.objects.create(naam=_m(C.FINANCIEEL), soort="esf"),
+        aandeel=Decimal(40),
     )
     return {
         "oud_traject": oud_traject,
