@@ -137,6 +137,7 @@ def paginas():
         ),
         ("werkplekken:lijst", "trajectbegeleider", reverse("werkplekken:lijst")),
         ("resultaten (dit jaar)", "manager", reverse("resultaten")),
+        ("kosten (dit jaar)", "manager", reverse("kosten")),
         ("doelstellingen (12 maanden)", "manager", reverse("doelstellingen")),
         ("dashboard (uit de cache)", "manager", reverse("dashboard")),
         # Counted afresh on every request: what the first manager after five minutes waits.

@@ -369,9 +369,13 @@ def verwerkingen_scope(user) -> Q:
     return scope
 
 
-def tel_scope(user, via: str = "", traject: str | None = None) -> Q:
+def tel_scope(
+    user, via: str = "", traject: str | None = None, categorie: Categorie = C.TRAJECT
+) -> Q:
     """A filter on rows a manager's report counts: participants whose case the organisation
-    holds (regie), referred, or whose trajectory it provided, in any period.
+    holds (regie), referred, or whose trajectory it provided, in any period; of those kinds
+    the ones whose manager reads ``categorie`` (costs, category financieel, are not the
+    referrer's).
 
     Counts only, never names: a report of last year counts what the organisation did then,
     while a drill-down lists only whom the user may still see (:func:`deelnemer_scope`).
@@ -383,7 +387,14 @@ def tel_scope(user, via: str = "", traject: str | None = None) -> Q:
     if not heeft_recht(user, "rapportages_zien"):
         return NIETS
     org = user.organisatie_id
-    scope = Q(**{f"{via}regie_id": org}) | Q(**{f"{via}verwijzer_id": org})
+    soorten = {soort for soort in B if categorie in LEZEN.get((soort, MAN), ())}
+    scope = NIETS
+    if B.REGIE in soorten:
+        scope |= Q(**{f"{via}regie_id": org})
+    if B.VERWIJZER in soorten:
+        scope |= Q(**{f"{via}verwijzer_id": org})
+    if B.AANBIEDER not in soorten:
+        return scope
     if traject is not None:
         return scope | Q(**{f"{traject}aanbieder_id": org})
     deelnemer = OuterRef(f"{via}id" if via else "id")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reintegratie.accounts import views as accounts_views
-from trajecten.views import afdrukken, dashboard, doelstellingen, resultaten
+from trajecten.views import afdrukken, dashboard, doelstellingen, kosten, resultaten
 
 from . import gezondheid, verwerkingen, views
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("afdrukken/<uuid:pk>/", afdrukken.opdracht, name="afdrukopdracht"),
     path("afdrukken/<uuid:pk>/pdf/", afdrukken.opdracht_pdf, name="afdrukopdracht_pdf"),
     path("rapportages/resultaten/", resultaten.rapport, name="resultaten"),
+    path("rapportages/kosten/", kosten.rapport, name="kosten"),
     path(
         "rapportages/doelstellingen/",
         doelstellingen.rapport_doelstellingen,

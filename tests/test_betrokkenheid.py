@@ -394,6 +394,7 @@ URLS = {
     "afdrukopdracht": "geen",
     "afdrukopdracht_pdf": "geen",
     "resultaten": None,
+    "kosten": None,  # amounts per trajectory behind a number, for who reads financieel
     "doelstellingen": None,
     "dashboard": None,
     "dashboard_opnieuw_tellen": "geen",  # POST that recounts; shows the dashboard
@@ -504,9 +505,15 @@ INZAGE_GEVEN = {("regie", KM), ("regie", PRIV)}
 VARIANTEN = {
     "trajecten:rapportage_pdf": ["", "?voor=ketenpartner"],
     "resultaten": [
-        "?cel=gestart&van=2000-01-01",
-        "?formaat=csv&van=2000-01-01",
-        "?formaat=xlsx&van=2000-01-01",
+        "?cel=gestart&van={jaar_terug}",
+        "?formaat=csv&van={jaar_terug}",
+        "?formaat=xlsx&van={jaar_terug}",
+    ],
+    # The trajectories behind the total, with their amounts: the instrument's kosten.
+    "kosten": [
+        "?cel=totaal&van={jaar_terug}",
+        "?formaat=csv&van={jaar_terug}",
+        "?formaat=xlsx&van={jaar_terug}",
     ],
     "dashboard": ["", "?formaat=xlsx"],
     "werkplekken:week": ["", "?week=2021-03-01"],
@@ -568,13 +575,16 @@ def test_elke_marker_alleen_waar_de_matrix_het_toestaat(
     client.force_login(b["users"][naam_org, rol])
     toegestaan = _toegestaan(naam_org, rol)
     vorige_week = maandag_van(timezone.localdate() - dt.timedelta(days=7))
+    # A report's period of a year back, past every date of the fixture (the form takes at
+    # most five years).
+    jaar_terug = timezone.localdate() - dt.timedelta(days=365)
     overal = set()
     for naam, soort in URLS.items():
         if soort == "geen":
             continue
         url = reverse(naam, kwargs=_args(b, naam_org)[soort] if soort else None)
         for extra in VARIANTEN.get(naam, [""]):
-            extra = extra.format(vorige_week=f"{vorige_week:%Y-%m-%d}")
+            extra = extra.format(vorige_week=f"{vorige_week:%Y-%m-%d}", jaar_terug=jaar_terug)
             if naam in POST:
                 response = client.post(url + extra, HTTP_HX_REQUEST="true")
             else:
@@ -626,6 +636,7 @@ ZONDER_PERSOONSGEGEVENS = {
     "Fasetype",
     "Contractschakel",
     "Financier",
+    "Tarief",  # a trajecttype's price
     "Doelstelling",
     "RouteTrajecttype",
     "Werkplek",

@@ -202,3 +202,27 @@ def test_voorkeuren_en_wachtlijsten_die_de_demo_rollen_zien(client, demo):
     client.force_login(km)
     voorstel = client.get(reverse("deelnemers:wie_past_waar", args=[metkeuze.deelnemer_id]))
     assert f"Eigen keuze nummer {metkeuze.rang}: {metkeuze.reden}" in voorstel.text
+
+
+def test_tarieven_financiers_en_een_carrousel_die_de_manager_ziet(client, demo):
+    """The demo prices its trajecttypes (Route Werk's price changed this year), most
+    trajectories have funders and some none, and one participant is in a carrousel of
+    temporary contracts: the manager's cost report and caseload show all of it."""
+    from trajecten.models import Signaal, Tarief
+
+    assert Tarief.objects.filter(trajecttype__naam="Route Werk").count() == 2
+    assert Tarief.objects.filter(loonwaarde_vanaf__gt=0).exists()
+    manager = Gebruiker.objects.get(username="manager")
+    client.force_login(manager)
+    kosten = client.get(reverse("kosten")).context["kosten"]
+    assert kosten.totaal.tarief > 0
+    financiers = {post.label: post.totaal for post in kosten.per_financier}
+    assert financiers["Participatiebudget gemeente"] > 0
+    assert financiers["Niet toegewezen"] > 0
+
+    carrousel = Traject.objects.met_signaal(Signaal.CARROUSEL)
+    assert carrousel.exists()
+    lijst = client.get(
+        reverse("deelnemers:lijst"), {"klantmanager": "alle", "signaal": Signaal.CARROUSEL}
+    )
+    assert carrousel.first().deelnemer.naam in lijst.text

@@ -5,6 +5,7 @@ the expected queries listed, so a query per row shows up as a failure.
 """
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
@@ -19,6 +20,7 @@ from trajecten.models import (
     Instrumentinzet,
     Leerdoel,
     PlanVanAanpak,
+    Tarief,
     Voortgangsrapportage,
 )
 from werkplekken.models import MAX_VOORKEUREN
@@ -154,6 +156,9 @@ PAGINAS = [
     # the filter form's choices: trajecttypes, aanbieders, verwijzers, gemeenten,
     # doelgroepen (5)
     (Rol.MANAGER, "doelstellingen", None, SESSIE + 10),
+    # the tariffs (1); per trajecttype and outcome the trajectories with their instruments
+    # (1); per funder its part and its counts (1); the filter form's choices (5)
+    (Rol.MANAGER, "kosten", None, SESSIE + 8),
     # audit insert (1), page (1), count (1), trajecten (1), fasen (1)
     (Rol.KETENPARTNER, "start", None, SESSIE + 5),
     # count (1), page with klantmanager and journal subqueries (1), trajecten (1), fasen (1),
@@ -220,6 +225,26 @@ def test_vast_aantal_queries(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 12], ids=["klein", "groter"])
+def test_kosten_met_de_trajecten_achter_een_getal_vast_aantal_queries(
+    client, wereld, django_assert_num_queries, extra
+):
+    _meer_deelnemers(wereld, extra)
+    Tarief.objects.create(
+        trajecttype=wereld.traject.trajecttype,
+        eenheid=Tarief.Eenheid.JAAR,
+        bedrag=Decimal(20000),
+        geldig_vanaf=wereld.traject.startdatum,
+    )
+    client.force_login(wereld.gebruikers[Rol.MANAGER])
+    # the report as above (SESSIE + 8); the trajectories behind the number: the tariffs
+    # for their cost (1), a page with participants and trajecttypes (1), its count (1),
+    # audit insert (1)
+    with django_assert_num_queries(SESSIE + 12):
+        response = client.get(reverse("kosten"), {"cel": "totaal"})
+    assert len(response.context["pagina"].object_list) == 1 + extra
 
 
 @pytest.mark.parametrize("eerder", [1, 4], ids=["een", "meer"])

@@ -169,6 +169,7 @@ def test_sessiecookie_duurt_even_lang_als_het_maximum(settings):
 
 VARIANTEN = {
     "resultaten": ["", "?formaat=csv", "?formaat=xlsx", "?formaat=pdf"],
+    "kosten": ["", "?cel=totaal", "?formaat=csv", "?formaat=xlsx", "?formaat=pdf"],
     "dashboard": ["", "?formaat=xlsx"],
     "trajecten:rapportage_pdf": ["", "?voor=ketenpartner"],
 }

@@ -249,6 +249,7 @@ URLS = {
     "afdrukopdracht": (_opdracht, _vreemde_opdracht, (MAN,)),
     "afdrukopdracht_pdf": (_klare_opdracht, lambda w: _klare_opdracht(w, w.buitenstaander), (MAN,)),
     "resultaten": (None, None, (MAN,)),
+    "kosten": (None, None, (MAN,)),
     "doelstellingen": (None, None, (MAN,)),
     "dashboard": (None, None, (MAN,)),
     "dashboard_opnieuw_tellen": (None, None, (MAN,)),

@@ -366,6 +366,8 @@ PAGINAS = [
         ["van", "tot", *RAPPORTFILTERS, "cel", "formaat", "pagina"],
     ),
     ("resultaten-cel", "resultaten", Rol.MANAGER, None, {"cel": "gestart"}, ["pagina", "formaat"]),
+    ("kosten", "kosten", Rol.MANAGER, None, {}, ["van", "tot", *RAPPORTFILTERS, "cel", "formaat"]),
+    ("kosten-cel", "kosten", Rol.MANAGER, None, {"cel": "werk:totaal"}, ["pagina", "cel"]),
     (
         "doelstellingen",
         "doelstellingen",

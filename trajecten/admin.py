@@ -6,6 +6,7 @@ from .models import (
     Fasetype,
     Financier,
     RouteTrajecttype,
+    Tarief,
     Trajecttype,
 )
 
@@ -34,11 +35,20 @@ class ContractschakelInline(admin.TabularInline):
     fields = ["volgorde", "max_maanden"]
 
 
+class TariefInline(admin.TabularInline):
+    """The prices, from a date on and per loonwaarde band: a new price is a new row from
+    its first day, so the cost of earlier periods stays what it was."""
+
+    model = Tarief
+    extra = 0
+    fields = ["geldig_vanaf", "loonwaarde_vanaf", "eenheid", "bedrag"]
+
+
 @admin.register(Trajecttype)
 class TrajecttypeAdmin(admin.ModelAdmin):
     list_display = ["naam", "max_uren", "max_duur_maanden", "actief"]
     list_filter = ["actief"]
-    inlines = [FasetypeInline, ContractschakelInline]
+    inlines = [FasetypeInline, ContractschakelInline, TariefInline]
 
 
 @admin.register(Doelstelling)

@@ -1,14 +1,15 @@
 """Demo contract chains, follow-up and financing: every detacheringsbaan has its chain of temporary
 contracts up to today (so some end soon and signal), and every uitstroom to work its kind of
 contract and, once due, its follow-up at 6 and 12 months; most trajectories their financiers
-(VERDELING). A random generator of its own, so
+(VERDELING), and the trajecttypes their prices (TARIEVEN). A random generator of its own, so
 the rest of the demo data is the same with or without this."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from werkplekken.models import Plaatsing
 
@@ -19,6 +20,7 @@ from .models import (
     Financier,
     Financiering,
     Nazorg,
+    Tarief,
     Traject,
     Trajecttype,
     Uitstroom,
@@ -57,62 +59,70 @@ def _keten(traject, schakels, werkgever_id, vandaag, rng):
 
 
 def _eerder_aan_het_werk(*, vandaag):
-    """Two of the demo klantmanager's participants who are back: an earlier detacheringsbaan
-    of three contracts ended in temporary work, and six months later they no longer worked.
-    So a newcomer sees a whole chain, a carrousel in the making and the follow-up."""
+    """Participants who are back: an earlier detacheringsbaan of three contracts ended in
+    temporary work, and six months later they no longer worked. Two of the demo
+    klantmanager's, so a newcomer sees a whole chain and the follow-up; and the longest
+    running detacheringsbaan, whose new contracts make the carrousel signal fire."""
     detachering = Trajecttype.objects.filter(contractschakels__isnull=False).first()
-    terug = (
-        Traject.objects.lopend()
-        .filter(
-            klantmanager__username="klantmanager",
-            startdatum__lte=vandaag - relativedelta(months=11),
-            deelnemer__plaatsingen__isnull=False,
-        )
-        .annotate(
-            werkgever_id=Subquery(
-                Plaatsing.objects.filter(deelnemer=OuterRef("deelnemer")).values(
-                    "werkplek__organisatie"
-                )[:1]
-            )
-        )
-        .order_by("startdatum")[:2]
-    )
     if detachering is None:
         return
-    for huidig in terug:
-        einde = huidig.startdatum - timedelta(days=1)
-        eerder = Traject.objects.create(
-            deelnemer_id=huidig.deelnemer_id,
-            trajecttype=detachering,
-            route=huidig.route,
-            status=Traject.Status.AFGESLOTEN,
-            aanbieder_id=huidig.aanbieder_id,
-            klantmanager_id=huidig.klantmanager_id,
-            startdatum=einde - relativedelta(months=23) + timedelta(days=1),
-            einddatum=einde,
-            aanmelddatum=einde - relativedelta(months=24),
-        )
-        fasetype = detachering.fasetypes.order_by("volgorde").first()
-        fasetype.fase_vanaf(eerder.startdatum, traject=eerder, einddatum=einde).save()
-        schakels = list(detachering.contractschakels.values_list("max_maanden", flat=True))
-        Contract.objects.bulk_create(
-            _keten(eerder, schakels, huidig.werkgever_id, vandaag, random.Random(0))
-        )
-        uitstroom = Uitstroom.objects.create(
-            traject=eerder,
-            datum=einde,
-            resultaat=Uitstroom.Resultaat.WERK,
-            contract=Contractsoort.TIJDELIJK,
-            vastgelegd_door_id=huidig.klantmanager_id,
-        )
-        Nazorg.objects.create(
-            uitstroom=uitstroom,
-            moment=Nazorg.Moment.ZES,
-            datum=einde + relativedelta(months=6),
-            aan_het_werk=False,
-            toelichting="Tijdelijk contract niet verlengd; opnieuw aangemeld.",
-            vastgelegd_door_id=huidig.klantmanager_id,
-        )
+    geplaatst = Traject.objects.lopend().filter(
+        Exists(Plaatsing.objects.filter(deelnemer=OuterRef("deelnemer"))),
+        klantmanager__isnull=False,
+    )
+    terug = {
+        traject.pk: traject
+        for traject in [
+            *geplaatst.filter(
+                klantmanager__username="klantmanager",
+                startdatum__lte=vandaag - relativedelta(months=11),
+            ).order_by("startdatum")[:2],
+            *geplaatst.filter(trajecttype=detachering).order_by("startdatum")[:1],
+        ]
+    }
+    for huidig in terug.values():
+        _eerdere_keten(huidig, detachering, vandaag=vandaag)
+
+
+def _eerdere_keten(huidig, detachering, *, vandaag):
+    """Before ``huidig``: a detacheringsbaan with its whole chain, ended in temporary work,
+    and the follow-up after six months that found the participant out of work."""
+    einde = huidig.startdatum - timedelta(days=1)
+    werkgever_id = (
+        Plaatsing.objects.filter(deelnemer=huidig.deelnemer_id)
+        .values_list("werkplek__organisatie", flat=True)
+        .first()
+    )
+    eerder = Traject.objects.create(
+        deelnemer_id=huidig.deelnemer_id,
+        trajecttype=detachering,
+        route=huidig.route,
+        status=Traject.Status.AFGESLOTEN,
+        aanbieder_id=huidig.aanbieder_id,
+        klantmanager_id=huidig.klantmanager_id,
+        startdatum=einde - relativedelta(months=23) + timedelta(days=1),
+        einddatum=einde,
+        aanmelddatum=einde - relativedelta(months=24),
+    )
+    fasetype = detachering.fasetypes.order_by("volgorde").first()
+    fasetype.fase_vanaf(eerder.startdatum, traject=eerder, einddatum=einde).save()
+    schakels = list(detachering.contractschakels.values_list("max_maanden", flat=True))
+    Contract.objects.bulk_create(_keten(eerder, schakels, werkgever_id, vandaag, random.Random(0)))
+    uitstroom = Uitstroom.objects.create(
+        traject=eerder,
+        datum=einde,
+        resultaat=Uitstroom.Resultaat.WERK,
+        contract=Contractsoort.TIJDELIJK,
+        vastgelegd_door_id=huidig.klantmanager_id,
+    )
+    Nazorg.objects.create(
+        uitstroom=uitstroom,
+        moment=Nazorg.Moment.ZES,
+        datum=einde + relativedelta(months=6),
+        aan_het_werk=False,
+        toelichting="Tijdelijk contract niet verlengd; opnieuw aangemeld.",
+        vastgelegd_door_id=huidig.klantmanager_id,
+    )
 
 
 def maak_demodata(*, vandaag) -> tuple[int, int]:
@@ -170,6 +180,7 @@ def maak_demodata(*, vandaag) -> tuple[int, int]:
     Nazorg.objects.bulk_create(nazorg, batch_size=2000)
     _eerder_aan_het_werk(vandaag=vandaag)
     _financiering(rng)
+    _tarieven(vandaag=vandaag)
     return Contract.objects.count(), Nazorg.objects.count()
 
 
@@ -182,6 +193,39 @@ VERDELING = {
     "Arbeidsmatige dagbesteding": [("participatiebudget", 100)],
     "Detacheringsbaan": [("participatiebudget", 50), ("eigen_opbrengst", 50)],
 }
+
+
+# The prices, Almere's among them: a beschut werkplek at 22,000 a year, less above 60%
+# loonwaarde; Route Werk's monthly price went up this year, so the report prices the
+# months before and after at their own tariff.
+TARIEVEN = {
+    "Route Werk": [
+        (0, Tarief.Eenheid.MAAND, "1250.00", -3),
+        (0, Tarief.Eenheid.MAAND, "1310.00", 0),
+    ],
+    "Beschut werk": [
+        (0, Tarief.Eenheid.JAAR, "22000.00", -3),
+        (60, Tarief.Eenheid.JAAR, "18000.00", -3),
+    ],
+    "Arbeidsmatige dagbesteding": [(0, Tarief.Eenheid.UUR, "9.50", -3)],
+    "Detacheringsbaan": [(0, Tarief.Eenheid.MAAND, "900.00", -3)],
+}
+
+
+def _tarieven(*, vandaag):
+    typen = dict(Trajecttype.objects.filter(naam__in=TARIEVEN).values_list("naam", "pk"))
+    Tarief.objects.bulk_create(
+        Tarief(
+            trajecttype_id=typen[naam],
+            loonwaarde_vanaf=band,
+            eenheid=eenheid,
+            bedrag=Decimal(bedrag),
+            geldig_vanaf=date(vandaag.year + jaren, 1, 1),
+        )
+        for naam, regels in TARIEVEN.items()
+        if naam in typen
+        for band, eenheid, bedrag, jaren in regels
+    )
 
 
 def _financiering(rng):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import (
     Count,
@@ -35,6 +36,7 @@ from reintegratie.access import (
     velden,
 )
 from reintegratie.periode import Periode
+from reintegratie.templatetags.opmaak import bedrag as bedragtekst
 from reintegratie.templatetags.opmaak import datum as datumtekst
 from werkplekken.models import Werkplek
 
@@ -225,6 +227,65 @@ class Contractschakel(models.Model):
 
     def __str__(self):
         return f"{self.trajecttype}: contract {self.volgorde}, hoogstens {self.max_maanden} maanden"
+
+
+class Tarief(models.Model):
+    """The price of a trajecttype, from a date on: per year or month of the trajectory's
+    duration, or per productive hour, optionally for a loonwaarde band (Almere's beschut
+    werk costs less above 60%). Configuration, like the Fasetypes; the cost report
+    (trajecten.kosten) prices every day and hour at the tariff valid on it."""
+
+    class Eenheid(models.TextChoices):
+        JAAR = "jaar", "Per jaar"
+        MAAND = "maand", "Per maand"
+        UUR = "uur", "Per productief uur"
+
+    trajecttype = models.ForeignKey(
+        Trajecttype, verbose_name="trajecttype", on_delete=models.CASCADE, related_name="tarieven"
+    )
+    geldig_vanaf = models.DateField("geldig vanaf")
+    loonwaarde_vanaf = models.PositiveSmallIntegerField(
+        "vanaf loonwaarde (%)",
+        default=0,
+        help_text="Geldt bij deze loonwaarde en hoger, tot de volgende band. 0: elke "
+        "loonwaarde, ook een onbekende.",
+    )
+    eenheid = models.CharField("eenheid", max_length=5, choices=Eenheid.choices)
+    bedrag = models.DecimalField(
+        "bedrag (euro)",
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(0, "Een tarief is niet negatief.")],
+    )
+
+    class Meta:
+        verbose_name = "tarief"
+        verbose_name_plural = "tarieven"
+        ordering = ["trajecttype", "loonwaarde_vanaf", "geldig_vanaf"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajecttype", "loonwaarde_vanaf", "geldig_vanaf"],
+                name="tarief_eenmaal_per_band_en_dag",
+                violation_error_message="Voor deze loonwaarde geldt vanaf die dag al een tarief.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bedrag__gte=0),
+                name="tarief_niet_negatief",
+                violation_error_message="Een tarief is niet negatief.",
+            ),
+            models.CheckConstraint(
+                condition=Q(loonwaarde_vanaf__lte=100),
+                name="tarief_loonwaarde_procent",
+                violation_error_message="De loonwaarde is een percentage van 0 tot 100.",
+            ),
+        ]
+
+    def __str__(self):
+        band = f", vanaf {self.loonwaarde_vanaf}% loonwaarde" if self.loonwaarde_vanaf else ""
+        return (
+            f"{self.trajecttype}: {bedragtekst(self.bedrag)} {self.get_eenheid_display().lower()}"
+            f"{band}, vanaf {datumtekst(self.geldig_vanaf)}"
+        )
 
 
 class RouteTrajecttype(models.Model):
@@ -454,9 +515,9 @@ class TrajectQuerySet(models.QuerySet):
         category traject (or, for a workplace host, fase)."""
         return self.filter(deelnemer_scope(user, via="deelnemer__"))
 
-    def geteld_voor(self, user):
+    def geteld_voor(self, user, categorie=Categorie.TRAJECT):
         """The trajectories a manager's reports count (reintegratie.access.tel_scope)."""
-        return self.filter(tel_scope(user, "deelnemer__", traject=""))
+        return self.filter(tel_scope(user, "deelnemer__", traject="", categorie=categorie))
 
     def lopend(self):
         return self.exclude(status=Traject.Status.AFGESLOTEN)

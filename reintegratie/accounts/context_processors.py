@@ -34,6 +34,7 @@ def navigatie(request):
         items.append(("Agenda", reverse("agenda:week")))
     if heeft_recht(user, "rapportages_zien"):
         items.append(("Resultaten", reverse("resultaten")))
+        items.append(("Kosten", reverse("kosten")))
         items.append(("Doelstellingen", reverse("doelstellingen")))
     if heeft_recht(user, "auditlog_zien"):
         items.append(("Verwerkingen", reverse("verwerkingen")))

@@ -1,6 +1,7 @@
 """The manager's journeys in real Chromium: a plan made, signed and printed; this week's
 documents listed and printed as one PDF; a progress report written and edited; the outcomes
-report for last year, one number drilled into, and the export to Excel."""
+report for last year, one number drilled into, and the export to Excel; the cost report
+drilled into the same way."""
 
 import io
 import re
@@ -116,6 +117,51 @@ def test_resultaten_vorig_jaar_doorklikken_en_excel(page, inloggen):
     boek = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     waarden = {r[0]: r[1] for r in boek.active.iter_rows(min_row=3, values_only=True)}
     assert waarden["Trajecten gestart"] == gestart
+
+
+def test_kosten_doorklikken_naar_de_trajecten_en_excel(page, inloggen):
+    """The demo's prices and funders: the total, the trajectories behind a trajecttype's
+    count, those no funder fully covers, and the same total in the Excel file."""
+    page.set_default_timeout(10_000)
+    inloggen(page, "manager")
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Kosten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kosten en financiering")
+    per_type = page.get_by_role("table", name="Per trajecttype")
+    expect(per_type).to_contain_text("Route Werk")
+    assert_toegankelijk(page)
+
+    route = per_type.get_by_role("row").filter(has_text="Route Werk")
+    aantal = route.get_by_role("link").first
+    trajecten = int(aantal.inner_text().split()[0].replace(".", ""))
+    aantal.click()
+    kop = page.get_by_role("heading", level=2, name=re.compile("Route Werk:"))
+    expect(kop).to_contain_text(f": {trajecten} traject")
+    rijen = page.get_by_role("table", name="Trajecten met hun kosten in de periode")
+    expect(rijen.locator("tbody tr").first).to_contain_text("Route Werk")
+    assert_toegankelijk(page)
+    # On a phone the wide tables scroll inside their box; the page itself does not.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    per_financier = page.get_by_role("table", name="Per financier")
+    per_financier.get_by_role("row").filter(has_text="Niet toegewezen").get_by_role(
+        "link", name=re.compile("tonen")
+    ).click()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile("Niet toegewezen:"))
+    ).to_be_visible()
+    rijen.locator("tbody th a").first.click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Kosten en financiering")
+
+    page.go_back()
+    totaal = page.get_by_role("table", name="Per trajecttype").locator("tfoot tr")
+    totaalbedrag = totaal.locator("td").nth(3).inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel").click()
+    boek = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    totalen = [r for r in boek.active.iter_rows(values_only=True) if r and r[0] == "Totaal"]
+    assert f"{totalen[0][4]:,.2f}".translate(str.maketrans(",.", ".,")) == totaalbedrag
 
 
 def test_voortgangsrapportage_schrijven_en_wijzigen(page, inloggen):
