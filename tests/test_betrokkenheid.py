@@ -304,7 +304,7 @@ def betrokken(db):
     )
     # A contract in the running chain, and an earlier trajectory that ended in work with its
     # follow-up: both are traject data.
-    Contract.objects.create(
+    contract = Contract.objects.create(
         traject=traject,
         werkgever=org["host"],
         soort="tijdelijk",
@@ -344,6 +344,7 @@ def betrokken(db):
     )
     return {
         "oud_traject": oud_traject,
+        "contract": contract,
         "groep": groep,
         "groepsbijeenkomst": groepsbijeenkomst,
         "org": org,
@@ -381,6 +382,7 @@ def _args(b, naam_org):
         "groepsbijeenkomst": {"pk": b["groepsbijeenkomst"].pk},
         "afspraak": {"pk": b["afspraak"].pk},
         "nazorg": {"pk": b["oud_traject"].pk, "moment": 12},
+        "contract": {"pk": t.pk, "contract": b["contract"].pk},
     }
 
 
@@ -426,6 +428,7 @@ URLS = {
     "trajecten:rapportage_nieuw": "traject",
     "trajecten:instrument_nieuw": "traject",
     "trajecten:contract_nieuw": "traject",
+    "trajecten:contract_beeindigen": "contract",
     "trajecten:nazorg": "nazorg",
     "trajecten:financiering": "traject",
     "trajecten:esf_urenstaat": "deelnemer",

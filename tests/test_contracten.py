@@ -243,6 +243,99 @@ class TestDeKeten:
         assert contract.einddatum == vandaag
 
 
+class TestEerderBeeindigen:
+    """The employer or the participant stops before the agreed end: the klantmanager records
+    the last day from the dossier; what follows is then to be decided (the signal)."""
+
+    def _url(self, contract):
+        return reverse(
+            "trajecten:contract_beeindigen",
+            kwargs={"pk": contract.traject_id, "contract": contract.pk},
+        )
+
+    def test_vanaf_het_dossier_met_de_reden_in_het_journaal(self, client, km, detachering):
+        vandaag = timezone.localdate()
+        contract = ContractFactory(
+            traject=detachering,
+            startdatum=vandaag - dt.timedelta(days=30),
+            einddatum=vandaag + dt.timedelta(days=150),
+            werkgever__naam="Kwekerij Groen",
+        )
+        assert Signaal.CONTRACT_LOOPT_AF not in _signalen(detachering)
+        dossier = client.get(detachering.deelnemer.get_absolute_url()).content.decode()
+        assert f'href="{self._url(contract)}"' in dossier
+        assert "Contract beëindigen" in client.get(self._url(contract)).content.decode()
+
+        einde = vandaag + dt.timedelta(days=5)
+        response = client.post(
+            self._url(contract), {"einddatum": einde.isoformat(), "reden": "Bedrijf failliet."}
+        )
+        assert response.status_code == 302
+        contract.refresh_from_db()
+        assert contract.einddatum == einde
+        besluit = Contactmoment.objects.get(deelnemer=detachering.deelnemer)
+        assert besluit.onderwerp.startswith("Contract bij Kwekerij Groen eerder beëindigd")
+        assert besluit.verslag == "Bedrijf failliet."
+        # The end is near now: what follows is to be decided.
+        assert Signaal.CONTRACT_LOOPT_AF in _signalen(detachering)
+
+    def test_een_vast_contract_krijgt_een_einde(self, client, km, detachering):
+        contract = ContractFactory(traject=detachering, vast=True)
+        einde = timezone.localdate()
+        response = client.post(
+            self._url(contract), {"einddatum": einde.isoformat(), "reden": "Zelf opgezegd."}
+        )
+        assert response.status_code == 302
+        contract.refresh_from_db()
+        assert contract.einddatum == einde
+
+    @pytest.mark.parametrize(
+        ("gegevens", "veld", "melding"),
+        [
+            ({"einddatum": "+200", "reden": "x"}, "einddatum", "kies een eerdere datum"),
+            ({"einddatum": "-400", "reden": "x"}, "einddatum", "Het contract begon op"),
+            ({"einddatum": "+5", "reden": ""}, "reden", "Geef de reden"),
+            ({"einddatum": "", "reden": "x"}, "einddatum", "Vul de laatste dag"),
+            ({"einddatum": "31-02-2026", "reden": "x"}, "einddatum", "geldige datum"),
+        ],
+    )
+    def test_onjuiste_invoer_geeft_een_melding_bij_het_veld(
+        self, client, km, detachering, gegevens, veld, melding
+    ):
+        vandaag = timezone.localdate()
+        contract = ContractFactory(
+            traject=detachering,
+            startdatum=vandaag - dt.timedelta(days=30),
+            einddatum=vandaag + dt.timedelta(days=150),
+        )
+        datum = gegevens["einddatum"]
+        if datum[:1] in "+-" and datum:
+            gegevens = {**gegevens, "einddatum": str(vandaag + dt.timedelta(days=int(datum)))}
+        response = client.post(self._url(contract), gegevens)
+        assert response.status_code == 200
+        assert melding in " ".join(response.context["form"].errors[veld])
+        contract.refresh_from_db()
+        assert contract.einddatum == vandaag + dt.timedelta(days=150)
+        assert not Contactmoment.objects.filter(deelnemer=detachering.deelnemer).exists()
+
+    def test_niet_als_er_al_een_volgend_contract_is(self, client, km, detachering):
+        eerste = ContractFactory(traject=detachering)
+        ContractFactory(traject=detachering, startdatum=eerste.einddatum + dt.timedelta(days=1))
+        response = client.post(
+            self._url(eerste), {"einddatum": str(eerste.startdatum), "reden": "Fout."}
+        )
+        assert "al een volgend contract" in " ".join(response.context["form"].non_field_errors())
+        assert Contract.objects.get(pk=eerste.pk).einddatum == eerste.einddatum
+
+    def test_een_contract_van_een_ander_traject_is_er_niet(self, client, km, wereld, detachering):
+        vreemd = ContractFactory(traject=wereld.vreemd_traject)
+        url = reverse(
+            "trajecten:contract_beeindigen",
+            kwargs={"pk": detachering.pk, "contract": vreemd.pk},
+        )
+        assert client.get(url).status_code == 404
+
+
 class TestSignalen:
     def test_contract_loopt_af_binnen_de_weken_van_het_trajecttype(self, detachering):
         vandaag = timezone.localdate()

@@ -194,6 +194,10 @@ FORMULIEREN = {
         None,
         lambda w: {"startdatum": _vandaag(), "einddatum": _morgen()},
     ),
+    "trajecten:contract_beeindigen": (
+        None,
+        lambda w: {"einddatum": _vandaag(), "reden": "Het bedrijf stopt."},
+    ),
     "trajecten:nazorg": (None, lambda w: {"aan_het_werk": "ja"}),
     "trajecten:financiering": (None, lambda w: {}),
     "werkplekken:week": (None, lambda w: {}),

@@ -63,6 +63,18 @@ def _vreemd_traject(w):
     return {"pk": w.vreemd_traject.pk}
 
 
+def _contract(w, traject=None):
+    from tests.factories import ContractFactory
+
+    traject = traject or w.traject
+    contract = traject.contracten.last() or ContractFactory(traject=traject)
+    return {"pk": traject.pk, "contract": contract.pk}
+
+
+def _vreemd_contract(w):
+    return _contract(w, w.vreemd_traject)
+
+
 def _nazorg(w, verwijzer=None, aanbieder=None):
     """Seven months after uitstroom to work: the follow-up at six months is due."""
     from tests.factories import DeelnemerFactory, TrajectFactory, UitstroomFactory
@@ -285,6 +297,7 @@ URLS = {
     "trajecten:instrument_nieuw": (_traject, _vreemd_traject, (KM,)),
     # The contract chain and the follow-up are decisions on the trajectory (BESLUITEN).
     "trajecten:contract_nieuw": (_traject, _vreemd_traject, (KM,)),
+    "trajecten:contract_beeindigen": (_contract, _vreemd_contract, (KM,)),
     "trajecten:nazorg": (_nazorg, _vreemde_nazorg, (KM,)),
     # Who pays is the regie's decision; the ESF statement for whoever reads financieel.
     "trajecten:financiering": (_traject, _vreemd_traject, (KM,)),

@@ -149,6 +149,39 @@ def contract_vastleggen(
 
 
 @transaction.atomic
+def contract_beeindigen(*, contract, door, einddatum, reden) -> Contract:
+    """End the trajectory's last contract earlier than agreed (the employer or the
+    participant stops): not before it began, not later than it ran; the end's signal and
+    task follow the new date. A later end is a new contract, not this."""
+    traject = _vergrendel(contract.traject)
+    _moet_lopen(traject)
+    contract = Contract.objects.select_related("werkgever").get(pk=contract.pk)
+    if traject.contracten.filter(startdatum__gt=contract.startdatum).exists():
+        raise ValidationError("Na dit contract is al een volgend contract vastgelegd.")
+    if einddatum < contract.startdatum:
+        raise ValidationError(
+            {"einddatum": f"Het contract begon op {datumtekst(contract.startdatum)}."}
+        )
+    if contract.einddatum and einddatum >= contract.einddatum:
+        raise ValidationError(
+            {
+                "einddatum": f"Het contract loopt tot en met {datumtekst(contract.einddatum)}; "
+                "kies een eerdere datum. Langer is een nieuw contract."
+            }
+        )
+    contract.einddatum = einddatum
+    contract.zet_signaal(traject.trajecttype.contract_signaal_weken)
+    contract.save(update_fields=["einddatum", "signaal_vanaf"])
+    _besluit(
+        traject=traject,
+        door=door,
+        onderwerp=f"Contract bij {contract.werkgever} eerder beëindigd, op {datumtekst(einddatum)}",
+        toelichting=reden,
+    )
+    return contract
+
+
+@transaction.atomic
 def nazorg_vastleggen(*, uitstroom, door, moment, datum, aan_het_werk, toelichting="") -> Nazorg:
     """Record whether the participant is still at work ``moment`` months after uitstroom."""
     uitstroom = Uitstroom.objects.select_for_update().select_related("traject").get(pk=uitstroom.pk)

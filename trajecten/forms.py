@@ -139,6 +139,20 @@ class ContractForm(NLDesignFormMixin, forms.Form):
         self.fields["werkgever"].queryset = werkgevers()
 
 
+class ContractBeeindigenForm(NLDesignFormMixin, forms.Form):
+    einddatum = forms.DateField(
+        label="Laatste dag van het contract",
+        widget=DatumInput,
+        error_messages={"required": "Vul de laatste dag van het contract in."},
+    )
+    reden = forms.CharField(
+        label="Reden",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Komt in het journaal, bij het besluit.",
+        error_messages={"required": "Geef de reden: die komt in het journaal."},
+    )
+
+
 class NazorgForm(NLDesignFormMixin, forms.Form):
     datum = forms.DateField(label="Datum van het contact", widget=DatumInput)
     aan_het_werk = forms.TypedChoiceField(

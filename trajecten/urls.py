@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("<int:pk>/instrumenten/nieuw/", instrumenten.nieuw, name="instrument_nieuw"),
     path("<int:pk>/contracten/nieuw/", contracten.contract_nieuw, name="contract_nieuw"),
+    path(
+        "<int:pk>/contracten/<int:contract>/beeindigen/",
+        contracten.contract_beeindigen,
+        name="contract_beeindigen",
+    ),
     path("<int:pk>/nazorg/<int:moment>/", contracten.nazorg, name="nazorg"),
     path("<int:pk>/financiering/", financiering.vastleggen, name="financiering"),
     # Per participant, not per trajectory: ESF accounts for a person's hours in a year.

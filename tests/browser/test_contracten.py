@@ -1,8 +1,10 @@
 """The detacheringsbaan in real Chromium, as the klantmanager keeps it: the first contract of
 the chain refused one day past its seven months and then recorded, the second ending within
-the warning weeks so the dossier and the caseload signal it, ESF recorded as a financier and
+the warning weeks so the dossier and the caseload signal it, then ended early with its
+reason, ESF recorded as a financier and
 its hours statement opened, and the trajectory closed with uitstroom to permanent work."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -95,6 +97,24 @@ def test_de_keten_van_een_detacheringsbaan_met_zijn_signaal(page, demo, inloggen
     page.get_by_role("button", name="Filteren").click()
     expect(page.get_by_role("link", name="Dirk Detacheer")).to_be_visible()
     page.get_by_role("link", name="Dirk Detacheer").click()
+
+    # The building firm stops sooner: the last contract ends early, with the reason, which
+    # stays in the form when the first date is refused.
+    main.get_by_role("link", name=re.compile("Eerder beëindigen")).click()
+    expect(main.get_by_role("heading", name="Contract beëindigen")).to_be_visible()
+    assert_toegankelijk(page)
+    dag = main.get_by_label("Laatste dag van het contract")
+    dag.fill((timezone.localdate() + timedelta(days=30)).isoformat())
+    main.get_by_label("Reden").fill("Het project is eerder klaar.")
+    main.get_by_role("button", name="Beëindigen").click()
+    expect(main.get_by_text("kies een eerdere datum")).to_be_visible()
+    expect(main.get_by_label("Reden")).to_have_value("Het project is eerder klaar.")
+    laatste = timezone.localdate() + timedelta(days=3)
+    dag.fill(laatste.isoformat())
+    main.get_by_role("button", name="Beëindigen").click()
+    expect(page.get_by_text("Het contract bij Bouwbedrijf Stapel is beëindigd.")).to_be_visible()
+    expect(contracten).to_contain_text(f"{laatste.day}-{laatste.month}-{laatste.year}")
+    expect(main).to_contain_text("Het project is eerder klaar.")
 
     # Who pays: ESF for part of it, so the hours go on an ESF statement.
     main.get_by_role("link", name="Financiering vastleggen").click()

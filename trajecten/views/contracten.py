@@ -14,8 +14,8 @@ from reintegratie.audit.verwerking import verwerking
 from werkplekken.models import Plaatsing
 
 from .. import contracten
-from ..forms import ContractForm, NazorgForm
-from ..models import Nazorg, Uitstroom
+from ..forms import ContractBeeindigenForm, ContractForm, NazorgForm
+from ..models import Contract, Nazorg, Uitstroom
 
 
 def _naar_traject(traject):
@@ -59,6 +59,39 @@ def contract_nieuw(request, pk):
             "keten": traject.contracten.select_related("werkgever"),
             "schakel": contracten.volgende_schakel(traject),
         },
+    )
+
+
+@verwerking("contracten")
+@require_http_methods(["GET", "POST"])
+def contract_beeindigen(request, pk, contract):
+    traject = traject_voor_view(request, pk, actie=None, nodig=Handeling.BESLUITEN)
+    contract = (
+        Contract.objects.zichtbaar_voor(request.user)
+        .filter(traject=traject, pk=contract)
+        .select_related("werkgever")
+        .first()
+    )
+    if contract is None:
+        raise Http404("Geen contract van dit traject.")
+    form = ContractBeeindigenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                contracten.contract_beeindigen(
+                    contract=contract, door=request.user, **form.cleaned_data
+                )
+                log_toegang(request, traject.deelnemer, AuditRecord.Actie.GEWIJZIGD, "contract")
+        except ValidationError as fout:
+            form.add_error(None, fout)
+        else:
+            messages.success(request, f"Het contract bij {contract.werkgever} is beëindigd.")
+            return _naar_traject(traject)
+    log_toegang(request, traject.deelnemer, AuditRecord.Actie.BEKEKEN, "contract")
+    return render(
+        request,
+        "trajecten/contract_beeindigen.html",
+        {"form": form, "traject": traject, "contract": contract},
     )
 
 
