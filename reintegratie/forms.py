@@ -121,7 +121,9 @@ class NLDesignFormMixin:
     geen_tekst = (forms.JSONField, forms.UUIDField)
 
     widget_classes = {
+        # Before RadioSelect, of which it is a subclass.
         forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+        forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
         forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
         forms.Select: "utrecht-select utrecht-select--html-select",
         forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",

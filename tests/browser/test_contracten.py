@@ -140,3 +140,24 @@ def test_de_keten_van_een_detacheringsbaan_met_zijn_signaal(page, demo, inloggen
     main.get_by_role("button", name="Traject afsluiten").click()
     expect(main).to_contain_text("Werk/proefplaatsing (vast contract)")
     expect(main.get_by_role("status").filter(has_text="Vraagt actie")).to_have_count(0)
+
+
+def test_keuzerondjes_op_een_telefoon(page, demo, inloggen, detachering):
+    """Radio buttons are the design system's radios, not stretched text boxes: on a phone
+    each sits small beside its whole label, and one not chosen yet is not shown in error."""
+    page.set_default_timeout(10_000)
+    page.set_viewport_size({"width": 390, "height": 844})
+    inloggen(page, "klantmanager")
+    page.goto(f"{demo.url}/trajecten/{detachering.pk}/afsluiten/")
+    rondjes = page.get_by_role("radio")
+    expect(rondjes.first).to_be_visible()
+    for rondje in rondjes.all():
+        vak = rondje.bounding_box()
+        label = rondje.locator("xpath=..").bounding_box()
+        assert vak["width"] <= 32, vak
+        assert label["height"] <= 2 * vak["height"], "the label wraps under its radio"
+    textbox = page.get_by_label("Toelichting, bijvoorbeeld de verwijzing")
+    rand = rondjes.first.evaluate("e => getComputedStyle(e).borderTopColor")
+    assert rand == textbox.evaluate("e => getComputedStyle(e).borderTopColor")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_toegankelijk(page)
