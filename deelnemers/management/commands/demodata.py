@@ -811,6 +811,10 @@ class Command(BaseCommand):
         dagen_nodig = int(uren_nodig / uren_per_dag * Decimal("1.25"))
         # Closed ones finished a while ago; running ones are still booking today.
         speling = rng.randint(5, 30) if status == Traject.Status.AFGESLOTEN else -rng.randint(0, 10)
+        if status == Traject.Status.AFGESLOTEN:
+            # Spread over the last fourteen months, so that follow-up at 6 and 12 months is
+            # due for some; from the BSN, not the generator, so nothing after it shifts.
+            speling += 30 * (int(deelnemer.bsn) % 15)
         # A running trajectory with few hours started recently, but never in the future.
         start = min(
             vandaag - timedelta(days=int(dagen_nodig * 1.45) + speling),
