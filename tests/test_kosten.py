@@ -283,12 +283,13 @@ class TestUitsplitsing:
         from reintegratie.audit.models import AuditRecord
 
         _rapport(client, cel="totaal")
-        gelogd = set(
-            AuditRecord.objects.filter(
-                actie=AuditRecord.Actie.IN_LIJST, omschrijving="kosten"
-            ).values_list("deelnemer_id", flat=True)
-        )
-        assert gelogd == {t.deelnemer_id for t in scenario.values()}
+        records = AuditRecord.objects.filter(
+            actie=AuditRecord.Actie.IN_LIJST, omschrijving="kosten"
+        ).select_related("activiteit")
+        assert {r.deelnemer_id for r in records} == {t.deelnemer_id for t in scenario.values()}
+        # Under its own activity in the register, which names the financial category.
+        assert {r.activiteit.code for r in records} == {"kosten"}
+        assert "financieel" in records[0].activiteit.categorieen
 
     @pytest.mark.parametrize(
         "cel",

@@ -167,6 +167,14 @@ REGISTER = (
         "normaal",
     ),
     Activiteit(
+        "kosten",
+        "Kosten verantwoorden",
+        "De kosten van trajecten en instrumenten per trajecttype, resultaat en financier "
+        "volgen en verantwoorden aan de gemeente en de andere financiers",
+        "Participatiewet art. 7; Gemeentewet art. 212 (verantwoording)",
+        ("naam", "traject", "financieel"),
+    ),
+    Activiteit(
         "export",
         "Caseload exporteren",
         "Een overzicht van de eigen caseload buiten de applicatie bewerken",

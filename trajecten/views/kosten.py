@@ -33,7 +33,7 @@ def _standaard():
     return {"van": date(vandaag.year, 1, 1), "tot": vandaag}
 
 
-@verwerking("sturing")
+@verwerking("kosten")
 def rapport(request):
     vereist_recht(request.user, "rapportages_zien")
     form = RapportFilterForm({**_standaard(), **request.GET.dict()})
