@@ -47,6 +47,7 @@ from trajecten.models import (
 
 from .conftest import pagina_tekst, pdf_tekst
 from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, UitstroomFactory
+from .test_beheer import formulier, wijzig
 
 PERIODE = {"van": "2025-01-01", "tot": "2025-12-31"}
 URL = reverse("kosten")
@@ -356,3 +357,67 @@ class TestTarief:
         with pytest.raises(ValidationError) as fout:
             tarief.full_clean()
         assert fout.value.message_dict["bedrag"] == ["Een tarief is niet negatief."]
+
+
+class TestTarievenInBeheer:
+    """The functioneel beheerder gives a trajecttype its prices in /beheer/, under the
+    trajecttype, as he gives it its phases."""
+
+    @pytest.fixture
+    def beheerder(self, client, wereld):
+        """The beheerder with the rights the demo gives him."""
+        from deelnemers.management.commands.demodata import Command
+
+        beheerder = wereld.gebruikers[Rol.BEHEERDER]
+        beheerder.is_staff = True
+        beheerder.save()
+        Command().beheerrechten(beheerder)
+        client.force_login(beheerder)
+        return beheerder
+
+    def _formulier(self, response):
+        data = formulier(response)
+        for inline in response.context["inline_admin_formsets"]:
+            formset = inline.formset
+            beheer = formset.management_form
+            data.update({beheer.add_prefix(n): beheer[n].value() for n in beheer.fields})
+            for form in formset.forms:
+                for naam in form.fields:
+                    waarde = form[naam].value()
+                    if isinstance(waarde, bool):
+                        if waarde:
+                            data[form.add_prefix(naam)] = "on"
+                        continue
+                    data[form.add_prefix(naam)] = "" if waarde is None else waarde
+        return data
+
+    def _tarief(self, client, bedrag):
+        url = wijzig(Trajecttype, _type("Beschut werk").pk)
+        response = client.get(url)
+        assert response.status_code == 200
+        data = self._formulier(response)
+        # A form more, as the admin's "add another" link makes it.
+        nieuw = f"tarieven-{data['tarieven-INITIAL_FORMS']}"
+        data.update(
+            {
+                "tarieven-TOTAL_FORMS": int(data["tarieven-INITIAL_FORMS"]) + 1,
+                f"{nieuw}-geldig_vanaf": "2026-01-01",
+                f"{nieuw}-loonwaarde_vanaf": "60",
+                f"{nieuw}-eenheid": "jaar",
+                f"{nieuw}-bedrag": bedrag,
+            }
+        )
+        return client.post(url, data)
+
+    def test_een_tarief_vastleggen_en_een_negatief_bedrag_geweigerd(self, client, beheerder):
+        response = self._tarief(client, "-5")
+        assert response.status_code == 200
+        assert "Een tarief is niet negatief." in pagina_tekst(response)
+        assert not Tarief.objects.exists()
+        assert self._tarief(client, "18000").status_code == 302
+        tarief = Tarief.objects.get()
+        assert (tarief.loonwaarde_vanaf, tarief.eenheid, tarief.bedrag) == (
+            60,
+            Tarief.Eenheid.JAAR,
+            Decimal(18000),
+        )
