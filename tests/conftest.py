@@ -331,6 +331,19 @@ def wereld(db):
 
 
 @pytest.fixture
+def beheerder(client, wereld):
+    """The beheerder of ``wereld.eigen``, staff with the rights the demo data gives him."""
+    beheerder = wereld.gebruikers[Rol.BEHEERDER]
+    beheerder.is_staff = True
+    beheerder.save()
+    from deelnemers.management.commands.demodata import Command
+
+    Command().beheerrechten(beheerder)
+    client.force_login(beheerder)
+    return beheerder
+
+
+@pytest.fixture
 def klantmanager(wereld):
     return wereld.gebruikers[Rol.KLANTMANAGER]
 

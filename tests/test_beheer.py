@@ -1,29 +1,16 @@
 """The functioneel beheerder in the admin (/beheer/): configures his own organisation, and
 cannot reach other organisations' users, workplaces or his own powers from there."""
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.forms import MultiWidget
 from django.urls import reverse
 from django.utils import timezone
 
-from deelnemers.management.commands.demodata import Command
 from reintegratie.accounts.models import Gebruiker, Organisatie, Rol
 from reintegratie.audit.models import AuditRecord
 from werkplekken.models import Werkplek
 
 from .factories import GebruikerFactory
-
-
-@pytest.fixture
-def beheerder(client, wereld):
-    """The beheerder of ``wereld.eigen``, staff with the rights the demo data gives him."""
-    beheerder = wereld.gebruikers[Rol.BEHEERDER]
-    beheerder.is_staff = True
-    beheerder.save()
-    Command().beheerrechten(beheerder)
-    client.force_login(beheerder)
-    return beheerder
 
 
 def formulier(response):

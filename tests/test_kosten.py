@@ -363,18 +363,6 @@ class TestTarievenInBeheer:
     """The functioneel beheerder gives a trajecttype its prices in /beheer/, under the
     trajecttype, as he gives it its phases."""
 
-    @pytest.fixture
-    def beheerder(self, client, wereld):
-        """The beheerder with the rights the demo gives him."""
-        from deelnemers.management.commands.demodata import Command
-
-        beheerder = wereld.gebruikers[Rol.BEHEERDER]
-        beheerder.is_staff = True
-        beheerder.save()
-        Command().beheerrechten(beheerder)
-        client.force_login(beheerder)
-        return beheerder
-
     def _formulier(self, response):
         data = formulier(response)
         for inline in response.context["inline_admin_formsets"]:

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -415,6 +416,12 @@ class RapportageForm(NLDesignFormMixin, forms.ModelForm):
 
 
 MAX_JAREN = 5
+
+
+def dit_jaar() -> dict:
+    """A report's default period: this year up to today."""
+    vandaag = timezone.localdate()
+    return {"van": date(vandaag.year, 1, 1), "tot": vandaag}
 
 
 class RapportFilterForm(NLDesignFormMixin, forms.Form):

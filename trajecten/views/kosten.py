@@ -1,8 +1,6 @@
 """The cost report for managers: what the trajectories cost in a period and who pays it,
 per trajecttype, outcome and funder, each number opening the trajectories behind it."""
 
-from datetime import date
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,7 +13,7 @@ from reintegratie.rapport import FORMATEN, Onderdeel, Tabel, export, querystring
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import kosten
-from ..forms import RapportFilterForm
+from ..forms import RapportFilterForm, dit_jaar
 
 KOLOMMEN = [
     "Trajecten",
@@ -28,15 +26,10 @@ KOLOMMEN = [
 SOORTEN = ["", "aantal", "bedrag", "bedrag", "bedrag", "aantal", "bedrag"]
 
 
-def _standaard():
-    vandaag = timezone.localdate()
-    return {"van": date(vandaag.year, 1, 1), "tot": vandaag}
-
-
 @verwerking("kosten")
 def rapport(request):
     vereist_recht(request.user, "rapportages_zien")
-    form = RapportFilterForm({**_standaard(), **request.GET.dict()})
+    form = RapportFilterForm({**dit_jaar(), **request.GET.dict()})
     context = {"form": form}
     if not form.is_valid():
         return render(request, "trajecten/kosten.html", context)
@@ -44,6 +37,8 @@ def rapport(request):
     qs = kosten.trajecten(user=request.user, van=van, tot=tot, filters=form.filters)
     context.update(
         kosten=kosten.rapport(qs, van=van, tot=tot),
+        toelichting=kosten.TOELICHTING,
+        toelichting_financier=kosten.TOELICHTING_FINANCIER,
         querystring=querystring_zonder(request, "cel", "formaat", "pagina"),
     )
     if request.GET.get("formaat") in FORMATEN:

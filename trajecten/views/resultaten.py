@@ -1,7 +1,5 @@
 """The outcomes report for managers: Ferm Werk's table, drill-down, and exports."""
 
-from datetime import date
-
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -16,7 +14,7 @@ from reintegratie.rapport import FORMATEN, Onderdeel, Tabel, export, querystring
 from reintegratie.templatetags.opmaak import datum as datumtekst
 
 from .. import resultaten
-from ..forms import RapportFilterForm
+from ..forms import RapportFilterForm, dit_jaar
 
 
 class ResultatenForm(RapportFilterForm):
@@ -24,15 +22,10 @@ class ResultatenForm(RapportFilterForm):
     tot = forms.DateField(label="Gestart tot en met", widget=DatumInput)
 
 
-def _standaard():
-    vandaag = timezone.localdate()
-    return {"van": date(vandaag.year, 1, 1), "tot": vandaag}
-
-
 @verwerking("sturing")
 def rapport(request):
     vereist_recht(request.user, "rapportages_zien")
-    form = ResultatenForm({**_standaard(), **request.GET.dict()})
+    form = ResultatenForm({**dit_jaar(), **request.GET.dict()})
     context = {"form": form}
     if form.is_valid():
         filters = form.cleaned_data
