@@ -16,8 +16,19 @@ from deelnemers.models import Doelgroep
 from deelnemers.services import deelnemer_wijzigen, ladder_vastleggen
 from reintegratie.accounts.models import Organisatie, Rol
 from trajecten import dashboard
-from trajecten.models import Instrumentinzet, Uitstroom, UrenPerWeek, Urenregistratie
-from trajecten.services import week_opslaan, weektotalen_opnieuw_opbouwen
+from trajecten.models import (
+    Instrumentinzet,
+    Uitstroom,
+    UrenPerMaand,
+    UrenPerWeek,
+    Urenregistratie,
+)
+from trajecten.services import (
+    maandtotalen_opnieuw_opbouwen,
+    registreer_uren,
+    week_opslaan,
+    weektotalen_opnieuw_opbouwen,
+)
 from trajecten.weekrooster import maandag_van
 from werkplekken.models import Werksoort
 
@@ -33,6 +44,7 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 GEWERKT, ZIEK = Urenregistratie.Soort.GEWERKT, Urenregistratie.Soort.ZIEK
+SCHOLING = Urenregistratie.Soort.SCHOLING
 
 
 def vandaag():
@@ -175,6 +187,38 @@ def test_weektotalen_blijven_gelijk_aan_de_registraties(scenario, wereld):
     weektotalen_opnieuw_opbouwen()
     assert bijgehouden == stand()
     assert any(r[4] == nieuw.pk for r in bijgehouden)
+
+
+def test_maandtotalen_blijven_gelijk_aan_de_registraties(scenario, wereld):
+    """Every way hours are written keeps UrenPerMaand, the productive hours per trajectory
+    and month, equal to a recount; kinds that are not productive stay out."""
+    tb = wereld.gebruikers[Rol.TRAJECTBEGELEIDER]
+    maandag = maandag_van(vandaag()) - dt.timedelta(days=7)
+    d = wereld.deelnemer.pk
+
+    def bijgehouden():
+        """The month totals as kept, checked against a recount; their sum."""
+        stand = sorted(UrenPerMaand.objects.exclude(uren=0).values_list("traject", "maand", "uren"))
+        maandtotalen_opnieuw_opbouwen()
+        assert stand == sorted(
+            UrenPerMaand.objects.exclude(uren=0).values_list("traject", "maand", "uren")
+        )
+        return sum((r[2] for r in stand), Decimal(0))
+
+    def week(reden="", **cellen):
+        invoer = {(d, maandag + dt.timedelta(days=int(dag[1:]))): w for dag, w in cellen.items()}
+        week_opslaan(werkplek=wereld.werkplek, maandag=maandag, door=tb, invoer=invoer, reden=reden)
+
+    begin = bijgehouden()
+    week(d0=(Decimal(6), GEWERKT), d1=(Decimal(5), SCHOLING))
+    assert bijgehouden() == begin + 11
+    week(reden="Verkeerd ingevuld", d0=(Decimal(6), ZIEK), d1=(None, SCHOLING))
+    assert bijgehouden() == begin
+    registreer_uren(
+        deelnemer=wereld.deelnemer, werkplek=wereld.werkplek, datum=maandag,
+        uren=Decimal(3), soort=GEWERKT, door=tb,
+    )  # fmt: skip
+    assert bijgehouden() == begin + 3
 
 
 def test_uit_de_cache_en_opnieuw_tellen(client, scenario, django_assert_num_queries):

@@ -44,6 +44,7 @@ from trajecten.models import (
     Urenregistratie,
     Voortgangsrapportage,
 )
+from trajecten.services import maandtotalen_bijtellen
 from trajecten.weekrooster import maandag_van
 
 from .conftest import pdf_tekst
@@ -143,6 +144,7 @@ def _dossier(d, *, km, tb, aanbieder, werkplek, dagen=0):
             soort="scholing",
             geregistreerd_door=tb,
         )
+        maandtotalen_bijtellen([(traject.pk, gisteren, "scholing", Decimal("6.25"))])
     else:
         UrenregistratieFactory(
             fase=fase, werkplek=werkplek, datum=gisteren, uren=Decimal("6.25"), soort="scholing"

@@ -44,6 +44,7 @@ from trajecten.models import (
     Trajecttype,
     Urenregistratie,
 )
+from trajecten.services import maandtotalen_opnieuw_opbouwen
 
 from .conftest import pagina_tekst, pdf_tekst
 from .factories import DeelnemerFactory, PlaatsingFactory, TrajectFactory, UitstroomFactory
@@ -156,6 +157,8 @@ def scenario(wereld, tarieven, financiers):
             soort=soort,
             geregistreerd_door=wereld.gebruikers[Rol.TRAJECTBEGELEIDER],
         )
+    # Written as the demo loads them, past the services: the month totals recounted likewise.
+    maandtotalen_opnieuw_opbouwen()
 
     vreemd = TrajectFactory(
         deelnemer=DeelnemerFactory(verwijzer=wereld.vreemd),
@@ -240,6 +243,16 @@ class TestBekendAntwoord:
         assert kosten.totaal.tarief == _euro("240.00") + _euro("500.00") + _euro("48.00")
         assert kosten.totaal.instrumenten == 0  # the jobcoaching started in June
         assert kosten.totaal.werk == 1
+
+    def test_uren_van_een_halve_maand_en_een_hele(self, client, manager, scenario):
+        # 15 June to 31 July: the second half of June is read from the registrations (6 h
+        # on 30 June at 10.00), July from the month totals (4 h of scholing at 12.00).
+        kosten = _rapport(client, van="2025-06-15", tot="2025-07-31").context["kosten"]
+        per_type = {p.label: p.tarief for p in kosten.per_trajecttype}
+        assert per_type["Arbeidsmatige dagbesteding"] == _euro("108.00")
+        # Route Werk: 21 June to 10 July, as in the year; Beschut werk: 47 days at 50.00.
+        assert per_type["Route Werk"] == _euro("360.00")
+        assert per_type["Beschut werk"] == _euro("2350.00")
 
     def test_wie_na_de_periode_naar_werk_gaat_telt_niet_als_plaatsing(
         self, client, manager, scenario

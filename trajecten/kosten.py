@@ -14,11 +14,15 @@ The trajectories are those the manager's organisation counts for category financ
 (regie or aanbieder, not the referrer) that run at some day of the period.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 from itertools import groupby
+from operator import or_
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Case,
     Count,
@@ -39,7 +43,14 @@ from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan
 
 from reintegratie.access import Categorie
 
-from .models import Financiering, Instrumentinzet, Tarief, Traject, Urenregistratie
+from .models import (
+    Financiering,
+    Instrumentinzet,
+    Tarief,
+    Traject,
+    UrenPerMaand,
+    Urenregistratie,
+)
 from .resultaten import RIJEN
 
 EURO = DecimalField(max_digits=16, decimal_places=2)
@@ -75,63 +86,156 @@ def _loonwaarde(pad: str):
     return Coalesce(Subquery(laatste.values("loonwaarde")[:1]), 0)
 
 
+@dataclass(frozen=True)
+class Prijs:
+    """One tariff over the days [van, tot] of the period it applies to: a price per day of
+    the trajectory (``per_uur`` False) or per productive hour."""
+
+    van: date
+    tot: date
+    per_uur: bool
+    bedrag: Decimal
+
+    @property
+    def sleutel(self) -> str:
+        """The column of the quantity it prices; trajecttypes with the same window share it."""
+        return f"{'uren' if self.per_uur else 'dagen'}_{self.van:%Y%m%d}_{self.tot:%Y%m%d}"
+
+
+@dataclass
+class Prijslijst:
+    """The tariffs of [van, tot]: per (trajecttype_id, band) the prices and their windows.
+    The one place that says what a day or an hour costs; the report sums the quantities
+    per window in the database and prices them here, a trajectory's own cost (in the
+    drill-down) prices them in the query."""
+
+    van: date
+    tot: date
+    prijzen: dict[tuple[int, int], list[Prijs]]
+
+    @classmethod
+    def van_periode(cls, *, van, tot) -> "Prijslijst":
+        tarieven = Tarief.objects.order_by("trajecttype_id", "loonwaarde_vanaf", "geldig_vanaf")
+        prijzen = {}
+        for sleutel, versies in groupby(
+            tarieven, key=lambda t: (t.trajecttype_id, t.loonwaarde_vanaf)
+        ):
+            prijzen[sleutel] = list(_vensters(list(versies), van, tot))
+        return cls(van, tot, prijzen)
+
+    def banden(self, trajecttype_id) -> list[int]:
+        """The trajecttype's loonwaarde bands above 0, highest first."""
+        return sorted((b for t, b in self.prijzen if t == trajecttype_id and b), reverse=True)
+
+    def kolommen(self, pad: str = "") -> dict:
+        """Per window, the quantity of a trajectory ``pad`` away: its days in the window, or,
+        for the trajecttypes with an hourly price there, its productive hours."""
+        uurtypen = defaultdict(set)
+        for (trajecttype, _band), prijzen in self.prijzen.items():
+            for prijs in prijzen:
+                if prijs.per_uur:
+                    uurtypen[prijs.sleutel].add(trajecttype)
+        kolommen = {}
+        for prijs in (p for prijzen in self.prijzen.values() for p in prijzen):
+            if prijs.per_uur:
+                alleen = Q(**{f"{pad}trajecttype_id__in": sorted(uurtypen[prijs.sleutel])})
+                kolommen[prijs.sleutel] = Case(
+                    When(alleen, then=_uren(prijs.van, prijs.tot, pad=pad)), default=NUL
+                )
+            else:
+                kolommen[prijs.sleutel] = _dagen(prijs.van, prijs.tot, pad=pad)
+        return kolommen
+
+    def band(self, pad: str = ""):
+        """A trajectory's band: the highest of its trajecttype's bands not above its
+        loonwaarde, else 0. The loonwaarde is looked up only for trajecttypes with bands."""
+        gevallen = [
+            When(
+                Q(**{f"{pad}trajecttype_id": trajecttype})
+                & GreaterThanOrEqual(_loonwaarde(pad), band),
+                then=Value(band),
+            )
+            for trajecttype in sorted({t for t, _b in self.prijzen})
+            for band in self.banden(trajecttype)
+        ]
+        return Case(*gevallen, default=Value(0), output_field=IntegerField())
+
+    def bedrag(self, rij: dict, *, trajecttype_id, band, deel=Decimal(1)) -> Decimal:
+        """The cost of the quantities in ``rij`` (sums of :meth:`kolommen`), of trajectories
+        of this trajecttype and band; ``deel`` scales them (a funder's share)."""
+        prijzen = self.prijzen.get((trajecttype_id, band), [])
+        return sum(((rij[p.sleutel] or 0) * p.bedrag for p in prijzen), Decimal(0)) * deel
+
+    def per_traject(self, pad: str = ""):
+        """The expression of a trajectory's tariff cost, priced in the query: the first
+        band, from the highest, that its loonwaarde reaches (as :meth:`band`)."""
+        kolommen = self.kolommen(pad)
+        gevallen = []
+        for trajecttype, band in sorted(self.prijzen, key=lambda s: (s[0], -s[1])):
+            voorwaarde = Q(**{f"{pad}trajecttype_id": trajecttype})
+            if band:
+                voorwaarde &= GreaterThanOrEqual(_loonwaarde(pad), band)
+            prijzen = self.prijzen[trajecttype, band]
+            kosten = sum(
+                (kolommen[p.sleutel] * Value(p.bedrag, output_field=EURO) for p in prijzen), NUL
+            )
+            gevallen.append(When(voorwaarde, then=kosten))
+        return Case(*gevallen, default=NUL, output_field=EURO) if gevallen else NUL
+
+
 def _vensters(versies, van, tot):
-    """Each version of one band with the days it is valid within [van, tot]."""
+    """The prices of one band's tariff versions, each over the days of [van, tot] it is
+    valid: until the next version begins."""
     for i, versie in enumerate(versies):
         begin = max(versie.geldig_vanaf, van)
         volgende = versies[i + 1].geldig_vanaf - timedelta(days=1) if i + 1 < len(versies) else tot
         eind = min(volgende, tot)
         if begin <= eind:
-            yield versie, begin, eind
+            per_uur = versie.eenheid == Tarief.Eenheid.UUR
+            bedrag = versie.bedrag if per_uur else versie.bedrag * PER_DAG[versie.eenheid]
+            yield Prijs(begin, eind, per_uur, bedrag)
 
 
-def _bandkosten(versies, *, van, tot, pad: str):
-    """What a trajectory in this band costs in [van, tot]: days priced per day, and one
-    subquery summing the registered productive hours at the hourly price of their day."""
+def _dagen(van, tot, *, pad: str):
+    """The days of [van, tot] on which the trajectory runs."""
     begin = Greatest(F(f"{pad}startdatum"), Value(van))
     eind = Least(Coalesce(F(f"{pad}einddatum"), Value(tot)), Value(tot))
-    termen, uurprijzen = [], []
-    for versie, vanaf, tot_en_met in _vensters(versies, van, tot):
-        if versie.eenheid == Tarief.Eenheid.UUR:
-            uurprijzen.append(When(datum__range=(vanaf, tot_en_met), then=Value(versie.bedrag)))
-            continue
-        dagen = Greatest(
-            Dagen(Least(eind, Value(tot_en_met)), Greatest(begin, Value(vanaf))), Value(0)
+    return Greatest(Dagen(eind, begin), Value(0))
+
+
+def _uren(van, tot, *, pad: str):
+    """The productive hours registered on the trajectory in [van, tot]: the whole months
+    from UrenPerMaand, the days of a month only partly in it from the registrations."""
+    eerste = van if van.day == 1 else (van + relativedelta(months=1)).replace(day=1)
+    na = tot + timedelta(days=1)
+    laatste = (na if na.day == 1 else na.replace(day=1)) - relativedelta(months=1)
+    traject = OuterRef(f"{pad}pk")
+    randen = [(van, tot)]
+    termen = []
+    if eerste <= laatste:
+        maanden = UrenPerMaand.objects.filter(traject=traject, maand__range=(eerste, laatste))
+        termen.append(_som(maanden, "traject", "uren"))
+        einde = laatste + relativedelta(months=1) - timedelta(days=1)
+        randen = [
+            (a, b)
+            for a, b in ((van, eerste - timedelta(days=1)), (einde + timedelta(days=1), tot))
+            if a <= b
+        ]
+    if randen:
+        # By participant and date (an index), then only this trajectory's phases.
+        geregistreerd = Urenregistratie.objects.productief().filter(
+            reduce(or_, (Q(datum__range=r) for r in randen)),
+            deelnemer=OuterRef(f"{pad}deelnemer_id"),
+            fase__traject=traject,
         )
-        termen.append(dagen * Value(versie.bedrag * PER_DAG[versie.eenheid], output_field=EURO))
-    if uurprijzen:
-        prijs = Case(*uurprijzen, default=NUL, output_field=EURO)
-        uren = (
-            Urenregistratie.objects.productief()
-            .filter(fase__traject=OuterRef(f"{pad}pk"), datum__range=(van, tot))
-            .order_by()
-            .values("fase__traject")
-            .annotate(kosten=Sum(F("uren") * prijs, output_field=EURO))
-            .values("kosten")
-        )
-        termen.append(Coalesce(Subquery(uren), NUL))
-    return sum(termen[1:], termen[0]) if termen else NUL
+        termen.append(_som(geregistreerd, "deelnemer", "uren"))
+    return sum(termen[1:], termen[0])
 
 
-def alle_tarieven() -> list[Tarief]:
-    """The configured tariffs, in the order :func:`tariefkosten` reads them."""
-    return list(Tarief.objects.order_by("trajecttype_id", "-loonwaarde_vanaf", "geldig_vanaf"))
-
-
-def tariefkosten(tarieven: list[Tarief], *, van, tot, pad: str = ""):
-    """The expression for a trajectory's tariff cost in [van, tot]; ``pad`` leads from the
-    queried model to Traject. One CASE over ``tarieven`` (:func:`alle_tarieven`): the band
-    whose ``loonwaarde_vanaf`` is highest and not above the trajectory's loonwaarde."""
-    gevallen = []
-    for (trajecttype, band), versies in groupby(
-        tarieven, key=lambda t: (t.trajecttype_id, t.loonwaarde_vanaf)
-    ):
-        voorwaarde = Q(**{f"{pad}trajecttype_id": trajecttype})
-        if band:
-            voorwaarde &= GreaterThanOrEqual(_loonwaarde(pad), band)
-        kosten = _bandkosten(list(versies), van=van, tot=tot, pad=pad)
-        gevallen.append(When(voorwaarde, then=kosten))
-    return Case(*gevallen, default=NUL, output_field=EURO) if gevallen else NUL
+def _som(qs, groep: str, veld: str):
+    """The sum of ``veld`` over ``qs`` (one group of ``groep``), as a subquery; 0 for none."""
+    som = qs.order_by().values(groep).annotate(som=Sum(veld)).values("som")
+    return Coalesce(Subquery(som), NUL)
 
 
 def trajecten(*, user, van, tot, filters: dict):
@@ -249,18 +353,19 @@ def _instrumentkosten(*, van, tot):
 
 def rapport(qs, *, van, tot) -> Kosten:
     """The cost report of the trajectories ``qs`` over [van, tot], in three queries: the
-    tariffs, the trajectories per trajecttype and outcome, and the funders' parts."""
-    tarieven = alle_tarieven()
+    tariffs, the trajectories per trajecttype, outcome and band, and the funders' parts.
+    The database sums days, hours and costs; the tariffs price the sums."""
+    prijslijst = Prijslijst.van_periode(van=van, tot=tot)
     per_type, per_uitkomst, totaal = {}, {}, Post("totaal", "Totaal")
     uitkomsten = {rij.code: rij.label for rij in RIJEN}
     rijen = (
-        qs.annotate(uitkomst=_uitkomst())
-        .values("trajecttype_id", "trajecttype__naam", "uitkomst")
+        qs.annotate(uitkomst=_uitkomst(), band=prijslijst.band())
+        .values("trajecttype_id", "trajecttype__naam", "uitkomst", "band")
         .annotate(
             n=Count("pk"),
-            tarief=Sum(tariefkosten(tarieven, van=van, tot=tot), output_field=EURO),
             instrumenten=Sum(_instrumentkosten(van=van, tot=tot), output_field=EURO),
             werk=Count("pk", filter=naar_werk(van=van, tot=tot)),
+            **{sleutel: Sum(kolom) for sleutel, kolom in prijslijst.kolommen().items()},
         )
         .order_by()
     )
@@ -271,16 +376,17 @@ def rapport(qs, *, van, tot) -> Kosten:
         uitkomst_post = per_uitkomst.setdefault(
             rij["uitkomst"], Post(f"resultaat-{rij['uitkomst']}", uitkomsten[rij["uitkomst"]])
         )
+        tarief = prijslijst.bedrag(rij, trajecttype_id=rij["trajecttype_id"], band=rij["band"])
         for post in (type_post, uitkomst_post, totaal):
             post.trajecten += rij["n"]
-            post.tarief += _euro(rij["tarief"])
+            post.tarief += _euro(tarief)
             post.instrumenten += _euro(rij["instrumenten"])
             post.werk += rij["werk"]
     return Kosten(
         totaal=totaal,
         per_trajecttype=sorted(per_type.values(), key=lambda p: p.label),
         per_resultaat=[per_uitkomst[r.code] for r in RIJEN if r.code in per_uitkomst],
-        per_financier=_per_financier(qs, tarieven, van=van, tot=tot, totaal=totaal),
+        per_financier=_per_financier(qs, prijslijst, van=van, tot=tot, totaal=totaal),
     )
 
 
@@ -290,51 +396,54 @@ def _meebetaald(*, van, tot) -> Q:
     return Q(instrument__isnull=True) | Q(instrument__startdatum__range=(van, tot))
 
 
-def _per_financier(qs, tarieven, *, van, tot, totaal: Post) -> list[Post]:
-    """Each funder's part, in one query over the funding rows; and what is left: not
-    allocated."""
+def _per_financier(qs, prijslijst, *, van, tot, totaal: Post) -> list[Post]:
+    """Each funder's part, in one query over the funding rows, per trajecttype and band of
+    the trajectory so the tariffs price its share of the days and hours; and what is left:
+    not allocated."""
     eigen = Q(instrument__isnull=True)
-
-    def deel(bedrag):
-        # Multiplied first: SQLite divides a whole-number share as an integer (40 / 100 = 0).
-        return bedrag * F("aandeel") / 100
-
+    aandeel = {
+        sleutel: Sum(F("aandeel") * kolom, filter=eigen, output_field=EURO)
+        for sleutel, kolom in prijslijst.kolommen("traject__").items()
+    }
     rijen = (
         Financiering.objects.filter(_meebetaald(van=van, tot=tot), traject__in=qs.values("pk"))
-        .values("financier_id", "financier__naam")
+        .annotate(band=prijslijst.band("traject__"))
+        .values("financier_id", "financier__naam", "traject__trajecttype_id", "band")
         .annotate(
             n=Count("traject", distinct=True),
             werk=Count(
                 "traject", distinct=True, filter=naar_werk(van=van, tot=tot, pad="traject__")
             ),
-            tarief=Sum(
-                deel(tariefkosten(tarieven, van=van, tot=tot, pad="traject__")),
-                filter=eigen,
-                output_field=EURO,
+            instrumenten=Sum(
+                F("aandeel") * F("instrument__kosten"), filter=~eigen, output_field=EURO
             ),
-            instrumenten=Sum(deel(F("instrument__kosten")), filter=~eigen, output_field=EURO),
+            **aandeel,
         )
         .order_by()
     )
-    posten = [
-        Post(
-            f"financier-{rij['financier_id']}",
-            rij["financier__naam"],
-            trajecten=rij["n"],
-            tarief=_euro(rij["tarief"]),
-            instrumenten=_euro(rij["instrumenten"]),
-            werk=rij["werk"],
+    posten = {}
+    for rij in rijen:
+        post = posten.setdefault(
+            rij["financier_id"],
+            Post(f"financier-{rij['financier_id']}", rij["financier__naam"], trajecten=0),
         )
-        for rij in rijen
-    ]
+        # A trajectory has one trajecttype and band: its rows are in one group only.
+        post.trajecten += rij["n"]
+        post.werk += rij["werk"]
+        post.tarief += _euro(
+            prijslijst.bedrag(rij, trajecttype_id=rij["traject__trajecttype_id"], band=rij["band"])
+            / 100
+        )
+        post.instrumenten += _euro((rij["instrumenten"] or 0) / 100)
     rest = Post(
         "niet-toegewezen",
         "Niet toegewezen",
         trajecten=None,  # not a count: which trajectories have a part uncovered is a list
-        tarief=totaal.tarief - sum((p.tarief for p in posten), Decimal(0)),
-        instrumenten=totaal.instrumenten - sum((p.instrumenten for p in posten), Decimal(0)),
+        tarief=totaal.tarief - sum((p.tarief for p in posten.values()), Decimal(0)),
+        instrumenten=totaal.instrumenten
+        - sum((p.instrumenten for p in posten.values()), Decimal(0)),
     )
-    return [*sorted(posten, key=lambda p: p.label), rest]
+    return [*sorted(posten.values(), key=lambda p: p.label), rest]
 
 
 def _gedekt(rijen, pad_traject: str):
@@ -389,13 +498,13 @@ def _niet_toegewezen(*, van, tot) -> Q:
         .annotate(gedekt=_gedekt({"instrument": OuterRef("pk")}, "instrument"))
         .filter(gedekt__lt=100)
     )
-    kost_iets = GreaterThan(tariefkosten(alle_tarieven(), van=van, tot=tot), NUL)
+    kost_iets = GreaterThan(Prijslijst.van_periode(van=van, tot=tot).per_traject(), NUL)
     return Q(LessThan(eigen, Value(Decimal(100))) & Q(kost_iets)) | Q(Exists(instrument))
 
 
 def per_traject(qs, *, van, tot):
     """``qs`` with each trajectory's ``tarief`` and ``instrumentkosten`` in [van, tot]."""
     return qs.annotate(
-        tarief=tariefkosten(alle_tarieven(), van=van, tot=tot),
+        tarief=Prijslijst.van_periode(van=van, tot=tot).per_traject(),
         instrumentkosten=_instrumentkosten(van=van, tot=tot),
     )

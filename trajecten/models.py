@@ -1412,6 +1412,42 @@ class UrenPerWeek(models.Model):
         return f"{datumtekst(self.week)} {self.get_soort_display()}: {self.uren} uur"
 
 
+class UrenPerMaandQuerySet(ToegangQuerySet):
+    categorie = Categorie.UREN
+    deelnemer_pad = "traject__deelnemer__"
+
+
+class UrenPerMaand(models.Model):
+    """Productive hours (gewerkt, scholing) per trajectory and month: the cost report prices
+    an hourly tariff from a dozen rows per trajectory instead of every registration.
+
+    Kept by trajecten.services (``maandtotalen_bijtellen``) in the same transaction as the
+    registrations, as UrenPerWeek is; ``maandtotalen_opnieuw_opbouwen`` recomputes it.
+    """
+
+    traject = models.ForeignKey(
+        Traject, verbose_name="traject", on_delete=models.CASCADE, related_name="+"
+    )
+    maand = models.DateField("maand (eerste dag)")
+    uren = models.DecimalField("uren", max_digits=12, decimal_places=2, default=NUL_UREN)
+
+    objects = UrenPerMaandQuerySet.as_manager()
+    CATEGORIEEN = {
+        **velden(Categorie.UREN, "maand", "uren"),
+        **velden(None, "id", "traject"),
+    }
+
+    class Meta:
+        verbose_name = "productieve uren per maand"
+        verbose_name_plural = "productieve uren per maand"
+        constraints = [
+            models.UniqueConstraint(fields=["traject", "maand"], name="urenpermaand_sleutel")
+        ]
+
+    def __str__(self):
+        return f"{self.maand:%m-%Y}: {self.uren} uur"
+
+
 class UrenMutatieQuerySet(ToegangQuerySet):
     categorie = Categorie.UREN
     werkplek_pad = "werkplek__"

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Prefetch, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from deelnemers.models import Contactmoment
@@ -28,6 +28,7 @@ from .models import (
     Traject,
     Uitstroom,
     UrenMutatie,
+    UrenPerMaand,
     UrenPerWeek,
     Urenregistratie,
     Voortgangsrapportage,
@@ -137,7 +138,7 @@ def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
         if productief:
             Fase.objects.filter(pk=oude_fase).update(uren_gebruikt=F("uren_gebruikt") - oude_uren)
         actie = UrenMutatie.Actie.GEWIJZIGD
-    _weektotaal(registratie, traject, uren - oude_uren)
+    _totalen(registratie, traject, uren - oude_uren)
     if productief:
         Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=F("uren_gebruikt") + uren)
     UrenMutatie.objects.create(
@@ -179,7 +180,9 @@ def _past_in_budget(*, fase, traject, erbij) -> None:
         )
 
 
-def _weektotaal(registratie, traject, uren) -> None:
+def _totalen(registratie, traject, uren) -> None:
+    """``uren`` more (negative: fewer) of ``registratie`` in the week and month totals."""
+    maandtotalen_bijtellen([(traject.pk, registratie.datum, registratie.soort, uren)])
     weektotalen_bijtellen(
         [
             (
@@ -195,12 +198,12 @@ def _weektotaal(registratie, traject, uren) -> None:
 
 
 def _verwijder_uren(*, oud, traject, door, reden):
-    """Remove a registration, its hours off the phase's counter and the week totals."""
+    """Remove a registration, its hours off the phase's counter and the totals."""
     if oud is None:
         return None
     if oud.soort in Urenregistratie.Soort.productief():
         Fase.objects.filter(pk=oud.fase_id).update(uren_gebruikt=F("uren_gebruikt") - oud.uren)
-    _weektotaal(oud, traject, -oud.uren)
+    _totalen(oud, traject, -oud.uren)
     UrenMutatie.objects.create(
         registratie_id=oud.pk,
         deelnemer_id=oud.deelnemer_id,
@@ -476,10 +479,11 @@ def week_opslaan(
     fouten, nieuw, gewijzigd, weg, mutaties = {}, [], [], [], []
     delta = defaultdict(Decimal)  # productive hours added per phase
     traject_van = {f.pk: t for t in trajecten for f in t.fasen.all()}
-    weektotalen = []  # for UrenPerWeek: what goes off and what comes on
+    weektotalen, maandtotalen = [], []  # UrenPerWeek's and UrenPerMaand's: off and on
 
     def weektotaal(datum, soort, fase_id, uren):
         traject = traject_van[fase_id]
+        maandtotalen.append((traject.pk, datum, soort, uren))
         weektotalen.append(
             (
                 datum,
@@ -606,6 +610,7 @@ def week_opslaan(
         [f for t in trajecten for f in t.fasen.all() if f.pk in delta], ["uren_gebruikt"]
     )
     weektotalen_bijtellen(weektotalen)
+    maandtotalen_bijtellen(maandtotalen)
     UrenMutatie.objects.bulk_create(
         UrenMutatie(
             registratie_id=registratie.pk,
@@ -835,20 +840,41 @@ def weektotalen_bijtellen(regels) -> None:
     totalen = defaultdict(Decimal)
     for datum, soort, aanbieder_id, werkplek_org_id, verwijzer_id, uren in regels:
         totalen[maandag_van(datum), soort, aanbieder_id, werkplek_org_id, verwijzer_id or 0] += uren
+    _optellen(
+        UrenPerWeek,
+        ["week", "soort", "aanbieder_id", "werkplek_organisatie_id", "verwijzer_id"],
+        totalen,
+    )
+
+
+def maandtotalen_bijtellen(regels) -> None:
+    """Add productive hours to UrenPerMaand: ``regels`` are (traject_id, datum, soort, uren),
+    negative for what was taken away; other kinds are left out. Call inside the transaction
+    that writes the registrations."""
+    productief = Urenregistratie.Soort.productief()
+    totalen = defaultdict(Decimal)
+    for traject_id, datum, soort, uren in regels:
+        if soort in productief:
+            totalen[traject_id, datum.replace(day=1)] += uren
+    _optellen(UrenPerMaand, ["traject_id", "maand"], totalen)
+
+
+def _optellen(model, sleutel: list[str], totalen: dict) -> None:
+    """Add each of ``totalen`` (key tuple: hours) to the ``uren`` of ``model``'s row with that
+    key, creating it when there is none. The same upsert on PostgreSQL and SQLite, with only
+    placeholders in the text. Rows go in key order, so two writers touching the same keys
+    lock them in the same order."""
     rijen = sorted((k, v) for k, v in totalen.items() if v)
     if not rijen:
         return
-    tabel = connection.ops.quote_name(UrenPerWeek._meta.db_table)
-    # The same upsert on PostgreSQL and SQLite; only placeholders in the text. Rows go in key
-    # order, so two writers touching the same weeks lock them in the same order.
-    waarden = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rijen))
+    tabel = connection.ops.quote_name(model._meta.db_table)
+    kolommen = ", ".join(sleutel)
+    waarden = ", ".join([f"({', '.join(['%s'] * (len(sleutel) + 1))})"] * len(rijen))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {tabel} (week, soort, aanbieder_id, werkplek_organisatie_id, "
-            f"verwijzer_id, uren) VALUES {waarden} "
-            "ON CONFLICT (week, soort, aanbieder_id, werkplek_organisatie_id, verwijzer_id) "
-            f"DO UPDATE SET uren = {tabel}.uren + excluded.uren",
-            [w for sleutel, uren in rijen for w in (*sleutel, uren)],
+            f"INSERT INTO {tabel} ({kolommen}, uren) VALUES {waarden} "
+            f"ON CONFLICT ({kolommen}) DO UPDATE SET uren = {tabel}.uren + excluded.uren",
+            [w for k, uren in rijen for w in (*k, uren)],
         )
 
 
@@ -880,6 +906,25 @@ def verwijzer_gewijzigd(*, deelnemer_id, oud, nieuw) -> None:
         for r in _uren_per_week(Urenregistratie.objects.filter(deelnemer_id=deelnemer_id))
         for verwijzer, teken in ((oud, -1), (nieuw, 1))
     )
+
+
+@transaction.atomic
+def maandtotalen_opnieuw_opbouwen() -> None:
+    """Recompute UrenPerMaand from all registrations (after a bulk load; to check it), in
+    one statement: at 100,000 participants that is half a million rows."""
+    UrenPerMaand.objects.all().delete()
+    per_maand = (
+        Urenregistratie.objects.productief()
+        .annotate(maand=TruncMonth("datum"))
+        .values("fase__traject", "maand")
+        .annotate(totaal=Sum("uren"))
+        .order_by()
+        .values_list("fase__traject", "maand", "totaal")
+    )
+    sql, params = per_maand.query.sql_with_params()
+    tabel = connection.ops.quote_name(UrenPerMaand._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {tabel} (traject_id, maand, uren) {sql}", params)
 
 
 @transaction.atomic

@@ -59,7 +59,7 @@ from trajecten.models import (
     Voortgangsrapportage,
     Werknemersvaardigheid,
 )
-from trajecten.services import weektotalen_opnieuw_opbouwen
+from trajecten.services import maandtotalen_opnieuw_opbouwen, weektotalen_opnieuw_opbouwen
 from werkplekken.demo import maak_demodata as wachtlijst_demodata
 from werkplekken.models import Plaatsing, Werkplek, Werksoort
 
@@ -319,8 +319,10 @@ class Command(BaseCommand):
                     balk.update(n)
             groepen_demodata(rng=random.Random(seed))
             agenda_demodata(vandaag=ctx.vandaag)
-            # The week totals in one pass over the hours, instead of an upsert per chunk.
+            # The week and month totals in one pass over the hours each, instead of an
+            # upsert per chunk.
             weektotalen_opnieuw_opbouwen()
+            maandtotalen_opnieuw_opbouwen()
             overleg_demodata()
             taken_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
             wachtlijst_demodata(rng=ctx.rng, vandaag=ctx.vandaag)
