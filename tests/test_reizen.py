@@ -14,7 +14,7 @@ from deelnemers.models import Contactmoment
 from reintegratie.accounts.models import Rol
 from trajecten.models import Fase, PlanVanAanpak, Signaal, Traject
 
-from .factories import UrenregistratieFactory
+from .factories import DeelnemerFactory, TrajectFactory, UrenregistratieFactory
 
 
 def _dossier(client, wereld):
@@ -43,6 +43,19 @@ def _productief(wereld, uren):
         UrenregistratieFactory(fase=fase, werkplek=wereld.werkplek, datum=dag, uren=min(uren, 24))
         uren -= min(uren, 24)
         dag += dt.timedelta(days=1)
+
+
+def test_een_aangemeld_traject_zegt_wanneer_de_fase_begint(client, wereld, km):
+    """An enrolled trajectory starts in a week: its phase has not been going "since" then."""
+    deelnemer = DeelnemerFactory(verwijzer=wereld.verwijzer, klantmanager=km)
+    traject = TrajectFactory(deelnemer=deelnemer, aanbieder=wereld.eigen, aangemeld=True)
+    pagina = client.get(reverse("trajecten:afsluiten", args=[traject.pk])).content.decode()
+    begin = dateformat.format(traject.startdatum, "j F Y")
+    assert f"begint op {begin}" in pagina
+    assert "sinds" not in pagina
+    # A running one has.
+    pagina = client.get(reverse("trajecten:afsluiten", args=[wereld.traject.pk])).content.decode()
+    assert "Huidige fase" in pagina and "sinds" in pagina
 
 
 @pytest.mark.parametrize(

@@ -62,5 +62,12 @@ def besluit(request, pk, soort):
     return render(
         request,
         "trajecten/besluit.html",
-        {"form": form, "traject": traject, "fase": fase, "titel": titel, "soort": soort},
+        {
+            "form": form,
+            "traject": traject,
+            "fase": fase,
+            "titel": titel,
+            "soort": soort,
+            "vandaag": timezone.localdate(),
+        },
     )
