@@ -109,8 +109,6 @@ class Prijslijst:
     per window in the database and prices them here, a trajectory's own cost (in the
     drill-down) prices them in the query."""
 
-    van: date
-    tot: date
     prijzen: dict[tuple[int, int], list[Prijs]]
 
     @classmethod
@@ -121,7 +119,7 @@ class Prijslijst:
             tarieven, key=lambda t: (t.trajecttype_id, t.loonwaarde_vanaf)
         ):
             prijzen[sleutel] = list(_vensters(list(versies), van, tot))
-        return cls(van, tot, prijzen)
+        return cls(prijzen)
 
     def banden(self, trajecttype_id) -> list[int]:
         """The trajecttype's loonwaarde bands above 0, highest first."""
@@ -160,11 +158,11 @@ class Prijslijst:
         ]
         return Case(*gevallen, default=Value(0), output_field=IntegerField())
 
-    def bedrag(self, rij: dict, *, trajecttype_id, band, deel=Decimal(1)) -> Decimal:
+    def bedrag(self, rij: dict, *, trajecttype_id, band) -> Decimal:
         """The cost of the quantities in ``rij`` (sums of :meth:`kolommen`), of trajectories
-        of this trajecttype and band; ``deel`` scales them (a funder's share)."""
+        of this trajecttype and band."""
         prijzen = self.prijzen.get((trajecttype_id, band), [])
-        return sum(((rij[p.sleutel] or 0) * p.bedrag for p in prijzen), Decimal(0)) * deel
+        return sum(((rij[p.sleutel] or 0) * p.bedrag for p in prijzen), Decimal(0))
 
     def per_traject(self, pad: str = ""):
         """The expression of a trajectory's tariff cost, priced in the query: the first
@@ -207,8 +205,7 @@ def _uren(van, tot, *, pad: str):
     """The productive hours registered on the trajectory in [van, tot]: the whole months
     from UrenPerMaand, the days of a month only partly in it from the registrations."""
     eerste = van if van.day == 1 else (van + relativedelta(months=1)).replace(day=1)
-    na = tot + timedelta(days=1)
-    laatste = (na if na.day == 1 else na.replace(day=1)) - relativedelta(months=1)
+    laatste = (tot + timedelta(days=1)).replace(day=1) - relativedelta(months=1)
     traject = OuterRef(f"{pad}pk")
     randen = [(van, tot)]
     termen = []
