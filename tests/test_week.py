@@ -259,8 +259,8 @@ def test_vast_aantal_queries(client, wereld, tb, django_assert_num_queries, groe
     # session, user (2); werkplek (1); grid for the form: plaatsingen, trajecten, fasen,
     # registrations here and elsewhere (5); the save, in a savepoint (2): locked trajecten
     # and fasen (2), grid again under the lock (3), insert registrations (1), update fasen
-    # (1), week totals (1), insert mutations (1); audit (1)
-    with django_assert_num_queries(20):
+    # (1), week and month totals (2), insert mutations (1); audit (1)
+    with django_assert_num_queries(21):
         assert _post(client, wereld, cellen).status_code == 302
     assert Urenregistratie.objects.count() == 5 * len(deelnemers)
 
