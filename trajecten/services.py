@@ -1,6 +1,7 @@
 """Writes on trajectories and hours. Atomic; the hour rules hold under concurrent writers."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -78,42 +79,12 @@ def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
     """Make ``oud`` (a registration of ``soort``, or None) hold ``uren`` (None: remove it),
     under the rules of a running phase, 24 hours a day, the phase's budget and the cap; only
     what is added is checked against the budget, so lowering is always allowed."""
-    # The participant's row is locked and read again with the trajectory: its referrer goes
-    # into the week totals. Not the trajecttype's row: that would queue all bookings of a type.
-    traject = (
-        Traject.objects.select_for_update(of=("self", "deelnemer"))
-        .select_related("trajecttype", "deelnemer")
-        .filter(deelnemer=deelnemer, startdatum__lte=datum)
-        .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=datum))
-        .first()
-    )
-    if traject is None:
-        raise ValidationError({"datum": "Op deze dag loopt er geen traject voor deze deelnemer."})
+    traject = _vergrendeld_traject(deelnemer=deelnemer, datum=datum)
     oude_uren = oud.uren if oud else NUL_UREN
     if uren is None:
         return _verwijder_uren(oud=oud, traject=traject, door=door, reden=reden)
-    fase = (
-        Fase.objects.filter(traject=traject, startdatum__lte=datum)
-        .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=datum))
-        .order_by("-startdatum")
-        .first()
-    )
-    if fase is None:
-        raise ValidationError({"datum": "Op deze dag loopt er geen fase van het traject."})
-    fase.traject = traject
-    if reden_dicht := fase.waarom_geen_uren(datum):
-        raise ValidationError({"datum": reden_dicht})
-
-    op_die_dag = Urenregistratie.objects.filter(deelnemer=deelnemer, datum=datum).aggregate(
-        totaal=Sum("uren", default=NUL_UREN)
-    )["totaal"]
-    if op_die_dag - oude_uren + uren > 24:
-        raise ValidationError(
-            {
-                "uren": f"Op deze dag staat al {uren_tekst(op_die_dag - oude_uren)} uur; "
-                "samen meer dan 24 uur kan niet."
-            }
-        )
+    fase = _boekbare_fase(traject=traject, datum=datum)
+    _binnen_een_dag(deelnemer=deelnemer, datum=datum, oude_uren=oude_uren, uren=uren)
     productief = soort in Urenregistratie.Soort.productief()
     if productief:
         _past_in_budget(fase=fase, traject=traject, erbij=uren - oude_uren)
@@ -155,6 +126,53 @@ def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
         door=door,
     )
     return registratie
+
+
+def _vergrendeld_traject(*, deelnemer, datum):
+    """The participant's trajectory running on ``datum``, locked with the participant's row:
+    its referrer goes into the week totals. Not the trajecttype's row: that would queue all
+    bookings of a type."""
+    traject = (
+        Traject.objects.select_for_update(of=("self", "deelnemer"))
+        .select_related("trajecttype", "deelnemer")
+        .filter(deelnemer=deelnemer, startdatum__lte=datum)
+        .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=datum))
+        .first()
+    )
+    if traject is None:
+        raise ValidationError({"datum": "Op deze dag loopt er geen traject voor deze deelnemer."})
+    return traject
+
+
+def _boekbare_fase(*, traject, datum):
+    """The trajectory's phase running on ``datum``, if hours can be booked on it then."""
+    fase = (
+        Fase.objects.filter(traject=traject, startdatum__lte=datum)
+        .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=datum))
+        .order_by("-startdatum")
+        .first()
+    )
+    if fase is None:
+        raise ValidationError({"datum": "Op deze dag loopt er geen fase van het traject."})
+    fase.traject = traject
+    if reden_dicht := fase.waarom_geen_uren(datum):
+        raise ValidationError({"datum": reden_dicht})
+    return fase
+
+
+def _binnen_een_dag(*, deelnemer, datum, oude_uren, uren) -> None:
+    """All the participant's registrations of the day, with ``uren`` instead of
+    ``oude_uren``, stay within 24 hours."""
+    op_die_dag = Urenregistratie.objects.filter(deelnemer=deelnemer, datum=datum).aggregate(
+        totaal=Sum("uren", default=NUL_UREN)
+    )["totaal"]
+    if op_die_dag - oude_uren + uren > 24:
+        raise ValidationError(
+            {
+                "uren": f"Op deze dag staat al {uren_tekst(op_die_dag - oude_uren)} uur; "
+                "samen meer dan 24 uur kan niet."
+            }
+        )
 
 
 def _past_in_budget(*, fase, traject, erbij) -> None:
@@ -465,36 +483,18 @@ def week_opslaan(
     first, so the budgets and the cap are checked against what other writers committed.
     Returns the number of registrations changed.
     """
-    deelnemer_ids = {d for d, _ in invoer}
     vrijdag = maandag + timedelta(days=4)
     trajecten = list(
         Traject.objects.select_for_update(of=("self", "deelnemer"))
-        .filter(deelnemer_id__in=deelnemer_ids, startdatum__lte=vrijdag)
+        .filter(deelnemer_id__in={d for d, _ in invoer}, startdatum__lte=vrijdag)
         .filter(Q(einddatum__isnull=True) | Q(einddatum__gte=maandag))
         .select_related("trajecttype", "deelnemer")
         .prefetch_related(Prefetch("fasen", queryset=Fase.objects.select_related("fasetype")))
     )
     rooster = lees_rooster(werkplek=werkplek, maandag=maandag, user=door, trajecten=trajecten)
     mag_vergrendeld = heeft_recht(door, "vergrendelde_uren_corrigeren")
-    fouten, nieuw, gewijzigd, weg, mutaties = {}, [], [], [], []
-    delta = defaultdict(Decimal)  # productive hours added per phase
-    traject_van = {f.pk: t for t in trajecten for f in t.fasen.all()}
-    weektotalen, maandtotalen = [], []  # UrenPerWeek's and UrenPerMaand's: off and on
-
-    def weektotaal(datum, soort, fase_id, uren):
-        traject = traject_van[fase_id]
-        maandtotalen.append((traject.pk, datum, soort, uren))
-        weektotalen.append(
-            (
-                datum,
-                soort,
-                traject.aanbieder_id,
-                werkplek.organisatie_id,
-                traject.deelnemer.verwijzer_id,
-                uren,
-            )
-        )
-
+    wijziging = _Weekwijziging(werkplek, {f.pk: t for t in trajecten for f in t.fasen.all()})
+    fouten = {}
     for (deelnemer_id, datum), (uren, soort) in invoer.items():
         rij = rooster.rij(deelnemer_id)
         cel = next((c for c in rij.cellen if c.datum == datum), None) if rij else None
@@ -504,130 +504,181 @@ def week_opslaan(
         oud = cel.registratie
         if (oud and (oud.uren, oud.soort) == (uren, soort)) or (oud is None and uren is None):
             continue  # unchanged
-        if cel.meerdere:
-            fouten[deelnemer_id, datum] = "Meerdere registraties: wijzig ze per deelnemer."
+        if fout := _celfout(cel, uren=uren, reden=reden, mag_vergrendeld=mag_vergrendeld):
+            fouten[deelnemer_id, datum] = fout
             continue
-        if not cel.open:
-            fouten[deelnemer_id, datum] = f"Op deze dag kan niets: {cel.reden_dicht}."
-            continue
-        if cel.vergrendeld and not mag_vergrendeld:
-            fouten[deelnemer_id, datum] = VERGRENDELD
-            continue
-        if oud is not None and not reden.strip():
-            fouten[deelnemer_id, datum] = (
-                "Geef een reden voor het wijzigen van geregistreerde uren."
-            )
-            continue
-        if uren is not None and cel.elders + uren > 24:
-            fouten[deelnemer_id, datum] = (
-                f"Elders staat op deze dag al {uren_tekst(cel.elders)} uur; "
-                "samen meer dan 24 uur kan niet."
-            )
-            continue
-        fase = rij.fase_op(datum)
-        productief = Urenregistratie.Soort.productief()
-        if oud is not None and oud.soort in productief:
-            delta[oud.fase_id] -= oud.uren
-        if uren is not None and soort in productief:
-            delta[fase.pk] += uren
-        if oud is not None:
-            weektotaal(datum, oud.soort, oud.fase_id, -oud.uren)
-        if uren is not None:
-            weektotaal(datum, soort, fase.pk, uren)
-        actie = UrenMutatie.Actie
-        if oud is None:
-            nieuw.append(
-                Urenregistratie(
-                    deelnemer_id=deelnemer_id,
-                    fase=fase,
-                    werkplek=werkplek,
-                    datum=datum,
-                    uren=uren,
-                    soort=soort,
-                    geregistreerd_door=door,
-                )
-            )
-            mutaties.append((nieuw[-1], actie.AANGEMAAKT, None, ""))
-        elif uren is None:
-            weg.append(oud)
-            mutaties.append((oud, actie.VERWIJDERD, oud.uren, oud.soort))
-        else:
-            mutaties.append((oud, actie.GEWIJZIGD, oud.uren, oud.soort))
-            oud.uren, oud.soort, oud.fase = uren, soort, fase
-            gewijzigd.append(oud)
+        wijziging.cel(
+            deelnemer_id=deelnemer_id,
+            datum=datum,
+            fase=rij.fase_op(datum),
+            oud=oud,
+            uren=uren,
+            soort=soort,
+            door=door,
+        )
+    _budgetten_tellen(trajecten, rooster, wijziging.delta, invoer, fouten)
+    if fouten:
+        raise WeekFouten(fouten)
+    if alleen_controleren:
+        return 0
+    return wijziging.schrijven(trajecten=trajecten, door=door, reden=reden)
 
-    # Budgets per phase and the cap per trajectory, on the counters of the locked rows. Only
-    # what this save adds is checked: lowering hours is always allowed, even over a budget.
+
+def _celfout(cel, *, uren, reden, mag_vergrendeld) -> str | None:
+    """Why the cell cannot take what was typed in it, or None."""
+    if cel.meerdere:
+        return "Meerdere registraties: wijzig ze per deelnemer."
+    if not cel.open:
+        return f"Op deze dag kan niets: {cel.reden_dicht}."
+    if cel.vergrendeld and not mag_vergrendeld:
+        return VERGRENDELD
+    if cel.registratie is not None and not reden.strip():
+        return "Geef een reden voor het wijzigen van geregistreerde uren."
+    if uren is not None and cel.elders + uren > 24:
+        return (
+            f"Elders staat op deze dag al {uren_tekst(cel.elders)} uur; "
+            "samen meer dan 24 uur kan niet."
+        )
+    return None
+
+
+@dataclass
+class _Weekwijziging:
+    """What a save of the week grid changes, gathered cell by cell; nothing is written
+    until :meth:`schrijven`, after every cell and budget was checked."""
+
+    werkplek: object
+    traject_van: dict  # fase_id: its locked Traject
+    nieuw: list = field(default_factory=list)
+    gewijzigd: list = field(default_factory=list)
+    weg: list = field(default_factory=list)
+    mutaties: list = field(default_factory=list)  # (registratie, actie, oude uren, oude soort)
+    delta: defaultdict = field(default_factory=lambda: defaultdict(Decimal))  # per fase_id
+    weektotalen: list = field(default_factory=list)
+    maandtotalen: list = field(default_factory=list)
+
+    def cel(self, *, deelnemer_id, datum, fase, oud, uren, soort, door) -> None:
+        """One cell from ``oud`` (a registration, or None) to ``uren`` of ``soort``."""
+        actie = UrenMutatie.Actie
+        if oud is not None:
+            self._tel(datum, oud.soort, oud.fase_id, -oud.uren)
+        if uren is not None:
+            self._tel(datum, soort, fase.pk, uren)
+        if oud is None:
+            registratie = Urenregistratie(
+                deelnemer_id=deelnemer_id,
+                fase=fase,
+                werkplek=self.werkplek,
+                datum=datum,
+                uren=uren,
+                soort=soort,
+                geregistreerd_door=door,
+            )
+            self.nieuw.append(registratie)
+            self.mutaties.append((registratie, actie.AANGEMAAKT, None, ""))
+        elif uren is None:
+            self.weg.append(oud)
+            self.mutaties.append((oud, actie.VERWIJDERD, oud.uren, oud.soort))
+        else:
+            self.mutaties.append((oud, actie.GEWIJZIGD, oud.uren, oud.soort))
+            oud.uren, oud.soort, oud.fase = uren, soort, fase
+            self.gewijzigd.append(oud)
+
+    def _tel(self, datum, soort, fase_id, uren) -> None:
+        """``uren`` more (negative: fewer) of ``soort`` on the phase, the week and the month."""
+        traject = self.traject_van[fase_id]
+        if soort in Urenregistratie.Soort.productief():
+            self.delta[fase_id] += uren
+        self.maandtotalen.append((traject.pk, datum, soort, uren))
+        self.weektotalen.append(
+            (
+                datum,
+                soort,
+                traject.aanbieder_id,
+                self.werkplek.organisatie_id,
+                traject.deelnemer.verwijzer_id,
+                uren,
+            )
+        )
+
+    def schrijven(self, *, trajecten, door, reden) -> int:
+        """Write the registrations, the phases' counters, the totals and the mutation log;
+        returns the number of registrations changed."""
+        for registratie in [*self.nieuw, *self.gewijzigd]:
+            registratie.full_clean(
+                exclude=["deelnemer", "fase", "werkplek", "geregistreerd_door"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        Urenregistratie.objects.bulk_create(self.nieuw)
+        Urenregistratie.objects.bulk_update(self.gewijzigd, ["uren", "soort", "fase"])
+        Urenregistratie.objects.filter(pk__in=[r.pk for r in self.weg]).delete()
+        Fase.objects.bulk_update(
+            [f for t in trajecten for f in t.fasen.all() if f.pk in self.delta], ["uren_gebruikt"]
+        )
+        weektotalen_bijtellen(self.weektotalen)
+        maandtotalen_bijtellen(self.maandtotalen)
+        UrenMutatie.objects.bulk_create(
+            _mutatie(
+                registratie,
+                actie,
+                oude_uren,
+                oude_soort,
+                werkplek=self.werkplek,
+                door=door,
+                reden=reden,
+            )
+            for registratie, actie, oude_uren, oude_soort in self.mutaties
+        )
+        return len(self.mutaties)
+
+
+def _mutatie(registratie, actie, oude_uren, oude_soort, *, werkplek, door, reden) -> UrenMutatie:
+    weg = actie == UrenMutatie.Actie.VERWIJDERD
+    return UrenMutatie(
+        registratie_id=registratie.pk,
+        deelnemer_id=registratie.deelnemer_id,
+        werkplek=werkplek,
+        datum=registratie.datum,
+        actie=actie,
+        oude_uren=oude_uren,
+        oude_soort=oude_soort,
+        nieuwe_uren=None if weg else registratie.uren,
+        nieuwe_soort="" if weg else registratie.soort,
+        reden=reden,
+        door=door,
+    )
+
+
+def _budgetten_tellen(trajecten, rooster, delta, invoer, fouten) -> None:
+    """Add the save's productive hours (``delta`` per phase) to the counters of the locked
+    phases, and put an error in ``fouten`` where a phase's budget or the trajectory's cap is
+    passed. Only what this save adds is checked: lowering hours is always allowed, even over
+    a budget."""
     for traject in trajecten:
         rij = rooster.rij(traject.deelnemer_id)
-        erbij = NUL_UREN
-        totaal = NUL_UREN
+        erbij = totaal = NUL_UREN
         for fase in traject.fasen.all():
             verschil = delta.get(fase.pk, NUL_UREN)
             fase.uren_gebruikt += verschil
             erbij += verschil
             totaal += fase.uren_gebruikt
-            if (
-                verschil > 0
-                and fase.uren_budget is not None
-                and fase.uren_gebruikt > fase.uren_budget
-            ):
-                over = fase.uren_budget - (fase.uren_gebruikt - verschil)
-                _fout_op_laatste(
-                    fouten,
-                    rij,
-                    fase,
-                    invoer,
+            budget = fase.uren_budget
+            if verschil > 0 and budget is not None and fase.uren_gebruikt > budget:
+                over = max(budget - (fase.uren_gebruikt - verschil), NUL_UREN)
+                bericht = (
                     f"Past niet in het budget van de fase {fase.fasetype.naam}: deze week "
-                    f"is er nog {uren_tekst(max(over, NUL_UREN))} uur over.",
+                    f"is er nog {uren_tekst(over)} uur over."
                 )
+                _fout_op_laatste(fouten, rij, fase, invoer, bericht)
         plafond = traject.trajecttype.max_uren
         if erbij > 0 and plafond is not None and totaal > plafond:
-            _fout_op_laatste(
-                fouten,
-                rij,
-                None,
-                invoer,
+            over = max(plafond - (totaal - erbij), NUL_UREN)
+            bericht = (
                 f"Gaat over het plafond van {uren_tekst(plafond)} uur voor het hele traject: "
-                f"deze week is er nog {uren_tekst(max(plafond - (totaal - erbij), NUL_UREN))} "
-                "uur over.",
+                f"deze week is er nog {uren_tekst(over)} uur over."
             )
-    if fouten:
-        raise WeekFouten(fouten)
-    if alleen_controleren:
-        return 0
-
-    for registratie in [*nieuw, *gewijzigd]:
-        registratie.full_clean(
-            exclude=["deelnemer", "fase", "werkplek", "geregistreerd_door"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    Urenregistratie.objects.bulk_create(nieuw)
-    Urenregistratie.objects.bulk_update(gewijzigd, ["uren", "soort", "fase"])
-    Urenregistratie.objects.filter(pk__in=[r.pk for r in weg]).delete()
-    Fase.objects.bulk_update(
-        [f for t in trajecten for f in t.fasen.all() if f.pk in delta], ["uren_gebruikt"]
-    )
-    weektotalen_bijtellen(weektotalen)
-    maandtotalen_bijtellen(maandtotalen)
-    UrenMutatie.objects.bulk_create(
-        UrenMutatie(
-            registratie_id=registratie.pk,
-            deelnemer_id=registratie.deelnemer_id,
-            werkplek=werkplek,
-            datum=registratie.datum,
-            actie=soort_actie,
-            oude_uren=oude_uren,
-            oude_soort=oude_soort,
-            nieuwe_uren=None if soort_actie == UrenMutatie.Actie.VERWIJDERD else registratie.uren,
-            nieuwe_soort="" if soort_actie == UrenMutatie.Actie.VERWIJDERD else registratie.soort,
-            reden=reden,
-            door=door,
-        )
-        for registratie, soort_actie, oude_uren, oude_soort in mutaties
-    )
-    return len(mutaties)
+            _fout_op_laatste(fouten, rij, None, invoer, bericht)
 
 
 def _fout_op_laatste(fouten, rij, fase, invoer, bericht):

@@ -753,12 +753,61 @@ class Command(BaseCommand):
         trajectbegeleider's first workplace (VASTE_CAST), instead of a random draw.
         """
         rng, vandaag = ctx.rng, ctx.vandaag
+        plan = self.traject_kiezen(ctx, deelnemer, codes, vast)
+        traject = plan.traject
+        fasetypes = list(traject.trajecttype.fasetypes.all())
+        if traject.status == Traject.Status.AANGEMELD:
+            start = vandaag + timedelta(days=rng.randint(1, 14))
+            traject.startdatum = start
+            traject.aanmelddatum = vandaag - timedelta(days=rng.randint(0, 30))
+            plan.fasen.append(self.fase(fasetypes[0], start))
+            return plan
+
+        uren_per_dag = Decimal(rng.choice(["4", "5", "6", "6.5", "7.5"]))
+        doel = self.doel_uren(rng, traject, vast)
+        # Working days needed, with room for sick days and leave.
+        uren_nodig = doel if doel is not None else Decimal(rng.randint(240, 960))
+        dagen_nodig = int(uren_nodig / uren_per_dag * Decimal("1.25"))
+        afgesloten = traject.status == Traject.Status.AFGESLOTEN
+        start = self.data_kiezen(rng, traject, vandaag=vandaag, dagen_nodig=dagen_nodig)
+        plan.plaatsingen.append(
+            Plaatsing(
+                deelnemer=deelnemer,
+                werkplek_id=plan.werkplek_id,
+                startdatum=start,
+                uren_per_week=uren_per_dag * 5,
+                taken="Meewerken in de ploeg.",
+                voorkeur_deelnemer=rng.random() < 0.3,
+            )
+        )
+        # The number of working days up to today depends on the weekday: draw them from a
+        # generator of their own, so everyone after this participant is the same on any day.
+        rng = random.Random(rng.random())
+        fase, laatste = self.dagen_boeken(
+            plan,
+            fasetypes,
+            rng=rng,
+            vandaag=vandaag,
+            doel=doel,
+            uren_per_dag=uren_per_dag,
+            einde_looptijd=start + timedelta(days=int(dagen_nodig * 1.4)),
+        )
+        if afgesloten:
+            einde = max(laatste, start)
+            traject.einddatum = einde
+            fase.einddatum = einde
+            plan.plaatsingen[0].einddatum = einde
+            resultaat, reden = UITSTROOM_KEUZE.uit(rng)
+            plan.uitstroom = {"datum": einde, "resultaat": resultaat, "reden": reden}
+        return plan
+
+    def traject_kiezen(self, ctx: Context, deelnemer, codes, vast) -> "TrajectPlan":
+        """The plan's trajecttype, status, route, workplace and trajectbegeleider."""
+        rng = ctx.rng
         naam = TRAJECTTYPE_KEUZE.uit(rng)
         status = STATUS_KEUZE.uit(rng)
         if vast is not None:
             naam, status = "Route Werk", Traject.Status.ACTIEF
-        trajecttype = ctx.trajecttypes[naam]
-        fasetypes = list(trajecttype.fasetypes.all())
         route = (
             Route.JONGEREN
             if "jongere" in codes
@@ -766,89 +815,74 @@ class Command(BaseCommand):
         )
         if naam in ("Beschut werk", "Arbeidsmatige dagbesteding"):
             route = Route.PARTICIPATIE
-        klantmanager = deelnemer.klantmanager
         # Bigger workplaces take more people.
         werkplek = ctx.werkplek_keuze.uit(rng) if vast is None else ctx.vaste_werkplek
         if vast is None:
             begeleider = werkplek.begeleider or rng.choice(ctx.begeleiders)
         else:
             begeleider = ctx.begeleiders[0]  # the demo trajectbegeleider
-        plan = TrajectPlan(
+        return TrajectPlan(
             werkplek_id=werkplek.pk,
             begeleider_id=begeleider.pk,
             traject=Traject(
                 deelnemer=deelnemer,
-                trajecttype=trajecttype,
+                trajecttype=ctx.trajecttypes[naam],
                 route=route,
                 status=status,
                 aanbieder=ctx.ferm_werk,
-                klantmanager=klantmanager,
+                klantmanager=deelnemer.klantmanager,
                 trajectbegeleider=begeleider,
             ),
         )
-        if status == Traject.Status.AANGEMELD:
-            start = vandaag + timedelta(days=rng.randint(1, 14))
-            plan.traject.startdatum = start
-            plan.traject.aanmelddatum = vandaag - timedelta(days=rng.randint(0, 30))
-            plan.fasen.append(self.fase(fasetypes[0], start))
-            return plan
 
-        uren_per_dag = Decimal(rng.choice(["4", "5", "6", "6.5", "7.5"]))
-        if trajecttype.max_uren:
-            # Hour-based: how far this participant has come, in productive hours.
-            doel = Decimal(
-                rng.choice(
-                    [
-                        rng.randint(8, 95),  # still in diagnose
-                        rng.randint(110, 440),  # in leer-werk
-                        rng.randint(460, 790),  # in the extension
-                        800,  # reached the cap
-                    ]
-                )
-            )
-            if status == Traject.Status.AFGESLOTEN:
-                doel = min(doel, Decimal(800))
-            doel = vast if vast is not None else doel
-        else:
-            doel = None
-        # Working days needed, with room for sick days and leave.
-        uren_nodig = doel if doel is not None else Decimal(rng.randint(240, 960))
-        dagen_nodig = int(uren_nodig / uren_per_dag * Decimal("1.25"))
+    def data_kiezen(self, rng, traject, *, vandaag, dagen_nodig) -> date:
+        """Set the trajectory's start and registration dates; returns the start."""
         # Closed ones finished a while ago; running ones are still booking today.
-        speling = rng.randint(5, 30) if status == Traject.Status.AFGESLOTEN else -rng.randint(0, 10)
-        if status == Traject.Status.AFGESLOTEN:
+        afgesloten = traject.status == Traject.Status.AFGESLOTEN
+        speling = rng.randint(5, 30) if afgesloten else -rng.randint(0, 10)
+        if afgesloten:
             # Spread over the last fourteen months, so that follow-up at 6 and 12 months is
             # due for some; from the BSN, not the generator, so nothing after it shifts.
-            speling += 30 * (int(deelnemer.bsn) % 15)
+            speling += 30 * (int(traject.deelnemer.bsn) % 15)
         # A running trajectory with few hours started recently, but never in the future.
         start = min(
             vandaag - timedelta(days=int(dagen_nodig * 1.45) + speling),
             vandaag - timedelta(days=1),
         )
-        plan.traject.startdatum = start
+        traject.startdatum = start
         # Selected (intake) mostly a week or a few before the start, now and then months.
         wachten = rng.randint(7, 60) if rng.random() < 0.8 else rng.randint(70, 150)
-        plan.traject.aanmelddatum = start - timedelta(days=wachten)
-        plan.plaatsingen.append(
-            Plaatsing(
-                deelnemer=deelnemer,
-                werkplek=werkplek,
-                startdatum=start,
-                uren_per_week=uren_per_dag * 5,
-                taken="Meewerken in de ploeg.",
-                voorkeur_deelnemer=rng.random() < 0.3,
+        traject.aanmelddatum = start - timedelta(days=wachten)
+        return start
+
+    def doel_uren(self, rng, traject, vast) -> Decimal | None:
+        """How far an hour-based trajectory has come, in productive hours; None otherwise."""
+        if not traject.trajecttype.max_uren:
+            return None
+        doel = Decimal(
+            rng.choice(
+                [
+                    rng.randint(8, 95),  # still in diagnose
+                    rng.randint(110, 440),  # in leer-werk
+                    rng.randint(460, 790),  # in the extension
+                    800,  # reached the cap
+                ]
             )
         )
+        if traject.status == Traject.Status.AFGESLOTEN:
+            doel = min(doel, Decimal(800))
+        return vast if vast is not None else doel
 
+    def dagen_boeken(self, plan, fasetypes, *, rng, vandaag, doel, uren_per_dag, einde_looptijd):
+        """Every working day from the start up to yesterday, until the hours reach ``doel``
+        (or, without one, ``einde_looptijd``): a day's kind and hours in the plan, the next
+        phase when one is used up. Returns the last phase and the last day booked."""
+        start = plan.traject.startdatum
         fase_index = 0
         fase = self.fase(fasetypes[0], start)
         plan.fasen.append(fase)
         in_fase = totaal = Decimal(0)
         laatste = start
-        einde_looptijd = start + timedelta(days=int(dagen_nodig * 1.4))
-        # The number of working days up to today depends on the weekday: draw them from a
-        # generator of their own, so everyone after this participant is the same on any day.
-        rng = random.Random(rng.random())
         for dag in werkdagen(start):
             # Up to yesterday: today's hours are for the trajectbegeleider to log.
             if dag >= vandaag or (doel is not None and totaal >= doel):
@@ -868,24 +902,16 @@ class Command(BaseCommand):
             soort = DAGSOORT_KEUZE.uit(rng)
             uren = uren_per_dag
             if soort in PRODUCTIEF:
-                fasetype = fasetypes[fase_index]
-                if (
-                    fase.uren_budget is not None
-                    and in_fase + uren > fase.uren_budget
-                    and fase.verlengingen < fasetype.max_verlengingen
-                    and fasetype.verlenging_uren
-                    and totaal + uren <= doel
-                    # About 10% get the diagnose extended; leer-werk is extended when needed.
-                    and rng.random() < (0.1 if fase_index == 0 else 1.0)
-                ):
-                    fase.verlengingen += 1
-                    fase.uren_budget += fasetype.verlenging_uren
-                ruimte = [uren]
-                if doel is not None:
-                    ruimte.append(doel - totaal)
-                if fase.uren_budget is not None:
-                    ruimte.append(fase.uren_budget - in_fase)
-                uren = min(ruimte)
+                uren = self.productieve_uren(
+                    fase,
+                    fasetypes[fase_index],
+                    uren,
+                    rng=rng,
+                    in_fase=in_fase,
+                    totaal=totaal,
+                    doel=doel,
+                    diagnose=fase_index == 0,
+                )
                 if uren <= 0:
                     continue
                 in_fase += uren
@@ -893,15 +919,28 @@ class Command(BaseCommand):
                 totaal += uren
             plan.uren.append((fase_index, dag, uren, soort))
             laatste = dag
+        return fase, laatste
 
-        if status == Traject.Status.AFGESLOTEN:
-            einde = max(laatste, start)
-            plan.traject.einddatum = einde
-            fase.einddatum = einde
-            plan.plaatsingen[0].einddatum = einde
-            resultaat, reden = UITSTROOM_KEUZE.uit(rng)
-            plan.uitstroom = {"datum": einde, "resultaat": resultaat, "reden": reden}
-        return plan
+    def productieve_uren(self, fase, fasetype, uren, *, rng, in_fase, totaal, doel, diagnose):
+        """The productive hours of a day: ``uren``, or what is left of the phase's budget
+        and of ``doel``. A phase about to run out is extended first where its type allows:
+        leer-werk always, the diagnose for about one in ten."""
+        if (
+            fase.uren_budget is not None
+            and in_fase + uren > fase.uren_budget
+            and fase.verlengingen < fasetype.max_verlengingen
+            and fasetype.verlenging_uren
+            and totaal + uren <= doel
+            and rng.random() < (0.1 if diagnose else 1.0)
+        ):
+            fase.verlengingen += 1
+            fase.uren_budget += fasetype.verlenging_uren
+        ruimte = [uren]
+        if doel is not None:
+            ruimte.append(doel - totaal)
+        if fase.uren_budget is not None:
+            ruimte.append(fase.uren_budget - in_fase)
+        return min(ruimte)
 
     def fase(self, fasetype, start):
         return fasetype.fase_vanaf(start)
