@@ -177,23 +177,7 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
     """Complete the intake: the participant, the trajectory with its first phase a week on
     (or as chosen), and the draft plan van aanpak, all or nothing."""
     gegevens = intake_form.cleaned_data
-    bekend = deelnemer_form.instance.pk is not None
-    deelnemer = deelnemer_form.save(commit=False)
-    if bekend and "verwijzer" in deelnemer_form.changed_data:
-        verwijzer_gewijzigd(
-            deelnemer_id=deelnemer.pk,
-            oud=deelnemer_form.initial.get("verwijzer"),
-            nieuw=deelnemer.verwijzer_id,
-        )
-    if deelnemer.klantmanager_id is None:
-        deelnemer.klantmanager = door
-    if deelnemer.regie_id is None:
-        # The organisation doing the intake owns the case from now on.
-        deelnemer.regie = door.organisatie
-    if gegevens["inburgeringsplicht"]:
-        deelnemer.inburgeringsplichtig = True
-    deelnemer.save()
-    deelnemer_form.save_m2m()
+    deelnemer = _intake_deelnemer(deelnemer_form, gegevens=gegevens, door=door)
     if Traject.objects.lopend().filter(deelnemer=deelnemer).exists():
         raise ValidationError("Deze deelnemer heeft al een lopend traject.")
 
@@ -226,18 +210,10 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         opgesteld_door=door,
         opgesteld_op=gegevens["datum"],
     )
-    intake.deelnemer = deelnemer
     intake.traject = traject
-    intake.status = Intake.Status.AFGEROND
-    intake.datum = gegevens["datum"]
-    intake.consulent_werk = gegevens["consulent_werk"]
-    intake.consulent_inkomen = gegevens["consulent_inkomen"]
-    intake.beslisboom = antwoorden
-    intake.afstand_tot_arbeidsmarkt = gegevens["afstand_tot_arbeidsmarkt"]
-    intake.route = route
-    intake.werkervaringsovereenkomst = gegevens["werkervaringsovereenkomst"]
-    intake.concept = {}
-    intake.save()
+    _intake_vastleggen(
+        intake, deelnemer=deelnemer, gegevens=gegevens, antwoorden=antwoorden, route=route
+    )
     Contactmoment.objects.create(
         deelnemer=deelnemer,
         soort=Contactmoment.Soort.GESPREK,
@@ -255,6 +231,44 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         door=door,
     )
     return traject
+
+
+def _intake_deelnemer(deelnemer_form, *, gegevens, door):
+    """Save the participant of the intake, new or known; the klantmanager doing it and
+    their organisation take the case where nobody had it."""
+    bekend = deelnemer_form.instance.pk is not None
+    deelnemer = deelnemer_form.save(commit=False)
+    if bekend and "verwijzer" in deelnemer_form.changed_data:
+        verwijzer_gewijzigd(
+            deelnemer_id=deelnemer.pk,
+            oud=deelnemer_form.initial.get("verwijzer"),
+            nieuw=deelnemer.verwijzer_id,
+        )
+    if deelnemer.klantmanager_id is None:
+        deelnemer.klantmanager = door
+    if deelnemer.regie_id is None:
+        # The organisation doing the intake owns the case from now on.
+        deelnemer.regie = door.organisatie
+    if gegevens["inburgeringsplicht"]:
+        deelnemer.inburgeringsplichtig = True
+    deelnemer.save()
+    deelnemer_form.save_m2m()
+    return deelnemer
+
+
+def _intake_vastleggen(intake, *, deelnemer, gegevens, antwoorden, route) -> None:
+    """The intake completed, with what was answered; its draft is cleared."""
+    intake.deelnemer = deelnemer
+    intake.status = Intake.Status.AFGEROND
+    intake.datum = gegevens["datum"]
+    intake.consulent_werk = gegevens["consulent_werk"]
+    intake.consulent_inkomen = gegevens["consulent_inkomen"]
+    intake.beslisboom = antwoorden
+    intake.afstand_tot_arbeidsmarkt = gegevens["afstand_tot_arbeidsmarkt"]
+    intake.route = route
+    intake.werkervaringsovereenkomst = gegevens["werkervaringsovereenkomst"]
+    intake.concept = {}
+    intake.save()
 
 
 def _trajecttype(gegevens, *, route, organisatie):

@@ -79,6 +79,13 @@ def test_nieuwe_intake_afronden(client, km):
     assert intake.status == Intake.Status.AFGEROND
     assert intake.werkervaringsovereenkomst is True
     assert intake.beslisboom["recente_werkervaring"] is True
+    # The intake keeps what it decided, beside the trajectory that came of it.
+    assert (intake.deelnemer, intake.traject, intake.route, intake.afstand_tot_arbeidsmarkt) == (
+        deelnemer,
+        traject,
+        Route.WERK,
+        "lang",
+    )
     assert deelnemer.klantmanager == km
     assert Contactmoment.objects.filter(
         deelnemer=deelnemer, onderwerp__startswith="Intake"
