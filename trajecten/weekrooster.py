@@ -133,6 +133,38 @@ def lees_rooster(*, werkplek, maandag: date, user, trajecten=None) -> Rooster:
             .prefetch_related(Prefetch("fasen", queryset=Fase.objects.select_related("fasetype")))
         )
     traject_van = {t.deelnemer_id: t for t in trajecten}
+    hier, elders = _registraties(werkplek, deelnemer_ids, maandag, vrijdag)
+    per_deelnemer = defaultdict(list)
+    for plaatsing in plaatsingen:
+        per_deelnemer[plaatsing.deelnemer_id].append(plaatsing)
+    rijen = []
+    for deelnemer_id, eigen in per_deelnemer.items():
+        traject = traject_van.get(deelnemer_id)
+        rij = Rij(
+            deelnemer=eigen[0].deelnemer,
+            traject=traject,
+            standaard_uren=naar_kwartier(eigen[-1].uren_per_week / DAGEN),
+        )
+        for i in range(DAGEN):
+            dag = maandag + timedelta(days=i)
+            rij.cellen.append(
+                _cel(
+                    dag,
+                    registraties=hier.get((deelnemer_id, dag), []),
+                    elders=elders.get((deelnemer_id, dag), NUL_UREN),
+                    fase=rij.fase_op(dag),
+                    plaatsingen=eigen,
+                    werkplek=werkplek,
+                    vandaag=vandaag,
+                )
+            )
+        rijen.append(rij)
+    return Rooster(werkplek=werkplek, maandag=maandag, rijen=rijen)
+
+
+def _registraties(werkplek, deelnemer_ids, maandag, vrijdag):
+    """The week's registrations at ``werkplek`` per (deelnemer_id, datum), and per the same
+    key the hours registered elsewhere."""
     hier = defaultdict(list)
     for registratie in Urenregistratie.objects.filter(
         werkplek=werkplek, deelnemer_id__in=deelnemer_ids, datum__range=(maandag, vrijdag)
@@ -147,43 +179,29 @@ def lees_rooster(*, werkplek, maandag: date, user, trajecten=None) -> Rooster:
         .values("deelnemer_id", "datum")
         .annotate(totaal=Sum("uren"))
     }
+    return hier, elders
 
-    per_deelnemer = defaultdict(list)
-    for plaatsing in plaatsingen:
-        per_deelnemer[plaatsing.deelnemer_id].append(plaatsing)
-    rijen = []
-    for deelnemer_id, eigen in per_deelnemer.items():
-        traject = traject_van.get(deelnemer_id)
-        rij = Rij(
-            deelnemer=eigen[0].deelnemer,
-            traject=traject,
-            standaard_uren=naar_kwartier(eigen[-1].uren_per_week / DAGEN),
-        )
-        for i in range(DAGEN):
-            dag = maandag + timedelta(days=i)
-            registraties = hier.get((deelnemer_id, dag), [])
-            fase = rij.fase_op(dag)
-            cel = Cel(
-                datum=dag,
-                open=True,
-                registratie=registraties[0] if registraties else None,
-                meerdere=len(registraties) > 1,
-                elders=elders.get((deelnemer_id, dag), NUL_UREN),
-                vergrendeld=bool(
-                    op_slot(werkplek, dag)
-                    or (
-                        fase is not None and fase.einddatum is not None and fase.einddatum < vandaag
-                    )
-                ),
-            )
-            if dag > vandaag:
-                cel.open, cel.reden_dicht = False, "nog niet"
-            elif not any(p.loopt_op(dag) for p in eigen):
-                cel.open, cel.reden_dicht = False, "niet geplaatst"
-            elif fase is None:
-                cel.open, cel.reden_dicht = False, "geen traject"
-            elif reden := fase.waarom_geen_uren(dag):
-                cel.open, cel.reden_dicht = False, reden
-            rij.cellen.append(cel)
-        rijen.append(rij)
-    return Rooster(werkplek=werkplek, maandag=maandag, rijen=rijen)
+
+def _cel(dag, *, registraties, elders, fase, plaatsingen, werkplek, vandaag) -> Cel:
+    """One day of a participant's row: what is registered, and whether hours can be booked
+    on it (and if not, why)."""
+    cel = Cel(
+        datum=dag,
+        open=True,
+        registratie=registraties[0] if registraties else None,
+        meerdere=len(registraties) > 1,
+        elders=elders,
+        vergrendeld=bool(
+            op_slot(werkplek, dag)
+            or (fase is not None and fase.einddatum is not None and fase.einddatum < vandaag)
+        ),
+    )
+    if dag > vandaag:
+        cel.open, cel.reden_dicht = False, "nog niet"
+    elif not any(p.loopt_op(dag) for p in plaatsingen):
+        cel.open, cel.reden_dicht = False, "niet geplaatst"
+    elif fase is None:
+        cel.open, cel.reden_dicht = False, "geen traject"
+    elif reden := fase.waarom_geen_uren(dag):
+        cel.open, cel.reden_dicht = False, reden
+    return cel
