@@ -111,53 +111,7 @@ def dossier_queryset(user):
     ).prefetch_related(
         "doelgroepen",
         Prefetch("ladder", queryset=LadderTrede.objects.zichtbaar_voor(user).order_by("datum")),
-        Prefetch(
-            "trajecten",
-            queryset=Traject.objects.select_related(
-                "trajecttype", "aanbieder", "klantmanager", "trajectbegeleider"
-            )
-            .met_uren()
-            .met_signalen()
-            .prefetch_related(
-                Prefetch(
-                    "fasen", queryset=Fase.objects.zichtbaar_voor(user).select_related("fasetype")
-                ),
-                Prefetch(
-                    "uitstroom",
-                    queryset=Uitstroom.objects.zichtbaar_voor(user).prefetch_related(
-                        Prefetch("nazorg", queryset=Nazorg.objects.zichtbaar_voor(user))
-                    ),
-                ),
-                Prefetch(
-                    "contracten",
-                    queryset=Contract.objects.zichtbaar_voor(user).select_related("werkgever"),
-                ),
-                Prefetch(
-                    "financieringen",
-                    queryset=Financiering.objects.zichtbaar_voor(user)
-                    .filter(instrument__isnull=True)
-                    .select_related("financier"),
-                ),
-                Prefetch(
-                    "plannen",
-                    queryset=PlanVanAanpak.objects.select_related("opgesteld_door")
-                    .prefetch_related(
-                        Prefetch("leerdoelen", queryset=Leerdoel.objects.zichtbaar_voor(user))
-                    )
-                    .order_by("-versie"),
-                ),
-                Prefetch(
-                    "instrumenten",
-                    queryset=Instrumentinzet.objects.zichtbaar_voor(user).order_by("startdatum"),
-                ),
-                Prefetch(
-                    "rapportages",
-                    queryset=Voortgangsrapportage.objects.zichtbaar_voor(user).order_by(
-                        "-periode_tot"
-                    ),
-                ),
-            ),
-        ),
+        Prefetch("trajecten", queryset=_dossier_trajecten(user)),
         Prefetch(
             "plaatsingen",
             queryset=Plaatsing.objects.zichtbaar_voor(user)
@@ -182,4 +136,54 @@ def dossier_queryset(user):
             queryset=Contactmoment.objects.zichtbaar_voor(user).select_related("door"),
         ),
         Prefetch("taken", queryset=dossier_taken(user)),
+    )
+
+
+def _dossier_trajecten(user):
+    """The participant's trajectories with what the dossier shows of each: phases,
+    outcome and follow-up, contracts, funding, plans, instruments and reports, as far as
+    ``user`` may read them."""
+    return (
+        Traject.objects.select_related(
+            "trajecttype", "aanbieder", "klantmanager", "trajectbegeleider"
+        )
+        .met_uren()
+        .met_signalen()
+        .prefetch_related(
+            Prefetch(
+                "fasen", queryset=Fase.objects.zichtbaar_voor(user).select_related("fasetype")
+            ),
+            Prefetch(
+                "uitstroom",
+                queryset=Uitstroom.objects.zichtbaar_voor(user).prefetch_related(
+                    Prefetch("nazorg", queryset=Nazorg.objects.zichtbaar_voor(user))
+                ),
+            ),
+            Prefetch(
+                "contracten",
+                queryset=Contract.objects.zichtbaar_voor(user).select_related("werkgever"),
+            ),
+            Prefetch(
+                "financieringen",
+                queryset=Financiering.objects.zichtbaar_voor(user)
+                .filter(instrument__isnull=True)
+                .select_related("financier"),
+            ),
+            Prefetch(
+                "plannen",
+                queryset=PlanVanAanpak.objects.select_related("opgesteld_door")
+                .prefetch_related(
+                    Prefetch("leerdoelen", queryset=Leerdoel.objects.zichtbaar_voor(user))
+                )
+                .order_by("-versie"),
+            ),
+            Prefetch(
+                "instrumenten",
+                queryset=Instrumentinzet.objects.zichtbaar_voor(user).order_by("startdatum"),
+            ),
+            Prefetch(
+                "rapportages",
+                queryset=Voortgangsrapportage.objects.zichtbaar_voor(user).order_by("-periode_tot"),
+            ),
+        )
     )
