@@ -210,9 +210,13 @@ def intake_afronden(*, intake, deelnemer_form, intake_form, door) -> Traject:
         opgesteld_door=door,
         opgesteld_op=gegevens["datum"],
     )
-    intake.traject = traject
     _intake_vastleggen(
-        intake, deelnemer=deelnemer, gegevens=gegevens, antwoorden=antwoorden, route=route
+        intake,
+        deelnemer=deelnemer,
+        traject=traject,
+        gegevens=gegevens,
+        antwoorden=antwoorden,
+        route=route,
     )
     Contactmoment.objects.create(
         deelnemer=deelnemer,
@@ -256,9 +260,11 @@ def _intake_deelnemer(deelnemer_form, *, gegevens, door):
     return deelnemer
 
 
-def _intake_vastleggen(intake, *, deelnemer, gegevens, antwoorden, route) -> None:
-    """The intake completed, with what was answered; its draft is cleared."""
+def _intake_vastleggen(intake, *, deelnemer, traject, gegevens, antwoorden, route) -> None:
+    """The intake completed, with what was answered and what came of it; its draft is
+    cleared."""
     intake.deelnemer = deelnemer
+    intake.traject = traject
     intake.status = Intake.Status.AFGEROND
     intake.datum = gegevens["datum"]
     intake.consulent_werk = gegevens["consulent_werk"]

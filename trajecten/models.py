@@ -539,6 +539,8 @@ class TrajectQuerySet(models.QuerySet):
             "aanbieder": aanbieder,
             "deelnemer__verwijzer": verwijzer,
             "deelnemer__woongemeente": woongemeente,
+            # One doelgroep, so one row per trajectory: the outcomes table counts without
+            # DISTINCT (trajecten.resultaten.tabel). Filtering on several would repeat rows.
             "deelnemer__doelgroepen": doelgroep,
         }
         return self.filter(**{veld: waarde for veld, waarde in voorwaarden.items() if waarde})

@@ -77,11 +77,16 @@ def _nazorg(moment, **velden) -> Q:
     )
 
 
+def _nazorg_relatie(moment) -> str:
+    """The name :func:`tabel` joins the follow-up of ``moment`` by."""
+    return f"nazorg_{moment}"
+
+
 def _nazorg_geteld(moment, **velden) -> Count:
     """The follow-up of ``moment``, joined to the cohort by its own relation (at most one
     per trajectory, see :func:`tabel`): for a whole cohort far cheaper than a subquery per
     trajectory, and no row counted twice."""
-    relatie = f"nazorg_{moment}"
+    relatie = _nazorg_relatie(moment)
     voorwaarde = {f"{relatie}__{veld}": waarde for veld, waarde in velden.items()}
     return Count(relatie, filter=WERK & Q(**voorwaarde))
 
@@ -139,10 +144,12 @@ def trajecten(*, user, van, tot, filters: dict):
 def tabel(qs):
     """Count every row in one query; returns the counts and whether the rows add up.
 
-    The follow-up is joined once per moment (its own ``nazorg_<moment>`` relation, unique
-    per outcome and moment) rather than all at once: so each trajectory stays one row."""
+    The follow-up is joined once per moment (its own relation, unique per outcome and
+    moment) rather than all at once: so each trajectory stays one row. That holds as long as
+    the report's filters only join what a trajectory has one of
+    (:meth:`TrajectQuerySet.met_rapportfilters`)."""
     per_moment = {
-        f"nazorg_{moment}": FilteredRelation(
+        _nazorg_relatie(moment): FilteredRelation(
             "uitstroom__nazorg", condition=Q(uitstroom__nazorg__moment=moment)
         )
         for moment in Nazorg.Moment.values

@@ -129,9 +129,9 @@ def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
 
 
 def _vergrendeld_traject(*, deelnemer, datum):
-    """The participant's trajectory running on ``datum``, locked with the participant's row:
-    its referrer goes into the week totals. Not the trajecttype's row: that would queue all
-    bookings of a type."""
+    """The participant's trajectory running on ``datum``, locked, with the participant's row
+    locked and read again: its referrer, as committed, goes into the week totals. Not the
+    trajecttype's row: that would queue all bookings of a type."""
     traject = (
         Traject.objects.select_for_update(of=("self", "deelnemer"))
         .select_related("trajecttype", "deelnemer")
@@ -493,6 +493,7 @@ def week_opslaan(
     )
     rooster = lees_rooster(werkplek=werkplek, maandag=maandag, user=door, trajecten=trajecten)
     mag_vergrendeld = heeft_recht(door, "vergrendelde_uren_corrigeren")
+    # What changes goes into UrenPerWeek and UrenPerMaand too: the old hours off, the new on.
     wijziging = _Weekwijziging(werkplek, {f.pk: t for t in trajecten for f in t.fasen.all()})
     fouten = {}
     for (deelnemer_id, datum), (uren, soort) in invoer.items():
@@ -585,7 +586,8 @@ class _Weekwijziging:
             self.gewijzigd.append(oud)
 
     def _tel(self, datum, soort, fase_id, uren) -> None:
-        """``uren`` more (negative: fewer) of ``soort`` on the phase, the week and the month."""
+        """``uren`` more (negative: fewer) of ``soort`` in the week and month totals, and,
+        for a productive kind, on the phase's counter."""
         traject = self.traject_van[fase_id]
         if soort in Urenregistratie.Soort.productief():
             self.delta[fase_id] += uren
@@ -634,6 +636,7 @@ class _Weekwijziging:
 
 
 def _mutatie(registratie, actie, oude_uren, oude_soort, *, werkplek, door, reden) -> UrenMutatie:
+    """The mutation log's line for one registration created, changed or removed."""
     weg = actie == UrenMutatie.Actie.VERWIJDERD
     return UrenMutatie(
         registratie_id=registratie.pk,

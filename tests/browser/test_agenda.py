@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .test_rollen import assert_toegankelijk, past_in_breedte
+from .test_rollen import assert_past_in_breedte, assert_toegankelijk
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_agenda_van_de_klantmanager(page, inloggen):
     assert_toegankelijk(page)
 
     # On a tablet the week scrolls inside its own box; the page itself does not widen.
-    assert past_in_breedte(page, 768, 1024)
+    assert_past_in_breedte(page, 768, 1024)
 
     # A free slot opens the form with its date, hour and the user as staff.
     page.get_by_role("link", name=re.compile(r"plan een afspraak op maandag")).first.click()

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .test_rollen import assert_toegankelijk, past_in_breedte
+from .test_rollen import assert_past_in_breedte, assert_toegankelijk
 
 pytestmark = pytest.mark.browser
 
@@ -140,7 +140,7 @@ def test_kosten_doorklikken_naar_de_trajecten_en_excel(page, inloggen):
     expect(rijen.locator("tbody tr").first).to_contain_text("Route Werk")
     assert_toegankelijk(page)
     # On a phone the wide tables scroll inside their box; the page itself does not.
-    assert past_in_breedte(page, 390, 844)
+    assert_past_in_breedte(page, 390, 844)
 
     per_financier = page.get_by_role("table", name="Per financier")
     per_financier.get_by_role("row").filter(has_text="Niet toegewezen").get_by_role(

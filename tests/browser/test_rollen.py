@@ -60,22 +60,24 @@ def assert_toegankelijk(page):
     assert not ernstig, f"axe op {page.url}:\n" + "\n".join(regels)
 
 
-def past_in_breedte(page, breedte, hoogte=900):
-    """Whether the page shown now, opened at ``breedte`` pixels, keeps within the screen (wide
-    tables scroll inside their own box, the page itself does not).
+def assert_past_in_breedte(page, breedte, hoogte=900):
+    """The page's address, loaded again at ``breedte`` pixels, keeps within the screen: wide
+    tables scroll inside their own box, the page itself does not. For pages whose state is
+    in their address (a GET form, a drill-down link).
 
-    It opens the address in a second tab of the same session, so the test's own page is never
-    resized: a click right after a resize back could wait out its whole timeout in Chromium
-    for the element to become stable.
+    It loads in a second tab of the same session, so the test's own page is never resized:
+    a click right after a resize back could wait out its whole timeout in Chromium for the
+    element to become stable.
     """
     tab = page.context.new_page()
     try:
         tab.set_viewport_size({"width": breedte, "height": hoogte})
         tab.goto(page.url)
-        tab.wait_for_load_state("load")
-        return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        breed = tab.evaluate("document.documentElement.scrollWidth")
+        scherm = tab.evaluate("window.innerWidth")
     finally:
         tab.close()
+    assert breed <= scherm, f"{page.url} is {breed} px breed op een scherm van {scherm} px"
 
 
 def data_zichtbaar(page, gebruikersnaam):

@@ -768,7 +768,6 @@ class Command(BaseCommand):
         # Working days needed, with room for sick days and leave.
         uren_nodig = doel if doel is not None else Decimal(rng.randint(240, 960))
         dagen_nodig = int(uren_nodig / uren_per_dag * Decimal("1.25"))
-        afgesloten = traject.status == Traject.Status.AFGESLOTEN
         start = self.data_kiezen(rng, traject, vandaag=vandaag, dagen_nodig=dagen_nodig)
         plan.plaatsingen.append(
             Plaatsing(
@@ -792,7 +791,7 @@ class Command(BaseCommand):
             uren_per_dag=uren_per_dag,
             einde_looptijd=start + timedelta(days=int(dagen_nodig * 1.4)),
         )
-        if afgesloten:
+        if traject.status == Traject.Status.AFGESLOTEN:
             einde = max(laatste, start)
             traject.einddatum = einde
             fase.einddatum = einde
@@ -923,8 +922,9 @@ class Command(BaseCommand):
 
     def productieve_uren(self, fase, fasetype, uren, *, rng, in_fase, totaal, doel, diagnose):
         """The productive hours of a day: ``uren``, or what is left of the phase's budget
-        and of ``doel``. A phase about to run out is extended first where its type allows:
-        leer-werk always, the diagnose for about one in ten."""
+        and of ``doel``. A phase about to run out is extended first, where its type allows
+        and the extension stays within ``doel``: a phase after the diagnose always, the
+        diagnose for about one in ten."""
         if (
             fase.uren_budget is not None
             and in_fase + uren > fase.uren_budget
