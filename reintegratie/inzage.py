@@ -504,54 +504,8 @@ def als_json(*, inzage: Inzage, verstrekt_door) -> str:
             },
             "deelnemer": {"nummer": inzage.deelnemer.pk, "naam": inzage.deelnemer.naam},
         },
-        "gegevens": [
-            {
-                "groep": o.groep_titel,
-                "onderdeel": o.titel,
-                "soort": o.sleutel,
-                "rijen": [
-                    {
-                        "nummer": rij.nummer,
-                        "velden": [
-                            {
-                                "veld": v.naam,
-                                "omschrijving": v.label,
-                                "categorie": v.categorie.value,
-                                "categorie_omschrijving": v.categorie_naam,
-                                "waarde": v.waarde,
-                                "weergave": v.tekst,
-                            }
-                            for v in rij.velden
-                        ],
-                    }
-                    for rij in o.rijen
-                ],
-            }
-            for o in inzage.onderdelen
-        ],
-        "verwerkingen": [
-            {
-                "tijdstip": v.tijdstip.isoformat(),
-                "organisatie": v.organisatie,
-                "organisatie_identificatie": v.organisatie_identificatie,
-                "rol": v.rol,
-                "rol_naam": v.rol_naam,
-                "gebruikersnaam": v.gebruikersnaam,
-                "actie": v.actie,
-                "actie_naam": v.actie_naam,
-                "verwerkingsactiviteit": v.activiteit,
-                "verwerkingsactiviteit_naam": v.activiteit_naam,
-                "doel": v.doel,
-                "grondslag": v.grondslag,
-                "vertrouwelijkheid": v.vertrouwelijkheid,
-                "categorieen": v.categorieen,
-                "betrokkenheid": v.betrokkenheid,
-                "omschrijving": v.omschrijving,
-                "bewaren_tot": v.bewaren_tot.isoformat() if v.bewaren_tot else None,
-                "verzoek_id": v.verzoek_id,
-            }
-            for v in inzage.verwerkingen
-        ],
+        "gegevens": [_onderdeel_json(o) for o in inzage.onderdelen],
+        "verwerkingen": [_verwerking_json(v) for v in inzage.verwerkingen],
         "organisaties": [
             {
                 "naam": o.naam,
@@ -563,3 +517,53 @@ def als_json(*, inzage: Inzage, verstrekt_door) -> str:
         ],
     }
     return json.dumps(gegevens, ensure_ascii=False, indent=2)
+
+
+def _onderdeel_json(onderdeel) -> dict:
+    """One part of the inzage, each field of each row with its category."""
+    return {
+        "groep": onderdeel.groep_titel,
+        "onderdeel": onderdeel.titel,
+        "soort": onderdeel.sleutel,
+        "rijen": [
+            {
+                "nummer": rij.nummer,
+                "velden": [
+                    {
+                        "veld": v.naam,
+                        "omschrijving": v.label,
+                        "categorie": v.categorie.value,
+                        "categorie_omschrijving": v.categorie_naam,
+                        "waarde": v.waarde,
+                        "weergave": v.tekst,
+                    }
+                    for v in rij.velden
+                ],
+            }
+            for rij in onderdeel.rijen
+        ],
+    }
+
+
+def _verwerking_json(v) -> dict:
+    """One processing of the participant's data, as the register of processings records it."""
+    return {
+        "tijdstip": v.tijdstip.isoformat(),
+        "organisatie": v.organisatie,
+        "organisatie_identificatie": v.organisatie_identificatie,
+        "rol": v.rol,
+        "rol_naam": v.rol_naam,
+        "gebruikersnaam": v.gebruikersnaam,
+        "actie": v.actie,
+        "actie_naam": v.actie_naam,
+        "verwerkingsactiviteit": v.activiteit,
+        "verwerkingsactiviteit_naam": v.activiteit_naam,
+        "doel": v.doel,
+        "grondslag": v.grondslag,
+        "vertrouwelijkheid": v.vertrouwelijkheid,
+        "categorieen": v.categorieen,
+        "betrokkenheid": v.betrokkenheid,
+        "omschrijving": v.omschrijving,
+        "bewaren_tot": v.bewaren_tot.isoformat() if v.bewaren_tot else None,
+        "verzoek_id": v.verzoek_id,
+    }
