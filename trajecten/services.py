@@ -200,19 +200,30 @@ def _past_in_budget(*, fase, traject, erbij) -> None:
 
 def _totalen(registratie, traject, uren) -> None:
     """``uren`` more (negative: fewer) of ``registratie`` in the week and month totals."""
-    maandtotalen_bijtellen([(traject.pk, registratie.datum, registratie.soort, uren)])
-    weektotalen_bijtellen(
-        [
-            (
-                registratie.datum,
-                registratie.soort,
-                traject.aanbieder_id,
-                registratie.werkplek.organisatie_id,
-                traject.deelnemer.verwijzer_id,
-                uren,
-            )
-        ]
+    maand, week = _totaalregels(
+        traject=traject,
+        werkplek_organisatie_id=registratie.werkplek.organisatie_id,
+        datum=registratie.datum,
+        soort=registratie.soort,
+        uren=uren,
     )
+    maandtotalen_bijtellen([maand])
+    weektotalen_bijtellen([week])
+
+
+def _totaalregels(*, traject, werkplek_organisatie_id, datum, soort, uren):
+    """The lines of :func:`maandtotalen_bijtellen` and :func:`weektotalen_bijtellen` for
+    ``uren`` of ``soort`` on ``datum`` of ``traject`` (its participant's referrer read)."""
+    maand = (traject.pk, datum, soort, uren)
+    week = (
+        datum,
+        soort,
+        traject.aanbieder_id,
+        werkplek_organisatie_id,
+        traject.deelnemer.verwijzer_id,
+        uren,
+    )
+    return maand, week
 
 
 def _verwijder_uren(*, oud, traject, door, reden):
@@ -588,20 +599,17 @@ class _Weekwijziging:
     def _tel(self, datum, soort, fase_id, uren) -> None:
         """``uren`` more (negative: fewer) of ``soort`` in the week and month totals, and,
         for a productive kind, on the phase's counter."""
-        traject = self.traject_van[fase_id]
         if soort in Urenregistratie.Soort.productief():
             self.delta[fase_id] += uren
-        self.maandtotalen.append((traject.pk, datum, soort, uren))
-        self.weektotalen.append(
-            (
-                datum,
-                soort,
-                traject.aanbieder_id,
-                self.werkplek.organisatie_id,
-                traject.deelnemer.verwijzer_id,
-                uren,
-            )
+        maand, week = _totaalregels(
+            traject=self.traject_van[fase_id],
+            werkplek_organisatie_id=self.werkplek.organisatie_id,
+            datum=datum,
+            soort=soort,
+            uren=uren,
         )
+        self.maandtotalen.append(maand)
+        self.weektotalen.append(week)
 
     def schrijven(self, *, trajecten, door, reden) -> int:
         """Write the registrations, the phases' counters, the totals and the mutation log;
