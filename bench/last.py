@@ -330,7 +330,7 @@ def regel(naam, meting: Meting, seconden: float, cpu: float, poorten) -> str:
     )
 
 
-def main(argv=None) -> int:
+def argumenten(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instanties", type=int, default=1, choices=(1, 2))
     parser.add_argument("--workers", type=int, default=2, help="per instantie")
@@ -344,6 +344,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if "DATABASE_URL" not in os.environ:
         parser.error("zet DATABASE_URL op de benchdatabase (bench/README.md)")
+    return args
+
+
+def main(argv=None) -> int:
+    args = argumenten(argv)
     RESULTATEN.mkdir(exist_ok=True)
     omgeving = {
         **PRODUCTIE_OVER_HTTP,
@@ -376,31 +381,45 @@ def main(argv=None) -> int:
                 lambda g=g: app_code(g.apparaat_pk),
             )
         load_voor = os.getloadavg()
-        rijen, fouten = [], []
-        km = [g for g in gebruikers if g.rol == "klantmanager"][: args.gelijktijdig]
-        for naam, kies in (
-            ("caseload", lambda g, t: "/deelnemers/"),
-            ("dossier", lambda g, t: t.choice([p for p in g.paginas if re.search(r"/\d+/$", p)])),
-        ):
-            cpu = sum(cpu_seconden(p) for p in processen)
-            meting = belasten(km, poorten, args.vast, kies, denktijd=0)
-            cpu = sum(cpu_seconden(p) for p in processen) - cpu
-            rijen.append(regel(f"{naam}, {len(km)} clients", meting, args.vast, cpu, poorten))
-            fouten += meting.fouten
-        cpu = sum(cpu_seconden(p) for p in processen)
-        meting = belasten(
-            gebruikers, poorten, args.duur, lambda g, t: t.choice(g.paginas), args.denktijd
-        )
-        cpu = sum(cpu_seconden(p) for p in processen) - cpu
-        rijen.append(
-            regel(f"{len(gebruikers)} gebruikers, gemengd", meting, args.duur, cpu, poorten)
-        )
-        fouten += meting.fouten
+        rijen, fouten = belastingen(args, gebruikers, poorten, processen)
         load_na = os.getloadavg()
     finally:
         for p in processen:
             gunicorn_stoppen(p)
+    tabel = verslag(args, rijen, load_voor=load_voor, load_na=load_na)
+    print(tabel)
+    if fouten:
+        print("Fouten (eerste 10):", *fouten[:10], sep="\n  ")
+    bestand = RESULTATEN / f"last-{datetime.now():%Y%m%d-%H%M%S}.md"
+    bestand.write_text(tabel + "\n")
+    return 1 if fouten else 0
 
+
+def belastingen(args, gebruikers, poorten, processen):
+    """Part 1, each page alone without think time; part 2, every user on mixed pages. The
+    table's lines, and the errors."""
+    rijen, fouten = [], []
+    km = [g for g in gebruikers if g.rol == "klantmanager"][: args.gelijktijdig]
+    for naam, kies in (
+        ("caseload", lambda g, t: "/deelnemers/"),
+        ("dossier", lambda g, t: t.choice([p for p in g.paginas if re.search(r"/\d+/$", p)])),
+    ):
+        cpu = sum(cpu_seconden(p) for p in processen)
+        meting = belasten(km, poorten, args.vast, kies, denktijd=0)
+        cpu = sum(cpu_seconden(p) for p in processen) - cpu
+        rijen.append(regel(f"{naam}, {len(km)} clients", meting, args.vast, cpu, poorten))
+        fouten += meting.fouten
+    cpu = sum(cpu_seconden(p) for p in processen)
+    meting = belasten(
+        gebruikers, poorten, args.duur, lambda g, t: t.choice(g.paginas), args.denktijd
+    )
+    cpu = sum(cpu_seconden(p) for p in processen) - cpu
+    rijen.append(regel(f"{len(gebruikers)} gebruikers, gemengd", meting, args.duur, cpu, poorten))
+    fouten += meting.fouten
+    return rijen, fouten
+
+
+def verslag(args, rijen, *, load_voor, load_na) -> str:
     kop = (
         f"Belasting {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {args.instanties} instantie(s) x "
         f"{args.workers} workers, {os.cpu_count()} cores, cache {args.cache or 'lokaal'}; "
@@ -408,7 +427,7 @@ def main(argv=None) -> int:
         f"{args.denktijd} s; load average voor {load_voor[0]:.2f}, na {load_na[0]:.2f} "
         f"(1 min), {load_na[1]:.2f} (5 min)."
     )
-    tabel = "\n".join(
+    return "\n".join(
         [
             kop,
             "",
@@ -418,12 +437,6 @@ def main(argv=None) -> int:
             *rijen,
         ]
     )
-    print(tabel)
-    if fouten:
-        print("Fouten (eerste 10):", *fouten[:10], sep="\n  ")
-    bestand = RESULTATEN / f"last-{datetime.now():%Y%m%d-%H%M%S}.md"
-    bestand.write_text(tabel + "\n")
-    return 1 if fouten else 0
 
 
 if __name__ == "__main__":

@@ -110,11 +110,22 @@ def paginas():
         .first()
     )
     werkplek = Werkplek.objects.filter(begeleider=tb).order_by("pk").first()
+    pagina_s = _vaste_paginas(achternaam)
+    if dossier:
+        url = reverse("deelnemers:dossier", args=[dossier.pk])
+        pagina_s.insert(-1, ("deelnemers:dossier", "klantmanager", url))
+    if werkplek:
+        pagina_s += _werkplekpaginas(werkplek)
+    return pagina_s
+
+
+def _vaste_paginas(achternaam):
+    """The pages every database has, the name search on ``achternaam``; the counted-afresh
+    dashboard last."""
     lijst = reverse("deelnemers:lijst")
     zoek = urlencode({"q": achternaam or ""})
-    week = maandag_van(timezone.localdate()).isoformat()
     changelist = reverse("admin:deelnemers_deelnemer_changelist")
-    pagina_s = [
+    return [
         (KAAL, "klantmanager", reverse("bench_kaal")),
         (ADMIN, BEHEER_BENCH, changelist),
         (f"{ADMIN} ?q={achternaam}", BEHEER_BENCH, f"{changelist}?{zoek}"),
@@ -143,28 +154,27 @@ def paginas():
         # Counted afresh on every request: what the first manager after five minutes waits.
         (f"dashboard {KOUD}", "manager", reverse("dashboard")),
     ]
-    if dossier:
-        url = reverse("deelnemers:dossier", args=[dossier.pk])
-        pagina_s.insert(-1, ("deelnemers:dossier", "klantmanager", url))
-    if werkplek:
-        pagina_s += [
-            (
-                "werkplekken:detail",
-                "trajectbegeleider",
-                reverse("werkplekken:detail", args=[werkplek.pk]),
-            ),
-            (
-                "werkplekken:week",
-                "trajectbegeleider",
-                f"{reverse('werkplekken:week', args=[werkplek.pk])}?week={week}",
-            ),
-            (
-                "werkplekken:aanwezigheid",
-                "trajectbegeleider",
-                reverse("werkplekken:aanwezigheid", args=[werkplek.pk]),
-            ),
-        ]
-    return pagina_s
+
+
+def _werkplekpaginas(werkplek):
+    week = maandag_van(timezone.localdate()).isoformat()
+    return [
+        (
+            "werkplekken:detail",
+            "trajectbegeleider",
+            reverse("werkplekken:detail", args=[werkplek.pk]),
+        ),
+        (
+            "werkplekken:week",
+            "trajectbegeleider",
+            f"{reverse('werkplekken:week', args=[werkplek.pk])}?week={week}",
+        ),
+        (
+            "werkplekken:aanwezigheid",
+            "trajectbegeleider",
+            reverse("werkplekken:aanwezigheid", args=[werkplek.pk]),
+        ),
+    ]
 
 
 class SqlTijd:
@@ -300,7 +310,7 @@ def git_versie():
         return "?"
 
 
-def main():
+def argumenten():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deelnemers", type=int, default=2000, help="grootte bij opbouwen")
     parser.add_argument("--herhalingen", type=int, default=50, help="gemeten requests per pagina")
@@ -323,8 +333,10 @@ def main():
     args = parser.parse_args()
     if args.herhalingen < 1:
         parser.error("--herhalingen moet 1 of meer zijn")
+    return args
 
-    vendor = connection.vendor
+
+def waarschuwingen(vendor):
     if vendor != "postgresql":
         print(
             "Let op: dit meet op SQLite (geen DATABASE_URL). Meet op PostgreSQL, zoals productie: "
@@ -333,26 +345,24 @@ def main():
         )
     if settings.DEBUG:
         print("Let op: DEBUG staat aan; de tijden zijn niet realistisch.", file=sys.stderr)
-    if args.opnieuw:
-        opnieuw()
-    bouw = opbouwen(args.deelnemers)
-    aantal = Deelnemer.objects.count()
 
-    kop = [
+
+def kop(*, vendor, aantal, herhalingen, bouw) -> list[str]:
+    regels = [
         f"# {vendor}, {aantal} deelnemers",
         "",
-        f"{datetime.now():%Y-%m-%d %H:%M}, versie {git_versie()}, {args.herhalingen} "
+        f"{datetime.now():%Y-%m-%d %H:%M}, versie {git_versie()}, {herhalingen} "
         f"herhalingen na {OPWARMEN} om op te warmen, Django test client (in-process, met "
         "middleware), DEBUG uit.",
     ]
     if bouw:
-        kop.append(f"Opbouw (demodata): {bouw[0]:.0f} s, piekgeheugen {bouw[1]:.0f} MB.")
-    regels = [
-        "",
-        "| pagina | mediaan ms | p95 ms | queries | KB | SQL ms (1 request) |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    print("\n".join(kop + regels), flush=True)
+        regels.append(f"Opbouw (demodata): {bouw[0]:.0f} s, piekgeheugen {bouw[1]:.0f} MB.")
+    return regels
+
+
+def meet_paginas(args, regels) -> dict:
+    """Each page's measurement, by name; its line of the table added to ``regels`` and
+    printed as it comes."""
     # DEBUG off selects whitenoise's CompressedManifestStaticFilesStorage, whose {% static %}
     # needs the manifest from collectstatic. Static files are not what is measured here, so
     # the plain storage stands in (same URLs minus the hash), and the test client's host is
@@ -384,22 +394,47 @@ def main():
             if args.sql:
                 for q in m["traagste"]:
                     print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}", flush=True)
+    return gemeten
 
-    if verhouding := verhoudingen(gemeten):
-        regels += [
-            "",
-            f"Mediaan t.o.v. de {ADMIN} (100 rijen, twee list filters; een zoekopdracht t.o.v. "
-            "dezelfde zoekopdracht daar):",
-            "",
-            "| pagina | × admin |",
-            "|---|---:|",
-            *[f"| {naam} | {factor:.2f} |" for naam, factor in verhouding],
-        ]
-        print("\n".join(regels[-len(verhouding) - 5 :]), flush=True)
+
+def verhoudingstabel(gemeten) -> list[str]:
+    """The pages' medians beside the admin changelist's, as lines of a table; none without it."""
+    if not (verhouding := verhoudingen(gemeten)):
+        return []
+    return [
+        "",
+        f"Mediaan t.o.v. de {ADMIN} (100 rijen, twee list filters; een zoekopdracht t.o.v. "
+        "dezelfde zoekopdracht daar):",
+        "",
+        "| pagina | × admin |",
+        "|---|---:|",
+        *[f"| {naam} | {factor:.2f} |" for naam, factor in verhouding],
+    ]
+
+
+def main():
+    args = argumenten()
+    vendor = connection.vendor
+    waarschuwingen(vendor)
+    if args.opnieuw:
+        opnieuw()
+    bouw = opbouwen(args.deelnemers)
+    aantal = Deelnemer.objects.count()
+    koptekst = kop(vendor=vendor, aantal=aantal, herhalingen=args.herhalingen, bouw=bouw)
+    regels = [
+        "",
+        "| pagina | mediaan ms | p95 ms | queries | KB | SQL ms (1 request) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    print("\n".join(koptekst + regels), flush=True)
+    gemeten = meet_paginas(args, regels)
+    if verhouding := verhoudingstabel(gemeten):
+        regels += verhouding
+        print("\n".join(verhouding), flush=True)
 
     RESULTATEN.mkdir(exist_ok=True)
     bestand = RESULTATEN / f"{datetime.now():%Y%m%d-%H%M%S}-{vendor}-{aantal}.md"
-    bestand.write_text("\n".join(kop + regels) + "\n")
+    bestand.write_text("\n".join(koptekst + regels) + "\n")
     print(f"\nBewaard in {bestand}")
 
 

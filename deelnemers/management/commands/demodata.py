@@ -350,9 +350,40 @@ class Command(BaseCommand):
         }
         faker = Faker("nl_NL")
         faker.seed_instance(rng.random())
+        demo, klantmanagers, begeleiders = self.personeel(
+            faker=faker, organisaties=organisaties, aantal=aantal
+        )
+        werkplekken = self.werkplekken(
+            organisaties=organisaties, begeleiders=begeleiders, aantal=aantal
+        )
+        # The demo trajectbegeleider supervises the first two workplaces of De Fabriek.
+        Werkplek.objects.filter(pk__in=[werkplekken[0].pk, werkplekken[1].pk]).update(
+            begeleider=demo[Rol.TRAJECTBEGELEIDER]
+        )
+        laatste = Deelnemer.objects.order_by("-bsn").values_list("bsn", flat=True).first()
+        return Context(
+            rng=rng,
+            vandaag=timezone.localdate(),
+            organisaties=organisaties,
+            trajecttypes={t.naam: t for t in Trajecttype.objects.prefetch_related("fasetypes")},
+            doelgroepen={d.code: d for d in Doelgroep.objects.all()},
+            klantmanagers=klantmanagers,
+            begeleiders=begeleiders,
+            werkplekken=werkplekken,
+            vaste_werkplek=min(werkplekken[:2], key=lambda w: w.naam),
+            werkplek_keuze=Keuze([(w, w.capaciteit) for w in werkplekken]),
+            gemeenten=[o for o in organisaties.values() if o.soort == Organisatie.Soort.GEMEENTE],
+            ferm_werk=organisaties["Ferm Werk"],
+            opgesteld_door=demo[Rol.KLANTMANAGER],
+            bsns=elfproef_bsns(int(laatste) + 1 if laatste else 100_000_009),
+            faker=faker,
+        )
+
+    def personeel(self, *, faker, organisaties, aantal):
+        """The demo accounts by role, and the klantmanagers and trajectbegeleiders: the demo
+        one first, then more as the number of participants grows."""
         # Hashing is slow on purpose; one hash serves every demo account.
         wachtwoord = make_password(DEMO_WACHTWOORD)
-
         demo = dict(
             zip(
                 [rol for _, _, _, rol, _ in DEMO_GEBRUIKERS],
@@ -381,7 +412,11 @@ class Command(BaseCommand):
             for i in range(1, max(3, aantal // 60) + 1)
         ]
         begeleiders = [demo[Rol.TRAJECTBEGELEIDER], *self.gebruikers(extra_tb, wachtwoord)]
-        # Enough places for everyone: the seed list, repeated as further locations at scale.
+        return demo, klantmanagers, begeleiders
+
+    def werkplekken(self, *, organisaties, begeleiders, aantal) -> list[Werkplek]:
+        """Enough places for everyone: the seed list, repeated as further locations at
+        scale, each with a trajectbegeleider of its own organisation where it has one."""
         herhalingen = max(1, aantal // 200)
         eigen = {
             org.pk: [b for b in begeleiders if b.organisatie_id == org.pk]
@@ -415,29 +450,7 @@ class Command(BaseCommand):
         Werkplek.objects.bulk_create(
             [w for w in gewenst if (w.organisatie_id, w.naam) not in bestaand], batch_size=CHUNK
         )
-        werkplekken = [bestaand.get((w.organisatie_id, w.naam), w) for w in gewenst]
-        # The demo trajectbegeleider supervises the first two workplaces of De Fabriek.
-        Werkplek.objects.filter(pk__in=[werkplekken[0].pk, werkplekken[1].pk]).update(
-            begeleider=demo[Rol.TRAJECTBEGELEIDER]
-        )
-        laatste = Deelnemer.objects.order_by("-bsn").values_list("bsn", flat=True).first()
-        return Context(
-            rng=rng,
-            vandaag=timezone.localdate(),
-            organisaties=organisaties,
-            trajecttypes={t.naam: t for t in Trajecttype.objects.prefetch_related("fasetypes")},
-            doelgroepen={d.code: d for d in Doelgroep.objects.all()},
-            klantmanagers=klantmanagers,
-            begeleiders=begeleiders,
-            werkplekken=werkplekken,
-            vaste_werkplek=min(werkplekken[:2], key=lambda w: w.naam),
-            werkplek_keuze=Keuze([(w, w.capaciteit) for w in werkplekken]),
-            gemeenten=[o for o in organisaties.values() if o.soort == Organisatie.Soort.GEMEENTE],
-            ferm_werk=organisaties["Ferm Werk"],
-            opgesteld_door=demo[Rol.KLANTMANAGER],
-            bsns=elfproef_bsns(int(laatste) + 1 if laatste else 100_000_009),
-            faker=faker,
-        )
+        return [bestaand.get((w.organisatie_id, w.naam), w) for w in gewenst]
 
     def gebruikers(self, rijen, wachtwoord):
         """get_or_create by username for ``[(username, voornaam, achternaam, rol, org)]``.
@@ -504,41 +517,7 @@ class Command(BaseCommand):
         )
 
     def chunk(self, ctx: Context, n: int):
-        rng, faker, vandaag = ctx.rng, ctx.faker, ctx.vandaag
-        gemeenten = ctx.gemeenten
-        personen = []
-        for _ in range(n):
-            verwijzer, doelgroepcodes = VERWIJZER_KEUZE.uit(rng)
-            leeftijd = rng.choices([rng.randint(18, 26), rng.randint(27, 64)], [20, 80])[0]
-            geboren = vandaag - timedelta(days=leeftijd * 365 + rng.randint(0, 364))
-            deelnemer = Deelnemer(
-                bsn=next(ctx.bsns),
-                voornaam=faker.first_name(),
-                tussenvoegsel=rng.choice(["", "", "", "de", "van", "van der"]),
-                achternaam=faker.last_name().split(" ")[-1],
-                geboortedatum=geboren,
-                email=faker.email(),
-                telefoon=f"06{rng.randint(10_000_000, 99_999_999)}",
-                straat=faker.street_name(),
-                huisnummer=str(rng.randint(1, 250)),
-                postcode=f"{rng.randint(1000, 9999)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}"
-                f"{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
-                woonplaats=faker.city(),
-                woongemeente=rng.choice(gemeenten),
-                verwijzer=ctx.organisaties[verwijzer],
-                klantmanager=rng.choice(ctx.klantmanagers),
-                # Ferm Werk's klantmanagers hold every case: Ferm Werk is the regie.
-                regie=ctx.ferm_werk,
-                taalniveau=rng.choice(TAALNIVEAUS),
-                taalachtergrond=rng.choice(TAALACHTERGRONDEN),
-            )
-            codes = [rng.choice(doelgroepcodes)] + (["jongere"] if leeftijd < 27 else [])
-            if "statushouder" in codes:
-                deelnemer.inburgeringsplichtig = True
-                # Arnhem: most meet the inburgeringsplicht within three years.
-                if rng.random() < 0.4:
-                    deelnemer.inburgering_voldaan_op = vandaag - timedelta(days=rng.randint(0, 500))
-            personen.append((deelnemer, codes))
+        personen = [self.deelnemer(ctx) for _ in range(n)]
         Deelnemer.objects.bulk_create([p for p, _ in personen])
         Deelnemer.doelgroepen.through.objects.bulk_create(
             Deelnemer.doelgroepen.through(deelnemer_id=p.pk, doelgroep_id=ctx.doelgroepen[c].pk)
@@ -551,6 +530,49 @@ class Command(BaseCommand):
         ]
         plannen = [p for p in plannen if p]
         self.ladder(ctx, plannen)
+        self.trajecten_opslaan(plannen)
+        self.plannen_van_aanpak(ctx, plannen)
+        self.rapportages(ctx, plannen)
+        self.journaal_en_instrumenten(ctx, plannen)
+        self.schrijf_uren(plannen)
+
+    def deelnemer(self, ctx: Context) -> tuple[Deelnemer, list[str]]:
+        """One participant, not yet saved, and the codes of his doelgroepen."""
+        rng, faker, vandaag = ctx.rng, ctx.faker, ctx.vandaag
+        verwijzer, doelgroepcodes = VERWIJZER_KEUZE.uit(rng)
+        leeftijd = rng.choices([rng.randint(18, 26), rng.randint(27, 64)], [20, 80])[0]
+        geboren = vandaag - timedelta(days=leeftijd * 365 + rng.randint(0, 364))
+        deelnemer = Deelnemer(
+            bsn=next(ctx.bsns),
+            voornaam=faker.first_name(),
+            tussenvoegsel=rng.choice(["", "", "", "de", "van", "van der"]),
+            achternaam=faker.last_name().split(" ")[-1],
+            geboortedatum=geboren,
+            email=faker.email(),
+            telefoon=f"06{rng.randint(10_000_000, 99_999_999)}",
+            straat=faker.street_name(),
+            huisnummer=str(rng.randint(1, 250)),
+            postcode=f"{rng.randint(1000, 9999)} {rng.choice('ABCDEGHJKLMNPRSTVWXZ')}"
+            f"{rng.choice('ABCDEGHJKLMNPRSTVWXZ')}",
+            woonplaats=faker.city(),
+            woongemeente=rng.choice(ctx.gemeenten),
+            verwijzer=ctx.organisaties[verwijzer],
+            klantmanager=rng.choice(ctx.klantmanagers),
+            # Ferm Werk's klantmanagers hold every case: Ferm Werk is the regie.
+            regie=ctx.ferm_werk,
+            taalniveau=rng.choice(TAALNIVEAUS),
+            taalachtergrond=rng.choice(TAALACHTERGRONDEN),
+        )
+        codes = [rng.choice(doelgroepcodes)] + (["jongere"] if leeftijd < 27 else [])
+        if "statushouder" in codes:
+            deelnemer.inburgeringsplichtig = True
+            # Arnhem: most meet the inburgeringsplicht within three years.
+            if rng.random() < 0.4:
+                deelnemer.inburgering_voldaan_op = vandaag - timedelta(days=rng.randint(0, 500))
+        return deelnemer, codes
+
+    def trajecten_opslaan(self, plannen):
+        """The planned trajectories with their phases, placements and outflow."""
         Traject.objects.bulk_create([p.traject for p in plannen])
         for p in plannen:
             for fase in p.fasen:
@@ -564,6 +586,11 @@ class Command(BaseCommand):
             for p in plannen
             if p.uitstroom
         )
+
+    def plannen_van_aanpak(self, ctx: Context, plannen):
+        """A signed plan van aanpak, with three leerdoelen, for those whose trajectory has
+        reached it."""
+        rng = ctx.rng
         pva = [
             PlanVanAanpak(
                 traject=p.traject,
@@ -591,9 +618,6 @@ class Command(BaseCommand):
             for plan in pva
             for soort, tekst in rng.sample(LEERDOELEN, 3)
         )
-        self.rapportages(ctx, plannen)
-        self.journaal_en_instrumenten(ctx, plannen)
-        self.schrijf_uren(plannen)
 
     def ladder(self, ctx: Context, plannen):
         """A step on the participatieladder at the start; for most who have been at it a
