@@ -4,6 +4,7 @@ bad input, and the data behind them (aanmelddatum, inburgeringsplicht)."""
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -23,6 +24,7 @@ from trajecten.models import (
     Urenregistratie,
     Voortgangsrapportage,
 )
+from trajecten.services import maandtotalen_bijtellen
 
 from .factories import DeelnemerFactory, TrajectFactory
 
@@ -72,11 +74,13 @@ def _per_maand(meting):
 
 
 def _gewerkt(wereld, traject, datum, soort=Urenregistratie.Soort.GEWERKT):
-    """Hours as booked, straight into the table: this tests the measurement, not booking."""
+    """Hours as booked, straight into the table and its month totals, as the booking service
+    writes both: this tests the measurement, not booking."""
     Urenregistratie.objects.create(
         deelnemer=traject.deelnemer, fase=traject.fasen.get(), werkplek=wereld.werkplek,
         datum=datum, uren=6, soort=soort, geregistreerd_door=wereld.gebruikers[Rol.KLANTMANAGER],
     )  # fmt: skip
+    maandtotalen_bijtellen([(traject.pk, datum, soort, Decimal(6))])
 
 
 def test_begonnen_binnen_drie_maanden_na_aanmelding(wereld):
@@ -106,6 +110,24 @@ def test_begonnen_binnen_drie_maanden_na_aanmelding(wereld):
     assert (meting.gehaald, meting.aantal, meting.percentage) == (2, 4, 50.0)
     assert (meting.voorlopig_gehaald, meting.voorlopig_aantal) == (0, 1)
     assert meting.op_koers is False
+
+
+def test_begonnen_tot_en_met_de_laatste_dag_van_de_termijn(wereld):
+    """The term ends within a month: an hour in that month counts up to its last day only,
+    whole months before it count from their totals."""
+    # Registered on 15 January: the term runs to 15 April.
+    op_de_dag = _traject(wereld, aanmelding=date(2026, 1, 15), start=date(2026, 1, 20))
+    _gewerkt(wereld, op_de_dag, date(2026, 4, 15))
+    dag_te_laat = _traject(wereld, aanmelding=date(2026, 1, 15), start=date(2026, 1, 20))
+    _gewerkt(wereld, dag_te_laat, date(2026, 4, 16))
+    maart = _traject(wereld, aanmelding=date(2026, 1, 15), start=date(2026, 1, 20))
+    _gewerkt(wereld, maart, date(2026, 3, 31))
+    alleen_ziek = _traject(wereld, aanmelding=date(2026, 1, 15), start=date(2026, 1, 20))
+    _gewerkt(wereld, alleen_ziek, date(2026, 2, 2), Urenregistratie.Soort.ZIEK)
+
+    meting = _meten(wereld, _doel(M.BEGONNEN, 3, 80))
+
+    assert _per_maand(meting) == {(2026, 1): (4, 2, True)}
 
 
 def test_werkfit_binnen_zes_maanden_na_de_start(wereld):

@@ -21,7 +21,14 @@ from django.utils.formats import date_format
 from reintegratie import grafiek
 from reintegratie.rapport import Onderdeel, Tabel
 
-from .models import Doelstelling, Traject, Uitstroom, Urenregistratie, Voortgangsrapportage
+from .models import (
+    Doelstelling,
+    Traject,
+    Uitstroom,
+    UrenPerMaand,
+    Urenregistratie,
+    Voortgangsrapportage,
+)
 
 M = Doelstelling.Meting
 
@@ -66,14 +73,7 @@ def _gehaald(doelstelling) -> Q:
         case M.BEGONNEN:
             # Begun is the first hour worked or in training, not the planned start: a
             # participant who never turns up has not begun.
-            return Q(
-                Exists(
-                    Urenregistratie.objects.productief().filter(
-                        fase__traject=OuterRef("pk"),
-                        datum__lte=PlusMaanden(OuterRef("aanmelddatum"), n),
-                    )
-                )
-            )
+            return _begonnen_voor(PlusMaanden(OuterRef("aanmelddatum"), n))
         case M.WERKFIT:
             # Werkfit: ready for a next step (document 002). Recorded as a progress report
             # advising the next phase or uitstroom, or an outcome in work or study.
@@ -92,6 +92,22 @@ def _gehaald(doelstelling) -> Q:
         case M.INBURGERING:
             return Q(deelnemer__inburgering_voldaan_op__lte=PlusMaanden(F("startdatum"), n))
     raise ValueError(doelstelling.meting)
+
+
+def _begonnen_voor(uiterlijk) -> Q:
+    """Whether the trajectory has a productive hour on or before ``uiterlijk``. The months
+    wholly before its month are looked up in UrenPerMaand, one row each, and only the last
+    month in the registrations, by participant and date (an index): probing every phase's
+    registrations for each trajectory of a cohort was most of the report's time."""
+    maand = TruncMonth(uiterlijk, output_field=DateField())
+    eerder = UrenPerMaand.objects.filter(traject=OuterRef("pk"), maand__lt=maand, uren__gt=0)
+    laatste_maand = Urenregistratie.objects.productief().filter(
+        deelnemer=OuterRef("deelnemer"),
+        datum__gte=maand,
+        datum__lte=uiterlijk,
+        fase__traject=OuterRef("pk"),
+    )
+    return Q(Exists(eerder)) | Q(Exists(laatste_maand))
 
 
 def _peildatum(doelstelling) -> str:
