@@ -18,12 +18,14 @@ from reintegratie.accounts.models import Organisatie, Rol
 from trajecten import dashboard
 from trajecten.models import (
     Instrumentinzet,
+    Traject,
     Uitstroom,
     UrenPerMaand,
     UrenPerWeek,
     Urenregistratie,
 )
 from trajecten.services import (
+    groepsuren_zetten,
     maandtotalen_opnieuw_opbouwen,
     registreer_uren,
     week_opslaan,
@@ -219,6 +221,40 @@ def test_maandtotalen_blijven_gelijk_aan_de_registraties(scenario, wereld):
         uren=Decimal(3), soort=GEWERKT, door=tb,
     )  # fmt: skip
     assert bijgehouden() == begin + 3
+
+
+def test_een_correctie_op_een_dag_van_twee_trajecten_verhuist_de_totalen(wereld):
+    """A trajectory closed today after the next began yesterday: corrected, today's group
+    hours go to the new one, and leave the old one's week and month totals whole."""
+    klantmanager = wereld.gebruikers[Rol.KLANTMANAGER]
+    oud, dag = wereld.traject, vandaag()
+
+    def zetten(uren):
+        groepsuren_zetten(
+            werkplek=wereld.werkplek, datum=dag, uren={wereld.deelnemer: uren},
+            door=klantmanager, reden="correctie",
+        )  # fmt: skip
+
+    def bijgehouden():
+        stand = [
+            sorted(UrenPerMaand.objects.exclude(uren=0).values_list("traject", "maand", "uren")),
+            sorted(UrenPerWeek.objects.exclude(uren=0).values_list("aanbieder", "week", "uren")),
+        ]
+        maandtotalen_opnieuw_opbouwen()
+        weektotalen_opnieuw_opbouwen()
+        assert stand == [
+            sorted(UrenPerMaand.objects.exclude(uren=0).values_list("traject", "maand", "uren")),
+            sorted(UrenPerWeek.objects.exclude(uren=0).values_list("aanbieder", "week", "uren")),
+        ]
+        return stand
+
+    zetten(Decimal(3))
+    Traject.objects.filter(pk=oud.pk).update(status=Traject.Status.AFGESLOTEN, einddatum=dag)
+    nieuw = TrajectFactory(deelnemer=wereld.deelnemer, startdatum=dag - dt.timedelta(days=1))
+    zetten(Decimal(5))
+
+    maanden, _weken = bijgehouden()
+    assert [(traject, uren) for traject, _maand, uren in maanden] == [(nieuw.pk, 5)]
 
 
 def test_uit_de_cache_en_opnieuw_tellen(client, scenario, django_assert_num_queries):

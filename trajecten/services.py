@@ -88,6 +88,7 @@ def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
     productief = soort in Urenregistratie.Soort.productief()
     if productief:
         _past_in_budget(fase=fase, traject=traject, erbij=uren - oude_uren)
+    vorig = traject
     if oud is None:
         registratie = Urenregistratie(
             deelnemer=deelnemer,
@@ -103,13 +104,18 @@ def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
         actie = UrenMutatie.Actie.AANGEMAAKT
     else:
         registratie, oude_fase = oud, oud.fase_id
+        vorig = _vorig_traject(oude_fase=oude_fase, fase=fase, traject=traject)
         registratie.uren, registratie.fase = uren, fase
         registratie.full_clean(validate_unique=False, validate_constraints=False)
         registratie.save(update_fields=["uren", "fase"])
         if productief:
             Fase.objects.filter(pk=oude_fase).update(uren_gebruikt=F("uren_gebruikt") - oude_uren)
         actie = UrenMutatie.Actie.GEWIJZIGD
-    _totalen(registratie, traject, uren - oude_uren)
+    if vorig == traject:
+        _totalen(registratie, traject, uren - oude_uren)
+    else:
+        _totalen(registratie, vorig, -oude_uren)
+        _totalen(registratie, traject, uren)
     if productief:
         Fase.objects.filter(pk=fase.pk).update(uren_gebruikt=F("uren_gebruikt") + uren)
     UrenMutatie.objects.create(
@@ -126,6 +132,17 @@ def _zet_uren(*, deelnemer, werkplek, datum, soort, oud, uren, door, reden=""):
         door=door,
     )
     return registratie
+
+
+def _vorig_traject(*, oude_fase, fase, traject):
+    """The trajectory whose totals hold a registration of phase ``oude_fase`` (a pk) that
+    now goes to ``fase`` of ``traject``. On a day two trajectories run (one closed after the
+    next began) a changed registration moves to the latest, and its old hours must leave the
+    other's totals; read only when the phase changes."""
+    if oude_fase == fase.pk:
+        return traject
+    vorige = Fase.objects.select_related("traject__deelnemer").get(pk=oude_fase)
+    return traject if vorige.traject_id == traject.pk else vorige.traject
 
 
 def _vergrendeld_traject(*, deelnemer, datum):
