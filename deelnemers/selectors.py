@@ -103,26 +103,6 @@ def caseload(*, user, params):
     return CaseloadFilter(params, queryset=queryset, user=user)
 
 
-# From this many participants on, a page of the caseload is read by its keys.
-LANGE_LIJST = 100
-
-
-def caseload_pagina(filterset, pagina, user):
-    """The rows of ``pagina`` (a Page of :func:`caseload`'s ``qs``), with their Toegang.
-
-    A long list's page is read as the participants whose keys its slice holds. Asked of
-    the whole filtered list, PostgreSQL expects many rows, and builds a hash of every
-    running trajectory and placement of the organisation to tell the involvement of the 25
-    shown; asked of a page's keys, it looks up each row's. A short list (a klantmanager's
-    own) is read in one go: there the second reading costs more than it saves."""
-    rijen = pagina.object_list
-    if pagina.paginator.count < LANGE_LIJST:
-        return met_toegang(rijen, user)
-    volgorde = rijen.query.order_by or Deelnemer._meta.ordering
-    op_sleutel = filterset.queryset.filter(pk__in=rijen.values("pk"))
-    return met_toegang(op_sleutel.order_by(*volgorde), user)
-
-
 def dossier_queryset(user):
     """Everything the dossier page shows that ``user`` may read, in a constant number of
     queries."""

@@ -11,16 +11,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from deelnemers.models import Contactmoment, Deelnemer, LadderTrede
-from deelnemers.selectors import LANGE_LIJST
+from deelnemers.models import Contactmoment, LadderTrede
 from deelnemers.services import ladder_vastleggen
-from reintegratie.access import Categorie
 from reintegratie.accounts.models import Rol
 from reintegratie.audit.models import AuditRecord
 from trajecten.models import Fase, PlanVanAanpak, Traject, Uitstroom
 
 from .conftest import pagina_tekst
-from .factories import DeelnemerFactory, UrenregistratieFactory
+from .factories import UrenregistratieFactory
 
 
 def _besluit(client, wereld, soort, **gegevens):
@@ -345,29 +343,6 @@ class TestCaseload:
         assert list(gevonden.object_list) == [wereld.deelnemer]
         gevonden = client.get(url, {"status": "aangemeld"}).context["pagina"]
         assert list(gevonden.object_list) == []
-
-    @pytest.mark.parametrize("sorteer", ["naam", "-naam"])
-    def test_een_lange_lijst_per_pagina_gelezen(self, client, wereld, km, sorteer):
-        """From LANGE_LIJST participants on, a page is read by the keys of its slice: the
-        same rows in the same order as the list they come from, page after page."""
-        # Surnames the other way round than the keys, so rows left unsorted would show.
-        for i in range(LANGE_LIJST + 10):
-            DeelnemerFactory(klantmanager=km, achternaam=f"Lang {999 - i:03d}")
-        verwacht = list(
-            Deelnemer.objects.filter(klantmanager=km)
-            .order_by(sorteer.replace("naam", "achternaam"))
-            .values_list("achternaam", flat=True)
-        )
-        assert len(verwacht) > LANGE_LIJST
-        gezien = []
-        for nummer in range(1, len(verwacht) // 25 + 2):
-            response = client.get(
-                reverse("deelnemers:lijst"), {"sorteer": sorteer, "pagina": nummer}
-            )
-            rijen = response.context["pagina"].object_list
-            assert all(rij.toegang.leest(Categorie.TRAJECT) for rij in rijen)
-            gezien += [rij.achternaam for rij in rijen]
-        assert gezien == verwacht
 
     def test_zoeken_op_bsn(self, client, wereld, km):
         # The search box posts; the BSN stays out of the URL it is sent on to.

@@ -105,7 +105,7 @@ def lijst(request):
         return render(request, "deelnemers/lijst.html#meer_filters", {"filter": filterset})
     filterset = selectors.caseload(user=request.user, params=params)
     pagina = Paginator(filterset.qs, PAGINA_GROOTTE).get_page(request.GET.get("pagina"))
-    pagina.object_list = selectors.caseload_pagina(filterset, pagina, request.user)
+    pagina.object_list = selectors.met_toegang(pagina.object_list, request.user)
     log_toegang(request, pagina.object_list, AuditRecord.Actie.IN_LIJST)
     querystring = request.GET.copy()
     querystring.pop("pagina", None)
